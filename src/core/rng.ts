@@ -1,0 +1,22 @@
+import seedrandom from 'seedrandom';
+import type { Rng } from './types.js';
+
+/** A seeded generator whose state can be saved in the store and restored exactly. */
+export interface StatefulRng extends Rng {
+  state(): object;
+}
+
+/** All randomness of a search flows from generators made here, so a seed fixes the search. */
+export function createRng(seed: number | string): StatefulRng {
+  return seedrandom(String(seed), { state: true }) as unknown as StatefulRng;
+}
+
+/** Recreates a generator from `rng.state()`: the next numbers are the ones the saved one would have drawn. */
+export function restoreRng(state: object): StatefulRng {
+  return seedrandom('', { state: state as seedrandom.State }) as unknown as StatefulRng;
+}
+
+/** An integer in [0, n). */
+export function randInt(rng: Rng, n: number): number {
+  return Math.floor(rng() * n);
+}

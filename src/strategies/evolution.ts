@@ -1,0 +1,106 @@
+/**
+ * Regularized (aging) evolution — Real, Aggarwal, Huang & Le 2019, "Regularized Evolution for
+ * Image Classifier Architecture Search" (AmoebaNet), Algorithm 1, after google-research's reference notebook:
+ *
+ *   population ← P random architectures (trained);
+ *   repeat: sample S members uniformly; parent ← the best of the sample;
+ *           child ← mutate(parent); train child; add it; remove the OLDEST member.
+ *
+ * Removing the oldest rather than the worst is the "regularization": an architecture survives only
+ * by having good descendants, which favours architectures that retrain well.
+ *
+ * NOTE: steady-state and asynchronous, as in the paper's distributed setup: ask() never waits for
+ * results. The first P proposals are random; after that, mutations of whatever members have come
+ * back. If no member has come back yet, more random samples are proposed rather than idling a worker.
+ * NOTE: the paper's identity mutation is left out — with de-duplication it would only re-propose
+ * the parent; the two real mutations (op, input) come from space.mutate().
+ * NOTE: a failed child (reward null) never joins the population.
+ */
+import { createRng, randInt, restoreRng, type StatefulRng } from '../core/rng.js';
+import { UserError, type Genotype, type Observation, type Proposal, type SearchSpace, type Strategy, type StrategyContext } from '../core/types.js';
+import { MAX_DRAWS } from './unseen.js';
+
+interface Member {
+  trialId: number;
+  genotype: Genotype;
+  reward: number;
+}
+
+interface EvolutionState {
+  rng: object;
+  proposed: number;
+  population: Member[];
+  seen: string[];
+}
+
+export class RegularizedEvolution implements Strategy {
+  readonly name = 'evolution';
+  /** P: population size. */
+  readonly populationSize: number;
+  /** S: tournament (sample) size. */
+  readonly sampleSize: number;
+  private rng: StatefulRng;
+  private proposed = 0;
+  private population: Member[] = [];
+  private seen = new Set<string>();
+  private readonly space: SearchSpace;
+  private readonly allowDuplicates: boolean;
+
+  constructor(ctx: StrategyContext) {
+    this.space = ctx.space;
+    this.allowDuplicates = ctx.allowDuplicates ?? false;
+    this.populationSize = positiveInt(ctx.options.population ?? 50, 'population');
+    this.sampleSize = positiveInt(ctx.options.sample ?? 10, 'sample');
+    this.rng = createRng(`evolution:${ctx.seed}`);
+  }
+
+  ask(): Proposal | undefined {
+    const mutating = this.proposed >= this.populationSize && this.population.length > 0;
+    for (let i = 0; i < MAX_DRAWS; i++) {
+      const proposal = mutating ? this.mutateTournamentWinner() : { genotype: this.space.sample(this.rng), origin: 'random' };
+      const key = this.space.key(proposal.genotype);
+      if (this.allowDuplicates || !this.seen.has(key)) {
+        this.seen.add(key);
+        this.proposed++;
+        return proposal;
+      }
+    }
+    return undefined;
+  }
+
+  tell(obs: Observation): void {
+    if (obs.reward === null || !Number.isFinite(obs.reward)) return;
+    this.population.push({ trialId: obs.trialId, genotype: obs.genotype, reward: obs.reward });
+    // Aging: once full, every newcomer pushes out the oldest member.
+    if (this.population.length > this.populationSize) this.population.shift();
+  }
+
+  state(): EvolutionState {
+    return { rng: this.rng.state(), proposed: this.proposed, population: this.population, seen: [...this.seen] };
+  }
+
+  restore(state: unknown): void {
+    const s = state as EvolutionState;
+    this.rng = restoreRng(s.rng);
+    this.proposed = s.proposed;
+    this.population = s.population.map((m) => ({ ...m }));
+    this.seen = new Set(s.seen);
+  }
+
+  /** Samples S members with replacement (as the reference code does) and mutates the best. */
+  private mutateTournamentWinner(): Proposal {
+    let parent = this.population[randInt(this.rng, this.population.length)];
+    for (let i = 1; i < this.sampleSize; i++) {
+      const candidate = this.population[randInt(this.rng, this.population.length)];
+      if (candidate.reward > parent.reward) parent = candidate;
+    }
+    const { genotype, mutation } = this.space.mutate(parent.genotype, this.rng);
+    return { genotype, parentId: parent.trialId, mutation, origin: 'mutation' };
+  }
+}
+
+function positiveInt(value: number | string | boolean, name: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new UserError(`--${name} must be a positive integer, got ${String(value)}`);
+  return n;
+}

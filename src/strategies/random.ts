@@ -1,0 +1,45 @@
+/**
+ * Random search: uniform samples from the space. The baseline every NAS comparison reports
+ * (Li & Talwalkar 2019, "Random Search and Reproducibility for NAS"; Dong & Yang 2020, NAS-Bench-201).
+ */
+import { createRng, restoreRng, type StatefulRng } from '../core/rng.js';
+import type { Observation, Proposal, SearchSpace, Strategy, StrategyContext } from '../core/types.js';
+import { sampleUnseen } from './unseen.js';
+
+interface RandomState {
+  rng: object;
+  seen: string[];
+}
+
+export class RandomSearch implements Strategy {
+  readonly name = 'random';
+  private rng: StatefulRng;
+  private seen = new Set<string>();
+  private readonly space: SearchSpace;
+  private readonly allowDuplicates: boolean;
+
+  constructor(ctx: StrategyContext) {
+    this.space = ctx.space;
+    this.allowDuplicates = ctx.allowDuplicates ?? false;
+    this.rng = createRng(`random:${ctx.seed}`);
+  }
+
+  ask(): Proposal | undefined {
+    const genotype = sampleUnseen(() => this.space.sample(this.rng), this.space, this.seen, this.allowDuplicates);
+    return genotype && { genotype, origin: 'random' };
+  }
+
+  tell(_obs: Observation): void {
+    // Random search learns nothing from rewards.
+  }
+
+  state(): RandomState {
+    return { rng: this.rng.state(), seen: [...this.seen] };
+  }
+
+  restore(state: unknown): void {
+    const s = state as RandomState;
+    this.rng = restoreRng(s.rng);
+    this.seen = new Set(s.seen);
+  }
+}
