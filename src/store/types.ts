@@ -120,3 +120,22 @@ export interface WorkerProgressRow extends TrialProgress {
   runId: number;
   updatedAt: string;
 }
+
+/** A replay to record before training starts (`nas train`); it begins as 'running'. */
+export interface NewReplay {
+  runId?: number | null;
+  trialId?: number | null;
+  label: string;
+  genotype: Genotype;
+  config: unknown;
+  checkpointDir?: string | null;
+}
+
+/** Whose learning curve: a replay's or a trial's (exactly one of the two). */
+export interface CurveOwner {
+  replayId?: number;
+  trialId?: number;
+}
+
+/** What setWorkerProgress takes: the store stamps updatedAt itself. */
+export type NewWorkerProgress = Omit<WorkerProgressRow, 'updatedAt'>;

@@ -1,0 +1,201 @@
+/**
+ * Row mappers: SQLite rows (snake_case, JSON text) to the store's typed shapes (camelCase, parsed
+ * objects). The only place that knows column names on the way out.
+ */
+import type { CurvePoint, ReplayRow, RunRow, RunStatus, RunSummary, TrialRow, TrialStatus, WorkerProgressRow } from './types.js';
+
+/** JSON column -> value; NULL stays null. */
+export function parseJson<T>(text: string | null): T | null {
+  return text === null ? null : (JSON.parse(text) as T);
+}
+
+/** Value -> JSON column; undefined/null become NULL. */
+export function toJson(value: unknown): string | null {
+  return value === undefined || value === null ? null : JSON.stringify(value);
+}
+
+/** A number fit for a REAL/INTEGER column: NaN and ±Infinity become NULL. */
+export function finiteOrNull(x: number | null | undefined): number | null {
+  return typeof x === 'number' && Number.isFinite(x) ? x : null;
+}
+
+export interface RunRecord {
+  id: number;
+  status: string;
+  config: string;
+  backend: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export function toRun(r: RunRecord): RunRow {
+  return {
+    id: r.id,
+    status: r.status as RunStatus,
+    config: JSON.parse(r.config),
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+    backend: r.backend,
+  };
+}
+
+export interface RunSummaryRecord extends RunRecord {
+  trials: number;
+  completed: number;
+  failed: number;
+  best: number | null;
+}
+
+export function toRunSummary(r: RunSummaryRecord): RunSummary {
+  return { ...toRun(r), trials: r.trials, completed: r.completed, failed: r.failed, best: r.best };
+}
+
+export interface TrialRecord {
+  id: number;
+  run_id: number;
+  number: number;
+  key: string;
+  genotype: string;
+  status: string;
+  reward: number | null;
+  metrics: string | null;
+  params: number | null;
+  mult_adds: number | null;
+  seconds: number | null;
+  error: string | null;
+  parent_id: number | null;
+  mutation: string | null;
+  origin: string;
+  baseline: string | null;
+  worker: string | null;
+  created_at: string;
+  finished_at: string | null;
+}
+
+export function toTrial(r: TrialRecord): TrialRow {
+  return {
+    id: r.id,
+    runId: r.run_id,
+    number: r.number,
+    key: r.key,
+    genotype: JSON.parse(r.genotype),
+    status: r.status as TrialStatus,
+    reward: r.reward,
+    metrics: parseJson(r.metrics),
+    params: r.params,
+    multAdds: r.mult_adds,
+    seconds: r.seconds,
+    error: r.error,
+    parentId: r.parent_id,
+    mutation: parseJson(r.mutation),
+    origin: r.origin,
+    baseline: r.baseline,
+    worker: r.worker,
+    createdAt: r.created_at,
+    finishedAt: r.finished_at,
+  };
+}
+
+export interface WorkerProgressRecord {
+  run_id: number;
+  worker: string;
+  trial_id: number;
+  epoch: number;
+  epochs: number;
+  batch: number;
+  batches: number;
+  loss: number | null;
+  images_per_sec: number | null;
+  updated_at: string;
+}
+
+export function toWorkerProgress(r: WorkerProgressRecord): WorkerProgressRow {
+  return {
+    runId: r.run_id,
+    worker: r.worker,
+    trialId: r.trial_id,
+    epoch: r.epoch,
+    epochs: r.epochs,
+    batch: r.batch,
+    batches: r.batches,
+    // NOTE: a NaN loss is stored as NULL and read back as NaN, so the type stays `number`.
+    loss: r.loss ?? Number.NaN,
+    imagesPerSec: r.images_per_sec ?? 0,
+    updatedAt: r.updated_at,
+  };
+}
+
+export interface ReplayRecord {
+  id: number;
+  run_id: number | null;
+  trial_id: number | null;
+  label: string;
+  genotype: string;
+  config: string;
+  status: string;
+  test_accuracy: number | null;
+  params: number | null;
+  mult_adds: number | null;
+  seconds: number | null;
+  backend: string | null;
+  checkpoint_dir: string | null;
+  created_at: string;
+  finished_at: string | null;
+}
+
+export function toReplay(r: ReplayRecord): ReplayRow {
+  return {
+    id: r.id,
+    runId: r.run_id,
+    trialId: r.trial_id,
+    label: r.label,
+    genotype: JSON.parse(r.genotype),
+    config: JSON.parse(r.config),
+    status: r.status as ReplayRow['status'],
+    testAccuracy: r.test_accuracy,
+    params: r.params,
+    multAdds: r.mult_adds,
+    seconds: r.seconds,
+    backend: r.backend,
+    checkpointDir: r.checkpoint_dir,
+    createdAt: r.created_at,
+    finishedAt: r.finished_at,
+  };
+}
+
+/** ReplayRow fields that updateReplay may change, and their columns (JSON ones marked). */
+export const REPLAY_COLUMNS: Record<string, { column: string; json?: boolean }> = {
+  runId: { column: 'run_id' },
+  trialId: { column: 'trial_id' },
+  label: { column: 'label' },
+  genotype: { column: 'genotype', json: true },
+  config: { column: 'config', json: true },
+  status: { column: 'status' },
+  testAccuracy: { column: 'test_accuracy' },
+  params: { column: 'params' },
+  multAdds: { column: 'mult_adds' },
+  seconds: { column: 'seconds' },
+  backend: { column: 'backend' },
+  checkpointDir: { column: 'checkpoint_dir' },
+  finishedAt: { column: 'finished_at' },
+};
+
+export interface CurveRecord {
+  epoch: number;
+  train_loss: number | null;
+  train_accuracy: number | null;
+  val_loss: number | null;
+  val_accuracy: number | null;
+  seconds: number;
+}
+
+export function toCurvePoint(r: CurveRecord): CurvePoint {
+  return {
+    epoch: r.epoch,
+    trainLoss: r.train_loss ?? Number.NaN,
+    trainAccuracy: r.train_accuracy ?? Number.NaN,
+    valLoss: r.val_loss,
+    valAccuracy: r.val_accuracy,
+    seconds: r.seconds,
+  };
+}

@@ -1,0 +1,114 @@
+/**
+ * The store's schema as an ordered list of migrations (Optuna's RDB storage keeps its schema
+ * versioned the same way). A new store runs them all; an older store runs the ones it lacks,
+ * inside one transaction, when a writer opens it. Never edit a released migration: append one.
+ */
+
+/** Written to meta.app so a store is told apart from another application's SQLite file. */
+export const APP_MARKER = 'nas';
+
+/** One step of the schema: `up` turns version `version - 1` into `version`. */
+export interface Migration {
+  version: number;
+  up: string;
+}
+
+/** Every migration, in order. The last one's version is the version this code writes. */
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    up: `
+      CREATE TABLE runs (
+        id          INTEGER PRIMARY KEY AUTOINCREMENT,
+        status      TEXT NOT NULL CHECK (status IN ('running', 'complete', 'interrupted', 'failed')),
+        config      TEXT NOT NULL,            -- RunConfig as JSON
+        backend     TEXT,                     -- the backend actually used, once known
+        created_at  TEXT NOT NULL,            -- ISO 8601
+        updated_at  TEXT NOT NULL
+      );
+
+      CREATE TABLE trials (
+        id           INTEGER PRIMARY KEY AUTOINCREMENT,
+        run_id       INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+        number       INTEGER NOT NULL,        -- 1-based order within the run
+        key          TEXT NOT NULL,           -- canonical genotype key (de-duplication)
+        genotype     TEXT NOT NULL,           -- Genotype as JSON
+        status       TEXT NOT NULL CHECK (status IN ('running', 'complete', 'failed', 'interrupted')),
+        reward       REAL,
+        metrics      TEXT,                    -- TrialMetrics as JSON
+        params       INTEGER,
+        mult_adds    INTEGER,
+        seconds      REAL,
+        error        TEXT,
+        parent_id    INTEGER REFERENCES trials(id),
+        mutation     TEXT,                    -- Mutation as JSON
+        origin       TEXT NOT NULL,
+        baseline     TEXT,
+        worker       TEXT,
+        created_at   TEXT NOT NULL,
+        finished_at  TEXT,
+        UNIQUE (run_id, number)
+      );
+      CREATE INDEX trials_run_status ON trials(run_id, status);
+      CREATE INDEX trials_run_key ON trials(run_id, key);
+      CREATE INDEX trials_parent ON trials(parent_id);
+
+      CREATE TABLE strategy_state (
+        run_id      INTEGER PRIMARY KEY REFERENCES runs(id) ON DELETE CASCADE,
+        state       TEXT NOT NULL,            -- Strategy.state() as JSON
+        updated_at  TEXT NOT NULL
+      );
+
+      CREATE TABLE worker_progress (
+        run_id          INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+        worker          TEXT NOT NULL,
+        trial_id        INTEGER NOT NULL,
+        epoch           INTEGER NOT NULL,
+        epochs          INTEGER NOT NULL,
+        batch           INTEGER NOT NULL,
+        batches         INTEGER NOT NULL,
+        loss            REAL,
+        images_per_sec  REAL,
+        updated_at      TEXT NOT NULL,
+        PRIMARY KEY (run_id, worker)
+      );
+
+      CREATE TABLE replays (
+        id              INTEGER PRIMARY KEY AUTOINCREMENT,
+        run_id          INTEGER REFERENCES runs(id) ON DELETE SET NULL,
+        trial_id        INTEGER REFERENCES trials(id) ON DELETE SET NULL,
+        label           TEXT NOT NULL,
+        genotype        TEXT NOT NULL,        -- Genotype as JSON
+        config          TEXT NOT NULL,        -- training settings as JSON
+        status          TEXT NOT NULL CHECK (status IN ('running', 'complete', 'interrupted', 'failed')),
+        test_accuracy   REAL,
+        params          INTEGER,
+        mult_adds       INTEGER,
+        seconds         REAL,
+        backend         TEXT,
+        checkpoint_dir  TEXT,
+        created_at      TEXT NOT NULL,
+        finished_at     TEXT
+      );
+      CREATE INDEX replays_run ON replays(run_id);
+
+      CREATE TABLE curve_points (
+        id              INTEGER PRIMARY KEY AUTOINCREMENT,
+        replay_id       INTEGER REFERENCES replays(id) ON DELETE CASCADE,
+        trial_id        INTEGER REFERENCES trials(id) ON DELETE CASCADE,
+        epoch           INTEGER NOT NULL,
+        train_loss      REAL,
+        train_accuracy  REAL,
+        val_loss        REAL,
+        val_accuracy    REAL,
+        seconds         REAL NOT NULL,
+        CHECK ((replay_id IS NULL) <> (trial_id IS NULL))
+      );
+      CREATE UNIQUE INDEX curve_replay_epoch ON curve_points(replay_id, epoch) WHERE replay_id IS NOT NULL;
+      CREATE UNIQUE INDEX curve_trial_epoch ON curve_points(trial_id, epoch) WHERE trial_id IS NOT NULL;
+    `,
+  },
+];
+
+/** The schema version this code reads and writes. */
+export const SCHEMA_VERSION: number = MIGRATIONS[MIGRATIONS.length - 1].version;
