@@ -13,7 +13,7 @@ export function createRng(seed: number | string): StatefulRng {
 
 /** Recreates a generator from `rng.state()`: the next numbers are the ones the saved one would have drawn. */
 export function restoreRng(state: object): StatefulRng {
-  return seedrandom('', { state: state as seedrandom.State }) as unknown as StatefulRng;
+  return seedrandom('', { state: state as seedrandom.State.Arc4 }) as unknown as StatefulRng;
 }
 
 /** An integer in [0, n). */

@@ -1,0 +1,59 @@
+#!/usr/bin/env node
+/**
+ * nas — neural architecture search from the command line. One file per verb in src/commands/;
+ * this file only dispatches, and turns bad input into one line on stderr with exit status 2.
+ */
+import { UserError } from './core/types.js';
+
+type Command = (argv: string[]) => Promise<void>;
+
+const commands: Record<string, { help: string; load: () => Promise<Command> }> = {
+  search: { help: 'run or resume a search (nas search --strategy evolution --budget 200)', load: async () => (await import('./commands/search.js')).searchCommand },
+  runs: { help: 'list the runs in the store', load: async () => (await import('./commands/runs.js')).runsCommand },
+  show: { help: 'top trials of a run with their ancestry (nas show RUN)', load: async () => (await import('./commands/show.js')).showCommand },
+  dashboard: { help: 'attach the terminal dashboard to a run (nas dashboard [RUN])', load: async () => (await import('./commands/dashboard.js')).dashboardCommand },
+  worker: { help: 'serve a remote search through a Redis queue (nas worker --queue redis://…)', load: async () => (await import('./commands/worker.js')).workerCommand },
+  baselines: { help: 'train the hand-designed baselines with a run\'s proxy settings', load: async () => (await import('./commands/baselines.js')).baselinesCommand },
+  train: { help: 'replay a cell into full training (nas train --run RUN --best)', load: async () => (await import('./commands/train.js')).trainCommand },
+  export: { help: 'export a cell as json, dot or svg', load: async () => (await import('./commands/export.js')).exportCommand },
+  plot: { help: 'SVG of reward over trials and replay learning curves', load: async () => (await import('./commands/plot.js')).plotCommand },
+  bench: { help: 'benchmarks: nas bench train | nas bench strategies', load: async () => (await import('./commands/bench.js')).benchCommand },
+};
+
+function usage(): string {
+  const width = Math.max(...Object.keys(commands).map((c) => c.length));
+  return ['usage: nas <command> [options]   (nas <command> --help for its options)', '', ...Object.entries(commands).map(([name, c]) => `  ${name.padEnd(width)}  ${c.help}`)].join('\n');
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    console.log(usage());
+    return name ? 0 : 2;
+  }
+  const command = commands[name];
+  if (!command) throw new UserError(`unknown command "${name}" (known: ${Object.keys(commands).join(', ')})`);
+  await (await command.load())(rest);
+  return 0;
+}
+
+/** Option-parsing errors of node:util parseArgs are bad input too. */
+function isBadInput(err: unknown): boolean {
+  const code = (err as { code?: string })?.code ?? '';
+  return err instanceof UserError || code.startsWith('ERR_PARSE_ARGS');
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    if (isBadInput(err)) {
+      console.error(`nas: ${(err as Error).message.split('\n')[0]}`);
+      process.exitCode = 2;
+    } else {
+      console.error(err);
+      process.exitCode = 1;
+    }
+  },
+);

@@ -1,0 +1,37 @@
+/** One plain line per finished trial: what `nas search` prints when stdout is not a terminal. */
+import type { SearchEvent, SearchSpace } from '../core/types.js';
+import { duration, pct, si } from './format.js';
+
+export interface PlainLogger {
+  line(text: string): void;
+  event(e: SearchEvent, space: SearchSpace): void;
+}
+
+export function createPlainLogger(out: NodeJS.WritableStream): PlainLogger {
+  const parents = new Map<number, number | null>();
+  const write = (text: string) => out.write(text + '\n');
+  return {
+    line: write,
+    event(e, space) {
+      if (e.type === 'trial-start') parents.set(e.trialId, e.parentId);
+      if (e.type === 'log') write(e.line);
+      if (e.type === 'paused') write(e.paused ? 'paused: no new children until resumed' : 'resumed');
+      if (e.type !== 'trial-end') return;
+      const r = e.result;
+      const m = r.metrics;
+      const parent = parents.get(r.trialId);
+      parents.delete(r.trialId);
+      const width = String(e.budget).length;
+      const head = `[${String(e.done).padStart(width)}/${e.budget}] trial ${r.trialId}`;
+      if (r.status === 'failed') {
+        write(`${head} FAILED: ${r.error ?? 'unknown error'}`);
+        return;
+      }
+      write(
+        `${head} reward ${pct(r.reward)} best ${pct(e.best)} params ${si(m?.params)} madds ${si(m?.multAdds)} ` +
+          `${duration(m?.seconds)}${m?.imagesPerSec ? ` ${Math.round(m.imagesPerSec)} img/s` : ''}` +
+          `${parent ? ` parent ${parent}` : ''}${m?.worker ? ` on ${m.worker}` : ''}`,
+      );
+    },
+  };
+}

@@ -1,0 +1,35 @@
+/** `nas runs`: the runs in a store, newest last. Opens the store read-only (safe while a search writes). */
+import { existsSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { UserError } from '../core/types.js';
+import { Store } from '../store/store.js';
+import { defaultDb } from './options.js';
+import { pct, table } from './format.js';
+
+export async function runsCommand(argv: string[]): Promise<void> {
+  const { values } = parseArgs({ args: argv, strict: true, options: { db: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } });
+  if (values.help) return void console.log('usage: nas runs [--db FILE] [--json]');
+  const store = openReadOnly(values.db ?? defaultDb());
+  try {
+    const runs = store.listRuns();
+    if (values.json) return void console.log(JSON.stringify(runs, null, 2));
+    if (runs.length === 0) return void console.log(`no runs in ${store.file}`);
+    console.log(
+      table(
+        ['run', 'status', 'strategy', 'space', 'dataset', 'trials', 'failed', 'best', 'backend', 'started'],
+        runs.map((r) => [
+          String(r.id), r.status, r.config.strategy, r.config.space, r.config.dataset,
+          `${r.completed}/${r.config.budget}`, String(r.failed), pct(r.best), r.backend ?? '-', r.createdAt.slice(0, 16).replace('T', ' '),
+        ]),
+      ),
+    );
+  } finally {
+    store.close();
+  }
+}
+
+/** Read-only open for the reporting commands; a missing file is bad input, not a new store. */
+export function openReadOnly(file: string): Store {
+  if (file !== ':memory:' && !existsSync(file)) throw new UserError(`no store at ${file} (run nas search first, or pass --db FILE)`);
+  return Store.open(file, { readonly: true });
+}

@@ -1,0 +1,55 @@
+/** `nas show RUN`: the top trials of a run (baselines ranked with them), the best cell and its ancestry. */
+import { parseArgs } from 'node:util';
+import { Store } from '../store/store.js';
+import type { TrialRow } from '../store/types.js';
+import { defaultDb, intOption, runIdOption } from './options.js';
+import { duration, pct, si, table } from './format.js';
+import { openReadOnly } from './runs.js';
+import { cellLines } from './cell-text.js';
+
+export async function showCommand(argv: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({
+    args: argv, strict: true, allowPositionals: true,
+    options: { db: { type: 'string' }, top: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+  });
+  if (values.help) return void console.log('usage: nas show RUN [--db FILE] [--top N] [--json]');
+  const runId = runIdOption(positionals[0], 'run');
+  const store = openReadOnly(values.db ?? defaultDb());
+  try {
+    console.log(renderRun(store, runId, intOption(values.top, 'top', 10), values.json ?? false));
+  } finally {
+    store.close();
+  }
+}
+
+/** The text of `nas show` (or its JSON), for a run in an open store. */
+export function renderRun(store: Store, runId: number, top: number, json = false): string {
+  const run = store.requireRun(runId);
+  const best = store.bestTrial(runId);
+  const ancestry = best ? store.ancestry(best.id) : [];
+  const ranked = store.topTrials(runId, top, { baselines: true });
+  if (json) return JSON.stringify({ run, top: ranked, best, ancestry }, null, 2);
+  const c = run.config;
+  const out: string[] = [];
+  out.push(`run ${run.id} — ${run.status}: ${c.strategy} on ${c.space}, dataset ${c.dataset}, seed ${c.seed}, backend ${run.backend ?? c.backend}`);
+  out.push(`trials: ${store.countTrials(runId, 'complete')} complete, ${store.countTrials(runId, 'failed')} failed, ${store.countTrials(runId, 'running') + store.countTrials(runId, 'interrupted')} unfinished, budget ${c.budget}`);
+  out.push('');
+  out.push(
+    table(
+      ['rank', 'trial', 'reward', 'params', 'mult-adds', 'time', 'parent', 'how'],
+      ranked.map((t, i) => [String(i + 1), String(t.id) + (t.baseline ? ` [${t.baseline}]` : ''), pct(t.reward), si(t.params), si(t.multAdds), duration(t.seconds), t.parentId ? String(t.parentId) : '-', how(t)]),
+    ),
+  );
+  if (best) {
+    out.push('', `best trial ${best.id} (reward ${pct(best.reward)}):`, ...cellLines(best.genotype).map((l) => '  ' + l));
+    out.push('', `ancestry of trial ${best.id} (${ancestry.length - 1} generation(s) of mutation):`);
+    for (const t of ancestry) out.push(`  trial ${String(t.id).padEnd(5)} ${pct(t.reward).padStart(7)}  ${how(t)}`);
+  }
+  return out.join('\n');
+}
+
+function how(t: TrialRow): string {
+  if (t.baseline) return `baseline ${t.baseline}`;
+  if (t.mutation) return `${t.mutation.kind} mutation: ${t.mutation.detail}`;
+  return t.origin;
+}
