@@ -4,14 +4,18 @@ import { duration, pct, si } from './format.js';
 
 export interface PlainLogger {
   line(text: string): void;
+  /** Send lines elsewhere (the dashboard's log panel) until called with undefined. */
+  redirect(to: ((text: string) => void) | undefined): void;
   event(e: SearchEvent, space: SearchSpace): void;
 }
 
 export function createPlainLogger(out: NodeJS.WritableStream): PlainLogger {
   const parents = new Map<number, number | null>();
-  const write = (text: string) => out.write(text + '\n');
+  let target: ((text: string) => void) | undefined;
+  const write = (text: string) => (target ? target(text) : out.write(text + '\n'));
   return {
     line: write,
+    redirect: (to) => (target = to),
     event(e, space) {
       if (e.type === 'trial-start') parents.set(e.trialId, e.parentId);
       if (e.type === 'log') write(e.line);

@@ -138,6 +138,11 @@ export async function searchCommand(argv: string[]): Promise<void> {
     }
     store.setRunBackend(run.id, backend);
     const progress = workerProgressWriter(store, run.id);
+    // On a terminal the ink dashboard takes over the screen; log lines go into it.
+    const ui = process.stdout.isTTY && !v['no-dashboard']
+      ? await (await import('../ui/attach.js')).attachDashboard({ store, runId: run.id, space, config, backend, getControl: () => control })
+      : undefined;
+    if (ui) log.redirect(ui.log);
     log.line(
       `${resumeId !== undefined ? 'resuming' : 'starting'} run ${run.id} in ${store.file}: ${config.strategy} on ${space.name}, ` +
         `budget ${config.budget}${config.budgetSeconds ? ` / ${config.budgetSeconds}s` : ''}, ${evaluator.capacity} worker(s), evaluator ${evaluator.name}`,
@@ -146,12 +151,15 @@ export async function searchCommand(argv: string[]): Promise<void> {
       store, runId: run.id, space, strategy, evaluator, config, baselines,
       control: (c) => (control = c),
       onEvent: (e) => {
-        log.event(e, space);
+        if (ui) ui.onEvent(e);
+        else log.event(e, space);
         if (e.type === 'progress') progress.write(e.progress);
         if (e.type === 'trial-end') progress.clear(e.result.trialId);
       },
     });
     progress.flush();
+    await ui?.unmount();
+    log.redirect(undefined);
     const best = store.bestTrial(run.id);
     log.line(`run ${run.id} ${outcome}: ${store.countTrials(run.id, 'complete')} complete, ${store.countTrials(run.id, 'failed')} failed` +
       (best ? `; best trial ${best.id} reward ${best.reward?.toFixed(4)}: ${space.describe(best.genotype)}` : ''));
