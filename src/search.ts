@@ -10,7 +10,7 @@
  *   resume   → trials still 'running'/'interrupted' are re-run under their own id, the strategy is
  *              restored as it was after the last committed step.
  */
-import type { Evaluator, SearchEvent, SearchSpace, Strategy, TrainTask, TrialResult } from './core/types.js';
+import { UserError, type Evaluator, type SearchEvent, type SearchSpace, type Strategy, type TrainTask, type TrialResult } from './core/types.js';
 import type { Store } from './store/store.js';
 import type { RunConfig, TrialRow } from './store/types.js';
 
@@ -72,6 +72,7 @@ export async function runSearch(opts: SearchOptions): Promise<SearchOutcome> {
   opts.control?.(control);
 
   const inFlight = new Map<number, InFlight>();
+  let fatal: UserError | undefined;
   let best = bestReward(store, runId);
   let spentSeconds = 0;
   // Baselines trained in a run do not count against its budget.
@@ -90,7 +91,11 @@ export async function runSearch(opts: SearchOptions): Promise<SearchOutcome> {
     emit({ type: 'trial-start', runId, trialId: trial.id, key: trial.key, genotype: trial.genotype, parentId: trial.parentId });
     const promise = evaluator
       .evaluate(task, (progress) => emit({ type: 'progress', runId, progress }), abort.signal)
-      .catch((err: unknown): TrialResult => ({ trialId: trial.id, status: 'failed', reward: null, error: errorText(err) }))
+      .catch((err: unknown): TrialResult => {
+        // Bad input found only now (e.g. a table that lacks a sampled cell) ends the search, resumable.
+        if (err instanceof UserError) fatal ??= err;
+        return { trialId: trial.id, status: 'failed', reward: null, error: errorText(err) };
+      })
       .then((result) => ({ trial, result }));
     inFlight.set(trial.id, { trial, abort, promise });
   };
@@ -145,6 +150,13 @@ export async function runSearch(opts: SearchOptions): Promise<SearchOutcome> {
     }
     const { trial, result } = next;
     inFlight.delete(trial.id);
+    if (fatal) {
+      for (const f of inFlight.values()) f.abort.abort();
+      await Promise.allSettled([...inFlight.values()].map((f) => f.promise));
+      store.markInterrupted(runId);
+      finish('interrupted');
+      throw fatal;
+    }
     const isSearchTrial = trial.baseline === null;
     if (aborting) {
       // An aborted child did not finish: it stays resumable, not failed.
