@@ -167,6 +167,12 @@ function asUserError(e: unknown, file: string): Error {
   if (e instanceof UserError) return e;
   const code = (e as { code?: string }).code ?? '';
   if (code === 'SQLITE_NOTADB') return new UserError(`${file} is not a SQLite file (not a nas store)`);
+  if (code === 'SQLITE_READONLY_DIRECTORY') {
+    // NOTE: a WAL store needs its -shm beside it even to be read; with no writer running and the
+    // folder read-only, SQLite cannot create it (an immutable=1 URI would, but better-sqlite3
+    // only enables URIs through a process-wide environment variable).
+    return new UserError(`cannot read ${file}: SQLite must create ${file}-shm beside it, but folder ${dirname(resolve(file))} is not writable`);
+  }
   if (code === 'SQLITE_CORRUPT') return new UserError(`${file} is a damaged SQLite file: ${(e as Error).message}`);
   if (code.startsWith('SQLITE_CANTOPEN') || code.startsWith('SQLITE_READONLY') || code.startsWith('SQLITE_PERM')) {
     return new UserError(`cannot open ${file}: ${(e as Error).message}`);
