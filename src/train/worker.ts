@@ -35,35 +35,33 @@ export default async function trainTask({ task, port, threads }: WorkerInput): P
 
     const started = performance.now();
     const built = buildModel(space, task.genotype, task.macro, { inputShape: data.inputShape, numClasses: data.numClasses, seed: task.seed });
+    const report = (p: Omit<TrialProgress, 'trialId' | 'worker'>) => port?.postMessage({ ...p, trialId: task.trialId, worker: workerName });
+    let m: Awaited<ReturnType<typeof trainChild>>;
     try {
-      const report = (p: Omit<TrialProgress, 'trialId' | 'worker'>) => port?.postMessage({ ...p, trialId: task.trialId, worker: workerName });
-      const m = await trainChild(built.model, data, { ...task.proxy, seed: task.seed }, report);
-      return {
-        trialId: task.trialId,
-        status: 'complete',
-        reward: m.valAccuracy,
-        metrics: {
-          ...m,
-          params: built.params,
-          multAdds: built.multAdds,
-          seconds: (performance.now() - started) / 1000,
-          backend: backend.name,
-          worker: workerName,
-        },
-      };
+      m = await trainChild(built.model, data, { ...task.proxy, seed: task.seed }, report);
     } finally {
       built.model.dispose();
     }
+    return {
+      trialId: task.trialId,
+      status: 'complete',
+      reward: m.valAccuracy,
+      metrics: {
+        ...m,
+        params: built.params,
+        multAdds: built.multAdds,
+        seconds: (performance.now() - started) / 1000,
+        backend: backend.name,
+        worker: workerName,
+        // Live tensors after the child is disposed: constant from child to child unless something leaks.
+        extra: { liveTensors: tf.memory().numTensors },
+      },
+    };
   } catch (err) {
     return { trialId: task.trialId, status: 'failed', reward: null, error: errorLine(err), metrics: undefined };
   } finally {
     port?.close();
   }
-}
-
-/** Live tensors in this worker: the leak test compares it across children. */
-export function liveTensors(): number {
-  return tf.memory().numTensors;
 }
 
 function errorLine(err: unknown): string {

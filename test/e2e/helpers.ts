@@ -1,0 +1,30 @@
+/** Runs the real CLI (dist/src/cli.js) as a child process, as a user would. */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { packageRoot } from '../../src/core/paths.js';
+
+export const cli = join(packageRoot, 'dist/src/cli.js');
+
+/** A tiny real-training proxy: a child trains in about a second on the pure-JS engine. */
+export const TINY = ['--train-size', '200', '--val-size', '100', '--epochs', '1', '--batch-size', '50', '--cells', '0', '--filters', '4', '--stem-channels', '4', '--backend', 'cpu'];
+
+export function tempDir(prefix = 'nas-test-'): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+export interface CliResult {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+export function nas(args: string[], opts: { timeout?: number; env?: NodeJS.ProcessEnv } = {}): CliResult {
+  const r = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', timeout: opts.timeout ?? 120_000, env: { ...process.env, ...opts.env }, cwd: packageRoot });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+export function nasAsync(args: string[]): ChildProcess {
+  return spawn(process.execPath, [cli, ...args], { stdio: ['ignore', 'pipe', 'pipe'], cwd: packageRoot });
+}
