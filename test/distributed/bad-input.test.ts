@@ -1,0 +1,70 @@
+/** A wrong --queue never gets past the first check: one clear UserError line, nothing written. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Redis } from 'ioredis';
+import { UserError } from '../../src/core/types.js';
+import { createQueueEvaluator } from '../../src/distributed/queue-evaluator.js';
+import { parseQueueUrl } from '../../src/distributed/connection.js';
+import { formatKey, QUEUE_FORMAT, DEFAULT_QUEUE } from '../../src/distributed/protocol.js';
+import { freePort, startRedis } from './redis-server.js';
+
+function oneLineUserError(pattern: RegExp) {
+  return (err: unknown) => {
+    assert.ok(err instanceof UserError, `expected UserError, got ${String(err)}`);
+    assert.doesNotMatch(err.message, /\n/);
+    assert.match(err.message, pattern);
+    return true;
+  };
+}
+
+test('malformed --queue URLs are refused before connecting', () => {
+  assert.throws(() => parseQueueUrl('localhost:6379'), oneLineUserError(/redis:\/\//));
+  assert.throws(() => parseQueueUrl('http://localhost:6379'), oneLineUserError(/redis:\/\/ or rediss:\/\//));
+  assert.throws(() => parseQueueUrl('redis://localhost:6379/abc'), oneLineUserError(/database must be a number/));
+  assert.throws(() => parseQueueUrl('redis://localhost:6379?capacity=0'), oneLineUserError(/capacity/));
+  const q = parseQueueUrl('rediss://:s3cret@example.org:6380/2?queue=big&capacity=8');
+  assert.deepEqual({ shown: q.shown, queue: q.queue, capacity: q.capacity }, { shown: 'rediss://example.org:6380/2', queue: 'big', capacity: 8 });
+  assert.doesNotMatch(q.shown, /s3cret/);
+  assert.doesNotMatch(q.redisUrl, /capacity|queue=/);
+});
+
+test('an unreachable Redis is one line', async () => {
+  const port = await freePort();
+  await assert.rejects(createQueueEvaluator({ url: `redis://127.0.0.1:${port}` }), oneLineUserError(new RegExp(`127\\.0\\.0\\.1:${port}.*connection refused`)));
+});
+
+test('a wrong or missing password is one line and the password is not echoed', async () => {
+  const redis = await startRedis({ password: 'right-one' });
+  try {
+    await assert.rejects(createQueueEvaluator({ url: `redis://:wrong-one@127.0.0.1:${redis.port}` }), (err: unknown) => {
+      oneLineUserError(/wrong password/)(err);
+      assert.doesNotMatch((err as Error).message, /wrong-one/);
+      return true;
+    });
+    await assert.rejects(createQueueEvaluator({ url: `redis://127.0.0.1:${redis.port}` }), oneLineUserError(/requires a password/));
+    const ok = await createQueueEvaluator({ url: redis.url, capacity: 1 });
+    await ok.close();
+  } finally {
+    await redis.stop();
+  }
+});
+
+test('a queue made by another queue format is refused; a foreign BullMQ queue too', async () => {
+  const redis = await startRedis();
+  const client = new Redis(redis.url);
+  try {
+    await client.set(formatKey(DEFAULT_QUEUE), String(QUEUE_FORMAT + 1));
+    await assert.rejects(createQueueEvaluator({ url: redis.url }), oneLineUserError(/incompatible nas version \(queue format 2, this nas uses 1\)/));
+    // Another queue name in the same database is fine and gets this version's marker.
+    const other = await createQueueEvaluator({ url: `${redis.url}?queue=fresh` });
+    await other.close();
+    assert.equal(await client.get(formatKey('fresh')), String(QUEUE_FORMAT));
+    // A BullMQ queue with jobs but no marker was not made by nas.
+    await client.hset('bull:foreign:meta', 'version', 'bullmq:6');
+    await client.set('bull:foreign:id', '7');
+    await assert.rejects(createQueueEvaluator({ url: `${redis.url}?queue=foreign` }), oneLineUserError(/not created by nas/));
+  } finally {
+    client.disconnect();
+    await redis.stop();
+  }
+});
