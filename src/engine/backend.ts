@@ -15,6 +15,8 @@ import { availableParallelism } from 'node:os';
 import { UserError } from '../core/types.js';
 import { jsConv, withFallback } from './conv-impl.js';
 import { convKernelNames, registerConvKernels } from './kernels.js';
+import { extraRunners } from './js-extras.js';
+import { registerRunners } from './kernel-util.js';
 import { loadOnednn, type OnednnAddon } from './onednn.js';
 
 /** Every name selectBackend() accepts. */
@@ -49,6 +51,7 @@ export function installEngine(): Installed {
   for (const k of stock.values()) tf.registerKernel({ ...k, backendName: 'cpu-stock' });
 
   registerConvKernels('cpu', jsConv, stock);
+  registerRunners('cpu', extraRunners, stock);
 
   const { addon, error } = loadOnednn();
   if (addon) {

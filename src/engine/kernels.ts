@@ -5,21 +5,9 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { ConvImpl, ConvInfo } from './conv-impl.js';
-
-type KernelArgs = { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap };
-/** The parts of tfjs's MathBackendCPU these kernels use. */
-interface CpuLike {
-  data: { get(id: unknown): { values?: unknown } };
-  makeTensorInfo(shape: number[], dtype: tf.DataType, values: Float32Array): tf.TensorInfo;
-}
+import { type CpuLike, type Inputs, type Run, registerRunners, values } from './kernel-util.js';
 
 const bu = tf.backend_util;
-
-function values(backend: CpuLike, t: tf.TensorInfo): Float32Array | null {
-  if (t.dtype !== 'float32') return null;
-  const v = backend.data.get(t.dataId).values;
-  return v instanceof Float32Array ? v : null;
-}
 
 function nhwc(dataFormat: unknown): boolean {
   return dataFormat === undefined || dataFormat === 'NHWC' || dataFormat === 'channelsLast';
@@ -31,8 +19,6 @@ function pair(v: unknown): [number, number] {
   return v as [number, number];
 }
 
-type Inputs = Record<string, tf.TensorInfo>;
-type Run = (b: CpuLike, inputs: Inputs, attrs: tf.NamedAttrMap) => tf.TensorInfo | null;
 
 /** The convolution kernels an implementation takes over: kernel name -> (args) -> result | null (use stock). */
 function runners(impl: ConvImpl): Record<string, Run> {
@@ -143,12 +129,5 @@ export const convKernelNames: readonly string[] = Object.keys(runners({} as Conv
  * to use for calls the wrappers decline (NCHW, non-float32, unsupported fused activations).
  */
 export function registerConvKernels(backendName: string, impl: ConvImpl, stock: Map<string, tf.KernelConfig>): void {
-  for (const [kernelName, run] of Object.entries(runners(impl))) {
-    const fallback = stock.get(kernelName);
-    if (!fallback) continue;
-    const kernelFunc = (args: KernelArgs) =>
-      run(args.backend as CpuLike, args.inputs as Inputs, args.attrs ?? {}) ?? fallback.kernelFunc(args as any);
-    if (tf.getKernel(kernelName, backendName)) tf.unregisterKernel(kernelName, backendName);
-    tf.registerKernel({ kernelName, backendName, kernelFunc: kernelFunc as tf.KernelFunc });
-  }
+  registerRunners(backendName, runners(impl), stock);
 }

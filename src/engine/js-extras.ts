@@ -1,0 +1,73 @@
+/**
+ * tfjs kernel runners for the non-convolution ops that dominate a cpu training step once the
+ * convolutions are fast (measured with tf.profile on the issue's CNN): broadcasting binary
+ * ops, batch-norm/bias reductions, pooling. Same contract as kernels.ts: null = use stock.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { ADD, DIV, MUL, SQDIFF, SUB, broadcastBinary, planBroadcast } from './js/broadcast.js';
+import { planReduce, reduceSum } from './js/reduce.js';
+import { avgPool, avgPoolGrad, maxPool, maxPoolGrad } from './js/pool.js';
+import { type CpuLike, type Inputs, type Run, values } from './kernel-util.js';
+
+function binary(op: number): Run {
+  return (b, { a, b: bb }) => {
+    const av = values(b, a), bv = values(b, bb);
+    if (!av || !bv) return null;
+    const plan = planBroadcast(a.shape, bb.shape);
+    if (!plan) return null;
+    return b.makeTensorInfo(plan.shape, 'float32', broadcastBinary(op, av, bv, plan));
+  };
+}
+
+function reduction(mean: boolean): Run {
+  return (b, { x }, attrs) => {
+    const xv = values(b, x);
+    if (!xv) return null;
+    const { axis, keepDims } = attrs as { axis: number | number[] | null; keepDims: boolean };
+    // Like the stock kernel: null means every axis, negatives count from the end.
+    const axes = tf.util.parseAxisParam(axis ?? null as any, x.shape);
+    const plan = planReduce(x.shape, axes);
+    if (!plan) return null;
+    const shape = keepDims ? x.shape.map((s, d) => (axes.includes(d) ? 1 : s)) : x.shape.filter((_, d) => !axes.includes(d));
+    return b.makeTensorInfo(shape, 'float32', reduceSum(xv, plan, mean));
+  };
+}
+
+function poolInfo(shape: number[], attrs: tf.NamedAttrMap) {
+  const { filterSize, strides, pad, dimRoundingMode } = attrs as any;
+  return tf.backend_util.computePool2DInfo(shape as [number, number, number, number], filterSize, strides, 1, pad, dimRoundingMode);
+}
+
+/** Kernel name -> runner for the extra pure-JS kernels. */
+export const extraRunners: Record<string, Run> = {
+  Add: binary(ADD),
+  Sub: binary(SUB),
+  Multiply: binary(MUL),
+  RealDiv: binary(DIV),
+  SquaredDifference: binary(SQDIFF),
+  Sum: reduction(false),
+  Mean: reduction(true),
+  MaxPool(b, { x }, attrs) {
+    const xv = values(b, x);
+    if (!xv || x.shape.length !== 4) return null;
+    const p = poolInfo(x.shape, attrs);
+    return b.makeTensorInfo(p.outShape, 'float32', maxPool(xv, p));
+  },
+  MaxPoolGrad(b, { dy, input }, attrs) {
+    const dv = values(b, dy), xv = values(b, input);
+    if (!dv || !xv) return null;
+    return b.makeTensorInfo(input.shape, 'float32', maxPoolGrad(dv, xv, poolInfo(input.shape, attrs)));
+  },
+  AvgPool(b, { x }, attrs) {
+    const xv = values(b, x);
+    if (!xv || x.shape.length !== 4) return null;
+    const p = poolInfo(x.shape, attrs);
+    return b.makeTensorInfo(p.outShape, 'float32', avgPool(xv, p));
+  },
+  AvgPoolGrad(b, { dy, input }, attrs) {
+    const dv = values(b, dy);
+    if (!dv) return null;
+    return b.makeTensorInfo(input.shape, 'float32', avgPoolGrad(dv, poolInfo(input.shape, attrs)));
+  },
+};
+export type { CpuLike, Inputs };
