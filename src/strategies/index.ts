@@ -2,12 +2,16 @@
 import { UserError, type Strategy, type StrategyContext } from '../core/types.js';
 import { RandomSearch } from './random.js';
 import { RegularizedEvolution } from './evolution.js';
+import { createReinforceStrategy } from './reinforce/reinforce-strategy.js';
+import { createSmboStrategy } from './smbo/smbo-strategy.js';
 
 type Factory = (ctx: StrategyContext) => Strategy | Promise<Strategy>;
 
 const registry: Record<string, Factory> = {
   random: (ctx) => new RandomSearch(ctx),
   evolution: (ctx) => new RegularizedEvolution(ctx),
+  reinforce: createReinforceStrategy,
+  smbo: createSmboStrategy,
 };
 
 /** Names accepted by --strategy. */
