@@ -55,6 +55,8 @@ export function openDatabase(file: string, opts: OpenOptions = {}): Database.Dat
       const mode = db.pragma('journal_mode = WAL', { simple: true });
       if (mode !== 'wal') throw new UserError(`${file}: cannot switch to WAL mode (journal_mode is ${String(mode)})`);
       db.pragma('synchronous = NORMAL');
+      // A dashboard polling all day can delay checkpoints; cap the WAL kept on disk after one.
+      db.pragma(`journal_size_limit = ${64 * 1024 * 1024}`);
     }
     db.pragma('foreign_keys = ON');
     if (version < latest) migrate(db, migrations);

@@ -79,9 +79,15 @@ export class Store {
     if (this.db.open) this.db.close();
   }
 
-  /** Runs fn in one transaction (nested calls become savepoints). fn must be synchronous. */
+  /**
+   * Runs fn in one transaction (nested calls become savepoints). fn must be synchronous.
+   * A writer's transaction is IMMEDIATE: it takes the write lock up front (waiting out the busy
+   * timeout), because a deferred one that reads and then writes fails at once with SQLITE_BUSY when
+   * another process (a `nas train` beside a search) committed in between.
+   */
   transaction<T>(fn: () => T): T {
-    return this.db.transaction(fn)();
+    const tx = this.db.transaction(fn);
+    return this.readOnly || this.db.inTransaction ? tx() : tx.immediate();
   }
 
   /** `PRAGMA integrity_check`: 'ok', or SQLite's list of problems joined by newlines. */
@@ -340,8 +346,8 @@ export class Store {
   }
 
   /**
-   * Changes some fields of a replay. A status other than 'running' stamps finishedAt unless the
-   * patch gives one; id and createdAt cannot change.
+   * Changes some fields of a replay. A status other than 'running' stamps finishedAt, 'running'
+   * clears it, unless the patch gives one; id and createdAt cannot change.
    */
   updateReplay(id: number, patch: Partial<ReplayRow>): void {
     const sets: string[] = [];
@@ -353,9 +359,10 @@ export class Store {
       sets.push(`${col.column} = ?`);
       values.push(col.json ? JSON.stringify(value) : typeof value === 'number' ? finiteOrNull(value) : value);
     }
-    if (patch.status !== undefined && patch.status !== 'running' && patch.finishedAt === undefined) {
+    if (patch.status !== undefined && patch.finishedAt === undefined) {
+      // Ending stamps the time; going back to 'running' (a resumed replay) clears it.
       sets.push('finished_at = ?');
-      values.push(now());
+      values.push(patch.status === 'running' ? null : now());
     }
     if (sets.length === 0) {
       this.requireReplay(id);

@@ -86,3 +86,26 @@ test('a read-only store polls while another process writes: counts only grow, ev
   assert.equal(reader.integrityCheck(), 'ok');
   reader.close();
 });
+
+test('two writer processes at once (a search and a `nas train` beside it) both finish without "database is locked"', { timeout: 30_000 }, async () => {
+  const file = tmp.path('two-writers.db');
+  Store.open(file).close();
+  const child = fileURLToPath(new URL('./helpers/writer-child.js', import.meta.url));
+  const runOne = () =>
+    new Promise<{ code: number | null; out: string; err: string }>((resolve) => {
+      const p = spawn(process.execPath, [child, file, 'new', '150'], { env: { ...process.env, NAS_STORE_CHILD: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+      let out = '';
+      let err = '';
+      p.stdout.setEncoding('utf8').on('data', (c: string) => (out += c));
+      p.stderr.setEncoding('utf8').on('data', (c: string) => (err += c));
+      p.on('close', (code) => resolve({ code, out, err }));
+    });
+  const results = await Promise.all([runOne(), runOne()]);
+  for (const r of results) assert.equal(r.code, 0, r.err);
+  const store = Store.open(file, { readonly: true });
+  const runs = store.listRuns();
+  assert.deepEqual(runs.map((r) => [r.trials, r.completed]), [[151, 150], [151, 150]]);
+  for (const r of runs) assert.deepEqual(store.trials(r.id).map((t) => t.number), Array.from({ length: 151 }, (_, i) => i + 1));
+  assert.equal(store.integrityCheck(), 'ok');
+  store.close();
+});

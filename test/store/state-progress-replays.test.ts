@@ -66,6 +66,9 @@ test('replays: add, update, list per run, with finishedAt stamped when they end'
   store.updateReplay(loose.id, { status: 'interrupted', finishedAt: '2026-01-01T00:00:00.000Z' });
   assert.equal(store.getReplay(loose.id)?.finishedAt, '2026-01-01T00:00:00.000Z');
 
+  // A resumed replay runs again: finishedAt clears until it ends anew.
+  store.updateReplay(loose.id, { status: 'running' });
+  assert.equal(store.getReplay(loose.id)?.finishedAt, null);
   assert.deepEqual(store.replays(run.id).map((x) => x.id), [r.id]);
   assert.deepEqual(store.replays().map((x) => x.id), [r.id, loose.id]);
   assert.throws(() => store.updateReplay(999, { status: 'failed' }), UserError);

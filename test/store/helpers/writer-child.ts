@@ -23,11 +23,13 @@ function main(file: string, runArg: string, maxTrials: number): void {
   for (let i = store.countTrials(runId); i <= maxTrials; i++) {
     const finished: number = inFlight.id;
     inFlight = store.transaction(() => {
+      // addTrial first: it reads (the run must exist) before it writes, as the search loop's does.
+      const next = store.addTrial({ runId, genotype: genotype(i + 1), key: `g${i + 1}`, origin: 'mutation', parentId: finished, mutation: { kind: 'op', detail: `step ${i}` } });
       store.finishTrial(finished, complete(finished, (finished % 97) / 100));
       store.addCurvePoint({ trialId: finished }, { epoch: 1, trainLoss: 1, trainAccuracy: 0.5, seconds: 1 });
       // A strategy state of realistic size (a population of 50 genotypes) so writes take time.
       store.saveStrategyState(runId, { step: i, population: Array.from({ length: 50 }, (_, k) => genotype(i + k)) });
-      return store.addTrial({ runId, genotype: genotype(i + 1), key: `g${i + 1}`, origin: 'mutation', parentId: finished, mutation: { kind: 'op', detail: `step ${i}` } });
+      return next;
     });
     writeSync(1, `committed ${finished}\n`);
   }
