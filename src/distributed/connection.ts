@@ -64,6 +64,8 @@ export async function connectChecked(q: QueueUrl, opts: { timeoutMs?: number } =
     enableOfflineQueue: false,
     retryStrategy: () => null,
     reconnectOnError: () => false,
+    // A refused connection would otherwise keep the process alive 2 s after the error.
+    disconnectTimeout: 100,
   });
   client.on('error', (err: Error) => (lastError = err));
   try {

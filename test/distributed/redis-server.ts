@@ -3,8 +3,7 @@
  * after the test. Each test gets its own instance, so tests never see each other's queues.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
-import { Redis } from 'ioredis';
+import { connect, createServer } from 'node:net';
 
 export interface RedisInstance {
   port: number;
@@ -31,19 +30,9 @@ export async function startRedis(opts: { password?: string } = {}): Promise<Redi
   const proc: ChildProcess = spawn('redis-server', args, { stdio: ['ignore', 'ignore', 'inherit'] });
   const url = `redis://${opts.password ? `:${encodeURIComponent(opts.password)}@` : ''}127.0.0.1:${port}`;
   const deadline = Date.now() + 10_000;
-  for (;;) {
-    const c = new Redis(url, { lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0 });
-    c.on('error', () => {});
-    try {
-      await c.connect();
-      await c.ping();
-      c.disconnect();
-      break;
-    } catch {
-      c.disconnect();
-      if (Date.now() > deadline || proc.exitCode !== null) throw new Error(`redis-server did not start on port ${port}`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
+  while (!(await accepts(port))) {
+    if (Date.now() > deadline || proc.exitCode !== null) throw new Error(`redis-server did not start on port ${port}`);
+    await new Promise((r) => setTimeout(r, 30));
   }
   return {
     port,
@@ -55,4 +44,16 @@ export async function startRedis(opts: { password?: string } = {}): Promise<Redi
         proc.kill('SIGKILL');
       }),
   };
+}
+
+/** True once something answers on the port (a plain TCP connect: no client library timers left behind). */
+function accepts(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
 }
