@@ -40,6 +40,11 @@ function runAndKill(db: string, run: string, killAfter: number): Promise<{ runId
 }
 
 function checkStore(db: string, runId: number, committed: number[]): { total: number; running: number[] } {
+  // A dashboard may attach before the search resumes: it must see every commit left in the WAL.
+  const reader = Store.open(db, { readonly: true });
+  const seen = new Set(reader.trials(runId, { status: 'complete' }).map((t) => t.id));
+  reader.close();
+  for (const id of committed) assert.ok(seen.has(id), `a reader does not see committed trial ${id}`);
   const store = Store.open(db);
   try {
     assert.equal(store.integrityCheck(), 'ok');
