@@ -262,18 +262,22 @@ export class Store {
     return this.topTrials(runId, 1)[0];
   }
 
-  /** [trial, parent, grandparent, ...] following parentId back to a trial without a parent. */
+  /**
+   * [trial, parent, grandparent, ...] following parentId back to a trial without a parent.
+   * One recursive query, so a reader gets the whole chain from one snapshot. A parent must exist
+   * when its child is added and parent_id never changes, so the chain cannot loop.
+   */
   ancestry(trialId: number): TrialRow[] {
-    const chain: TrialRow[] = [];
-    const seen = new Set<number>();
-    let next: number | null = trialId;
-    while (next !== null && !seen.has(next)) {
-      seen.add(next);
-      const trial: TrialRow = this.requireTrial(next);
-      chain.push(trial);
-      next = trial.parentId;
-    }
-    return chain;
+    const rows = this.stmt(
+      `WITH RECURSIVE chain(id, depth) AS (
+         SELECT id, 0 FROM trials WHERE id = ?
+         UNION ALL
+         SELECT t.parent_id, c.depth + 1 FROM chain c JOIN trials t ON t.id = c.id WHERE t.parent_id IS NOT NULL
+       )
+       SELECT trials.* FROM chain JOIN trials ON trials.id = chain.id ORDER BY chain.depth`,
+    ).all(trialId) as TrialRecord[];
+    if (rows.length === 0) this.requireTrial(trialId);
+    return rows.map(toTrial);
   }
 
   /** The run's first trial (lowest id) with this canonical key, whatever its status. */
