@@ -1,0 +1,197 @@
+/**
+ * What the dashboard shows, as plain data: one model fed either by live SearchEvents (inside
+ * `nas search`) or by polling a read-only store (`nas dashboard`). Nothing here knows about ink,
+ * so the panels can be tested as strings and the two modes cannot drift apart.
+ */
+import type { SearchEvent, TrialProgress } from '../core/types.js';
+import type { Store } from '../store/store.js';
+import type { RunRow, TrialRow } from '../store/types.js';
+
+/** One child being trained now, with its worker's latest progress when known. */
+export interface InFlightRow {
+  trialId: number;
+  key: string;
+  parentId: number | null;
+  progress?: TrialProgress;
+}
+
+/** One finished trial in completion order, for the reward chart. */
+export interface RewardPoint {
+  trialId: number;
+  reward: number;
+  baseline: string | null;
+}
+
+export interface FailureRow {
+  trialId: number;
+  error: string;
+}
+
+/** Everything the panels draw. Immutable once handed to a render. */
+export interface DashboardSnapshot {
+  runId: number;
+  /** 'running' | 'complete' | 'interrupted' | 'failed', or 'stopping' / 'paused' overlays below. */
+  status: string;
+  strategy: string;
+  space: string;
+  backend: string;
+  workers: number;
+  budget: number;
+  budgetSeconds?: number;
+  /** ms since the epoch: when this session (live) or the run (attached) started. */
+  startedAt: number;
+  /** The clock of the elapsed time: now, or when a finished run last changed (attached viewers). */
+  now: number;
+  /** Finished (complete or failed) search trials, baselines excluded, as the loop counts them. */
+  done: number;
+  failed: number;
+  best: number | null;
+  /** Sum of finished search trials' seconds (simulated for tables). */
+  spentSeconds: number;
+  /** Timestamps (ms) of the latest finishes, for the ETA. */
+  recentFinishes: number[];
+  inFlight: InFlightRow[];
+  rewards: RewardPoint[];
+  /** The 10 best complete trials, baselines ranked with them. */
+  top: TrialRow[];
+  failures: FailureRow[];
+  logs: string[];
+  paused: boolean;
+  stopping: boolean;
+  /** True inside `nas search` (keys control the search); false for an attached viewer. */
+  live: boolean;
+}
+
+const TOP_N = 10;
+const KEEP_FAILURES = 5;
+const KEEP_LOGS = 20;
+const KEEP_FINISHES = 20;
+
+/**
+ * Mutable state behind the snapshots. `dirty` says a redraw is due; the owner decides when
+ * (redraws are throttled by the caller, never by the model).
+ */
+export class DashboardModel {
+  dirty = true;
+  private s: DashboardSnapshot;
+  private topStale = false;
+  private endedAt: number | undefined;
+
+  constructor(private readonly store: Store, run: RunRow, opts: { live: boolean; backend?: string; workers?: number; startedAt?: number }) {
+    const c = run.config;
+    this.s = {
+      runId: run.id, status: run.status, strategy: c.strategy, space: c.space, backend: opts.backend ?? run.backend ?? c.backend,
+      workers: opts.workers ?? c.workers, budget: c.budget, budgetSeconds: c.budgetSeconds,
+      startedAt: opts.startedAt ?? Date.parse(run.createdAt), now: Date.now(),
+      done: 0, failed: 0, best: null, spentSeconds: 0, recentFinishes: [],
+      inFlight: [], rewards: [], top: [], failures: [], logs: [], paused: false, stopping: false, live: opts.live,
+    };
+    this.reload();
+  }
+
+  /** Re-reads everything the store knows about the run (attached viewers call this on every poll). */
+  reload(): void {
+    const run = this.store.getRun(this.s.runId);
+    const trials = this.store.trials(this.s.runId);
+    const finished = trials.filter((t) => t.status === 'complete' || t.status === 'failed');
+    const search = finished.filter((t) => !t.baseline);
+    // Completion order: finishedAt, then id (a table evaluator finishes many in one millisecond).
+    const byFinish = [...finished].sort((a, b) => (a.finishedAt ?? '').localeCompare(b.finishedAt ?? '') || a.id - b.id);
+    const progress = new Map(this.store.workerProgress(this.s.runId).map((p) => [p.trialId, p] as const));
+    const liveProgress = new Map(this.s.inFlight.map((f) => [f.trialId, f.progress] as const));
+    this.endedAt = !this.s.live && run && run.status !== 'running' ? Date.parse(run.updatedAt) : undefined;
+    const best = search.reduce<number | null>((m, t) => (t.status === 'complete' && t.reward !== null && (m === null || t.reward > m) ? t.reward : m), null);
+    this.s = {
+      ...this.s,
+      status: run?.status ?? this.s.status,
+      backend: this.s.live ? this.s.backend : run?.backend ?? this.s.backend,
+      done: search.length,
+      failed: search.filter((t) => t.status === 'failed').length,
+      best,
+      spentSeconds: search.reduce((sum, t) => sum + (t.seconds ?? 0), 0),
+      recentFinishes: byFinish.slice(-KEEP_FINISHES).map((t) => Date.parse(t.finishedAt ?? '') || 0),
+      inFlight: trials
+        .filter((t) => t.status === 'running')
+        .map((t) => ({ trialId: t.id, key: t.key, parentId: t.parentId, progress: liveProgress.get(t.id) ?? progress.get(t.id) })),
+      rewards: byFinish.filter((t) => t.status === 'complete' && t.reward !== null).map((t) => ({ trialId: t.id, reward: t.reward as number, baseline: t.baseline })),
+      failures: byFinish.filter((t) => t.status === 'failed').slice(-KEEP_FAILURES).map((t) => ({ trialId: t.id, error: t.error ?? 'unknown error' })),
+      top: this.store.topTrials(this.s.runId, TOP_N, { baselines: true }),
+    };
+    this.topStale = false;
+    this.dirty = true;
+  }
+
+  /** Folds one live event in. Cheap: the only store read (the top 10) is deferred to snapshot(). */
+  apply(e: SearchEvent): void {
+    const s = this.s;
+    switch (e.type) {
+      case 'start':
+        s.status = 'running';
+        break;
+      case 'trial-start':
+        if (!s.inFlight.some((f) => f.trialId === e.trialId)) s.inFlight = [...s.inFlight, { trialId: e.trialId, key: e.key, parentId: e.parentId }];
+        break;
+      case 'progress': {
+        const p = e.progress;
+        s.inFlight = s.inFlight.map((f) => (f.trialId === p.trialId ? { ...f, progress: p } : f));
+        break;
+      }
+      case 'trial-end': {
+        const r = e.result;
+        s.inFlight = s.inFlight.filter((f) => f.trialId !== r.trialId);
+        const isSearchTrial = e.done !== s.done;
+        s.done = e.done;
+        s.best = e.best;
+        s.recentFinishes = [...s.recentFinishes, Date.now()].slice(-KEEP_FINISHES);
+        if (r.status === 'complete' && r.reward !== null) {
+          // A baseline does not move `done`; its name is in the store's row (read with the top 10).
+          s.rewards = [...s.rewards, { trialId: r.trialId, reward: r.reward, baseline: isSearchTrial ? null : this.baselineName(r.trialId) }];
+        } else {
+          if (isSearchTrial) s.failed += 1;
+          s.failures = [...s.failures, { trialId: r.trialId, error: r.error ?? 'unknown error' }].slice(-KEEP_FAILURES);
+        }
+        if (isSearchTrial) s.spentSeconds += r.metrics?.seconds ?? 0;
+        this.topStale = true;
+        break;
+      }
+      case 'log':
+        this.log(e.line);
+        return;
+      case 'paused':
+        s.paused = e.paused;
+        break;
+      case 'end':
+        s.status = e.status;
+        s.inFlight = [];
+        this.topStale = true;
+        break;
+    }
+    this.dirty = true;
+  }
+
+  /** A log line for the log panel (the search's plain logger is redirected here). */
+  log(line: string): void {
+    this.s.logs = [...this.s.logs, line].slice(-KEEP_LOGS);
+    this.dirty = true;
+  }
+
+  /** Marks the search as stopping (q / Ctrl-C pressed). */
+  setStopping(stopping: boolean): void {
+    this.s.stopping = stopping;
+    this.dirty = true;
+  }
+
+  /** The current state, with the clock and (if stale) the top 10 refreshed. Clears `dirty`. */
+  snapshot(now = Date.now()): DashboardSnapshot {
+    if (this.topStale) {
+      this.s.top = this.store.topTrials(this.s.runId, TOP_N, { baselines: true });
+      this.topStale = false;
+    }
+    this.dirty = false;
+    return { ...this.s, now: this.endedAt ?? now };
+  }
+
+  private baselineName(trialId: number): string | null {
+    return this.store.getTrial(trialId)?.baseline ?? null;
+  }
+}

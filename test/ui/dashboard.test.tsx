@@ -1,0 +1,189 @@
+/**
+ * The dashboard rendered with ink-testing-library from a store holding a REAL run (the real search
+ * loop over the vendored NAS-Bench-201 table, some children failing for real), and the live
+ * dashboard driving a real search: q stops it gracefully and the run resumes to its budget.
+ */
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { fileURLToPath } from 'node:url';
+import React from 'react';
+import { render, cleanup } from 'ink-testing-library';
+import { Dashboard } from '../../src/ui/Dashboard.js';
+import { DashboardModel } from '../../src/ui/model.js';
+import { detailsReader } from '../../src/ui/details.js';
+import { attachDashboard } from '../../src/ui/attach.js';
+import { cellLines } from '../../src/commands/cell-text.js';
+import { loadSpace } from '../../src/space/load.js';
+import type { SearchControl } from '../../src/search.js';
+import { Store } from '../../src/store/store.js';
+import { pct2 } from '../../src/ui/text.js';
+import { FakeStdin, FakeStdout, plain, tick } from './fake-tty.js';
+import { realTableRun, tempWorkspace } from './real-run.js';
+
+const cli = fileURLToPath(new URL('../../src/cli.js', import.meta.url));
+const run = promisify(execFile);
+const ws = tempWorkspace();
+after(() => {
+  cleanup();
+  ws.cleanup();
+});
+
+// One real run shared by the rendering tests: 30 children + 1 baseline.
+const db = join(ws.dir, 'run.db');
+const real = realTableRun(db, ws.table, { budget: 30, baselines: true }).then((r) => {
+  r.store.close();
+  return { runId: r.runId, outcome: r.outcome, store: Store.open(db, { readonly: true }) };
+});
+after(async () => (await real).store.close());
+
+function frameOf(store: Store, runId: number, columns: number, rows: number) {
+  const model = new DashboardModel(store, store.requireRun(runId), { live: false });
+  const quits: string[] = [];
+  const r = render(<Dashboard snapshot={model.snapshot()} details={detailsReader(store)} onQuit={(how) => quits.push(how)} columns={columns} rows={rows} />);
+  return { ...r, quits, frame: () => plain(r.lastFrame()) };
+}
+
+test('80×24: shows the run, its counts, the top trial, the best cell and a failure', async () => {
+  const { store, runId, outcome } = await real;
+  assert.equal(outcome, 'complete');
+  const best = store.bestTrial(runId)!;
+  const failed = store.trials(runId, { status: 'failed' });
+  assert.ok(failed.length > 0, 'the holed table makes some children fail');
+  const { frame } = frameOf(store, runId, 80, 24);
+  const text = frame();
+  const lines = text.split('\n');
+  assert.ok(lines.length <= 23, `frame is ${lines.length} lines, must leave the last terminal line free`);
+  for (const l of lines) assert.ok(l.length <= 80, `line wider than 80: "${l}"`);
+  assert.match(lines[0], new RegExp(`^run ${runId} \\[complete\\] · evolution · nas-bench-201 · table · 1 worker`));
+  const done = store.trials(runId).filter((t) => !t.baseline).length;
+  assert.equal(done, 30);
+  assert.match(lines[1], new RegExp(`30/30 100%  best ${pct2(best.reward)}%  failed ${failed.filter((t) => !t.baseline).length}`));
+  // The top table's first search trial is the best one, with its reward and parent.
+  assert.match(text, new RegExp(`│\\d+\\s+${best.id}\\s+${pct2(best.reward)}`));
+  assert.match(text, new RegExp(`best trial ${best.id} · ${pct2(best.reward)}%`));
+  for (const l of cellLines(best.genotype)) assert.ok(text.includes(l), `best cell line "${l}" missing`);
+  // Ancestry: each ancestor's id and how it was made.
+  for (const a of store.ancestry(best.id).slice(0, 2)) assert.match(text, new RegExp(`^${a.id}\\s+${pct2(a.reward)}`, 'm'));
+  const lastFailure = failed[failed.length - 1];
+  assert.ok(text.includes(`trial ${lastFailure.id} failed: ${lastFailure.error}`), 'the last failure with its error');
+  assert.match(lastFailure.error!, /no "cifar10_valid_acc_12ep" value on line \d+/);
+});
+
+test('120×40: the full top 10 with the parent column, baselines marked, details side by side', async () => {
+  const { store, runId } = await real;
+  const { frame } = frameOf(store, runId, 120, 40);
+  const text = frame();
+  const lines = text.split('\n');
+  assert.ok(lines.length <= 39);
+  for (const l of lines) assert.ok(l.length <= 120);
+  const top = store.topTrials(runId, 10, { baselines: true });
+  assert.equal(top.length, 10);
+  assert.match(text, /#  trial  reward params  madds   time parent/);
+  top.forEach((t, i) => {
+    const id = t.baseline ? `${t.id}B` : String(t.id);
+    assert.match(text, new RegExp(`│${i + 1}\\s+${id}\\s+${pct2(t.reward)}.*\\s${t.parentId ?? '-'}\\s*$`, 'm'), `rank ${i + 1}`);
+  });
+  const baseline = store.trials(runId).find((t) => t.baseline)!;
+  assert.equal(baseline.status, 'complete');
+  // The baseline is a "B" in the chart (and "<id>B" in the table when it ranks in the top 10).
+  const chartRows = lines.filter((l) => /^ {0,6}[\d.%\s]{0,7}│/.test(l));
+  assert.ok(chartRows.some((l) => l.split('│')[1].includes('B')), 'baseline point in the chart');
+  // Details side by side: ancestry | cell on the same lines.
+  const best = store.bestTrial(runId)!;
+  assert.ok(lines.some((l) => l.startsWith(String(best.id)) && l.includes('│n1 = ')), 'ancestry and cell side by side');
+});
+
+test('arrow keys select a trial for the cell and ancestry; q and Ctrl-C reach the owner', async () => {
+  const { store, runId } = await real;
+  const { frame, stdin, quits } = frameOf(store, runId, 100, 30);
+  const top = store.topTrials(runId, 10, { baselines: true });
+  const bestIndex = top.findIndex((t) => !t.baseline);
+  await tick();
+  stdin.write('\x1b[B'); // down
+  await tick();
+  const next = top[bestIndex + 1];
+  assert.match(frame(), new RegExp(`selected trial ${next.id}${next.baseline ? ` \\(baseline ${next.baseline}\\)` : ''} · ${pct2(next.reward)}%`));
+  for (const l of cellLines(next.genotype)) assert.ok(frame().includes(l), `selected cell line "${l}"`);
+  stdin.write('\x1b[A'); // up
+  await tick();
+  stdin.write('\x1b[A'); // up again
+  await tick();
+  const up = top[Math.max(0, bestIndex - 1)];
+  assert.match(frame(), new RegExp(`trial ${up.id}\\b`));
+  stdin.write('q');
+  stdin.write('\x03');
+  await tick();
+  assert.deepEqual(quits, ['q', 'ctrl-c']);
+});
+
+test('live: the dashboard follows a real search, q stops it gracefully, and it resumes to its budget', async () => {
+  const live = join(ws.dir, 'live.db');
+  const stdout = new FakeStdout(80, 24);
+  const stdin = new FakeStdin();
+  let control: SearchControl | undefined;
+  let ui: Awaited<ReturnType<typeof attachDashboard>> | undefined;
+  let ends = 0;
+  const r = await realTableRun(live, ws.table, {
+    budget: 40,
+    control: (c) => (control = c),
+    beforeRun: async (store, runId, config) => {
+      ui = await attachDashboard({
+        store, runId, config, space: loadSpace('nas-bench-201'), backend: 'table', getControl: () => control,
+        stdout: stdout as unknown as NodeJS.WriteStream, stdin: stdin as unknown as NodeJS.ReadStream,
+      });
+      await tick(50); // ink subscribes to keys in an effect
+    },
+    onEvent: (e) => {
+      ui!.onEvent(e);
+      // A person pressing q after the 12th child: the key arrives while the loop runs.
+      if (e.type === 'trial-end' && ++ends === 12) stdin.write('q');
+    },
+  });
+  await ui!.unmount();
+  assert.equal(r.outcome, 'interrupted');
+  assert.equal(r.store.requireRun(r.runId).status, 'interrupted');
+  const done = r.store.trials(r.runId);
+  assert.equal(done.length, 12, 'no child handed out after q');
+  assert.ok(done.every((t) => t.status === 'complete' || t.status === 'failed'), 'in-flight children finished');
+  const screen = stdout.text();
+  assert.match(screen, /finishing the children in flight/);
+  assert.match(screen, new RegExp(`run ${r.runId} \\[interrupted\\]`), 'the final frame stays on screen');
+  assert.match(screen, /12\/40 30%/);
+  r.store.close();
+
+  // The real CLI resumes it (stdout is a pipe here: plain lines) to exactly its budget.
+  const { stdout: out } = await run(process.execPath, [cli, 'search', '--resume', String(r.runId), '--db', live], { env: { ...process.env, NO_COLOR: '1' } });
+  assert.match(out, new RegExp(`run ${r.runId} complete`));
+  const store = Store.open(live, { readonly: true });
+  try {
+    const trials = store.trials(r.runId);
+    assert.equal(trials.length, 40);
+    assert.deepEqual(trials.map((t) => t.number), Array.from({ length: 40 }, (_, i) => i + 1), 'no trial lost or duplicated');
+    assert.equal(new Set(trials.map((t) => t.key)).size, 40, 'no architecture evaluated twice');
+    assert.equal(store.requireRun(r.runId).status, 'complete');
+  } finally {
+    store.close();
+  }
+});
+
+test('nas dashboard --once prints a frame of the newest run; bad input exits 2 with one line', async () => {
+  const { store, runId } = await real;
+  const { stdout: out } = await run(process.execPath, [cli, 'dashboard', '--db', db, '--once', '--width', '80', '--height', '24']);
+  const lines = out.trimEnd().split('\n');
+  assert.match(lines[0], new RegExp(`^run ${runId} \\[complete\\]`));
+  assert.ok(lines.length <= 23 && lines.every((l) => l.length <= 80));
+  assert.ok(out.includes(`best trial ${store.bestTrial(runId)!.id}`));
+  await assert.rejects(run(process.execPath, [cli, 'dashboard', '99', '--db', db, '--once']), (e: { code: number; stderr: string }) => {
+    assert.equal(e.code, 2);
+    assert.equal(e.stderr.trim(), `nas: unknown run 99 in ${db}`);
+    return true;
+  });
+  await assert.rejects(run(process.execPath, [cli, 'dashboard', '--db', join(ws.dir, 'none.db')]), (e: { code: number; stderr: string }) => {
+    assert.equal(e.code, 2);
+    assert.match(e.stderr.trim(), /^nas: no store at .*none\.db/);
+    return true;
+  });
+});
