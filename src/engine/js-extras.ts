@@ -6,6 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { ADD, DIV, MUL, SQDIFF, SUB, broadcastBinary, planBroadcast } from './js/broadcast.js';
 import { planReduce, reduceSum } from './js/reduce.js';
+import { padRows, sliceRows, tileRows } from './js/layout.js';
 import { avgPool, avgPoolGrad, maxPool, maxPoolGrad } from './js/pool.js';
 import { type CpuLike, type Inputs, type Run, values } from './kernel-util.js';
 
@@ -38,8 +39,62 @@ function poolInfo(shape: number[], attrs: tf.NamedAttrMap) {
   return tf.backend_util.computePool2DInfo(shape as [number, number, number, number], filterSize, strides, 1, pad, dimRoundingMode);
 }
 
+function slice(b: CpuLike, x: tf.TensorInfo, begin: number[], size: number[]): tf.TensorInfo | null {
+  const xv = values(b, x);
+  if (!xv || x.shape.length === 0) return null;
+  return b.makeTensorInfo(size, 'float32', sliceRows(xv, x.shape, begin, size));
+}
+
+function unary(f: (v: Float32Array, out: Float32Array, attrs: Record<string, any>) => void): Run {
+  return (b, { x }, attrs) => {
+    const xv = values(b, x);
+    if (!xv) return null;
+    const out = new Float32Array(xv.length);
+    f(xv, out, attrs);
+    return b.makeTensorInfo(x.shape, 'float32', out);
+  };
+}
+
 /** Kernel name -> runner for the extra pure-JS kernels. */
 export const extraRunners: Record<string, Run> = {
+  Slice(b, { x }, attrs) {
+    const { begin, size } = attrs as any;
+    const [bg, sz] = tf.slice_util.parseSliceParams(x as tf.Tensor, begin, size);
+    // A contiguous slice is a zero-copy view in the stock kernel: keep that.
+    if (tf.slice_util.isSliceContinous(x.shape, bg, sz)) return null;
+    return slice(b, x, bg, sz);
+  },
+  SplitV(b, { x }, attrs) {
+    const { numOrSizeSplits, axis } = attrs as any;
+    const ax = tf.util.parseAxisParam(axis, x.shape)[0];
+    if (ax === 0 || !values(b, x)) return null;
+    const sizes = tf.backend_util.prepareSplitSize(x as tf.Tensor, numOrSizeSplits, ax);
+    const begin = new Array(x.shape.length).fill(0);
+    return sizes.map((s) => {
+      const size = [...x.shape];
+      size[ax] = s;
+      const t = slice(b, x, [...begin], size)!;
+      begin[ax] += s;
+      return t;
+    }) as unknown as tf.TensorInfo;
+  },
+  Tile(b, { x }, attrs) {
+    const xv = values(b, x);
+    if (!xv || x.shape.length === 0) return null;
+    return b.makeTensorInfo(x.shape.map((s, d) => s * (attrs as any).reps[d]), 'float32', tileRows(xv, x.shape, (attrs as any).reps));
+  },
+  PadV2(b, { x }, attrs) {
+    const xv = values(b, x);
+    if (!xv || x.shape.length === 0) return null;
+    const { paddings, constantValue } = attrs as any;
+    const shape = x.shape.map((s, d) => paddings[d][0] + s + paddings[d][1]);
+    return b.makeTensorInfo(shape, 'float32', padRows(xv, x.shape, paddings, constantValue ?? 0));
+  },
+  Relu: unary((v, o) => { for (let i = 0; i < v.length; i++) o[i] = v[i] < 0 ? 0 : v[i]; }),
+  Step: unary((v, o, at) => {
+    const alpha = at.alpha ?? 0;
+    for (let i = 0; i < v.length; i++) { const x = v[i]; o[i] = x > 0 ? 1 : x !== x ? x : alpha; }
+  }),
   Add: binary(ADD),
   Sub: binary(SUB),
   Multiply: binary(MUL),
