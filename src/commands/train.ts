@@ -1,0 +1,161 @@
+/** `nas train`: replay a cell (best / trial / genotype file / baseline) into full training. */
+import { existsSync, readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { UserError, type Genotype, type MacroSettings, type SearchSpace } from '../core/types.js';
+import { loadSpace } from '../space/load.js';
+import { Store } from '../store/store.js';
+import type { RunRow } from '../store/types.js';
+import { loadBaseline } from '../baselines/index.js';
+import { genotypeFromJson } from '../export/genotype-json.js';
+import { defaultAugment } from '../replay/augment.js';
+import { PRESETS, preset } from '../replay/presets.js';
+import { formatSeconds, runReplay } from '../replay/replay.js';
+import type { BatchProgress, ReplaySettings } from '../replay/train-loop.js';
+import { choiceOption, defaultDb, intOption, numberOption } from './options.js';
+
+const HELP = `usage: nas train (--run RUN --best | --trial ID | --genotype FILE | --baseline NAME) [options]
+  replays a cell into full training: the whole training split, the test split scored at the end
+  --db FILE              store (default runs/nas.db)
+  --dataset NAME         default: the run's dataset, else "default"
+  --preset P             ${PRESETS.join(' | ')} (default small)
+  --epochs E --cells N --filters F --batch B --lr LR
+  --schedule step|cosine --nesterov --weight-decay W
+  --cutout PX --random-erasing P --drop-path P --aux-weight W --label-smoothing S --no-augment
+  --seed S --backend B --out DIR --resume`;
+
+/** Where the cell comes from: exactly one of --best, --trial, --genotype, --baseline. */
+interface Source {
+  genotype: Genotype;
+  label: string;
+  run: RunRow | undefined;
+  trialId: number | null;
+  space: SearchSpace;
+}
+
+function resolveSource(store: Store, v: Record<string, string | boolean | undefined>): Source {
+  const given = ['best', 'trial', 'genotype', 'baseline'].filter((k) => v[k] !== undefined && v[k] !== false);
+  if (given.length !== 1) throw new UserError('give exactly one of --best (with --run), --trial ID, --genotype FILE, --baseline NAME');
+  const run = v.run !== undefined ? store.requireRun(intOption(v.run as string, 'run', 0, 1)) : undefined;
+  const spaceOf = (r?: RunRow) => loadSpace(r ? r.config.spaceFile : 'nasnet');
+  if (v.best) {
+    if (!run) throw new UserError('--best needs --run RUN');
+    const best = store.bestTrial(run.id);
+    if (!best) throw new UserError(`run ${run.id} has no completed trial yet`);
+    return { genotype: best.genotype, label: `trial ${best.id}`, run, trialId: best.id, space: spaceOf(run) };
+  }
+  if (v.trial !== undefined) {
+    const t = store.requireTrial(intOption(v.trial as string, 'trial', 0, 1));
+    const r = run ?? store.requireRun(t.runId);
+    return { genotype: t.genotype, label: t.baseline ? `baseline ${t.baseline}` : `trial ${t.id}`, run: r, trialId: t.id, space: spaceOf(r) };
+  }
+  const space = spaceOf(run);
+  if (v.baseline !== undefined) {
+    const b = loadBaseline(v.baseline as string, space);
+    return { genotype: b.genotype, label: `baseline ${b.name}`, run, trialId: null, space };
+  }
+  const file = v.genotype as string;
+  if (!existsSync(file)) throw new UserError(`genotype file not found: ${file}`);
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new UserError(`${file}: not valid JSON (${(e as Error).message})`);
+  }
+  return { genotype: space.validate(genotypeFromJson(json)), label: `genotype ${file}`, run, trialId: null, space };
+}
+
+/** A live one-line bar on a TTY (stderr), nothing otherwise (the per-epoch lines are printed anyway). */
+function progressBar(): { onBatch?: (p: BatchProgress) => void; clear: () => void } {
+  if (!process.stderr.isTTY) return { clear: () => {} };
+  let last = 0;
+  const onBatch = (p: BatchProgress) => {
+    const now = Date.now();
+    if (now - last < 200 && p.batch !== p.batches) return;
+    last = now;
+    const width = 24;
+    const done = Math.round((width * p.batch) / p.batches);
+    // ETA of the whole replay at this epoch's pace.
+    const batchesLeft = p.batches - p.batch + (p.epochs - p.epoch) * p.batches;
+    const eta = (batchesLeft * p.elapsed) / p.batch;
+    process.stderr.write(
+      `\r\x1b[2Kepoch ${p.epoch}/${p.epochs} [${'#'.repeat(done)}${'.'.repeat(width - done)}] ${p.batch}/${p.batches}  ` +
+        `loss ${p.loss.toFixed(4)}  acc ${(100 * p.accuracy).toFixed(2)}%  ${Math.round(p.imagesPerSec)} img/s  lr ${p.lr.toPrecision(3)}  ETA ${formatSeconds(eta)}`,
+    );
+  };
+  return { onBatch, clear: () => process.stderr.write('\r\x1b[2K') };
+}
+
+export async function trainCommand(argv: string[]): Promise<void> {
+  const { values: v } = parseArgs({
+    args: argv, strict: true, allowPositionals: false,
+    options: {
+      run: { type: 'string' }, best: { type: 'boolean' }, trial: { type: 'string' }, genotype: { type: 'string' }, baseline: { type: 'string' },
+      db: { type: 'string' }, dataset: { type: 'string' }, preset: { type: 'string' }, epochs: { type: 'string' }, cells: { type: 'string' },
+      filters: { type: 'string' }, batch: { type: 'string' }, lr: { type: 'string' }, schedule: { type: 'string' }, nesterov: { type: 'boolean' },
+      'weight-decay': { type: 'string' }, cutout: { type: 'string' }, 'random-erasing': { type: 'string' }, 'drop-path': { type: 'string' },
+      'aux-weight': { type: 'string' }, 'label-smoothing': { type: 'string' }, 'no-augment': { type: 'boolean' }, resume: { type: 'boolean' },
+      out: { type: 'string' }, backend: { type: 'string' }, seed: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (v.help) return void console.log(HELP);
+  const dbFile = v.db ?? defaultDb();
+  if (v.db !== undefined && !existsSync(dbFile) && (v.run !== undefined || v.trial !== undefined)) throw new UserError(`no store at ${dbFile}`);
+  const store = Store.open(dbFile);
+  try {
+    const src = resolveSource(store, v);
+    const p = preset(v.preset ?? 'small');
+    const base: MacroSettings = src.run?.config.macro ?? src.space.macro;
+    const macro: MacroSettings = {
+      ...base,
+      ...p.macro,
+      cellsPerStage: intOption(v.cells, 'cells', p.macro.cellsPerStage),
+      filters: intOption(v.filters, 'filters', p.macro.filters),
+    };
+    const dataset = v.dataset ?? src.run?.config.dataset ?? 'default';
+    const aug = defaultAugment(dataset);
+    const ps = p.settings;
+    const settings: ReplaySettings = {
+      epochs: intOption(v.epochs, 'epochs', ps.epochs),
+      batchSize: intOption(v.batch, 'batch', ps.batchSize),
+      learningRate: numberOption(v.lr, 'lr', ps.learningRate, 0, true),
+      schedule: choiceOption(v.schedule, 'schedule', ['step', 'cosine'] as const, ps.schedule),
+      momentum: ps.momentum,
+      nesterov: v.nesterov ?? ps.nesterov,
+      weightDecay: numberOption(v['weight-decay'], 'weight-decay', ps.weightDecay),
+      augment: {
+        pad: v['no-augment'] ? 0 : aug.pad,
+        flip: v['no-augment'] ? false : aug.flip,
+        cutout: intOption(v.cutout, 'cutout', ps.cutout, 0),
+        randomErasing: probability(v['random-erasing'], 'random-erasing', ps.randomErasing),
+      },
+      dropPath: probability(v['drop-path'], 'drop-path', ps.dropPath, true),
+      auxWeight: numberOption(v['aux-weight'], 'aux-weight', ps.auxWeight),
+      labelSmoothing: probability(v['label-smoothing'], 'label-smoothing', ps.labelSmoothing, true),
+      seed: intOption(v.seed, 'seed', src.run?.config.seed ?? 0, 0),
+    };
+    const bar = progressBar();
+    const outcome = await runReplay({
+      space: src.space, genotype: src.genotype, label: src.label, runId: src.run?.id ?? null, trialId: src.trialId, dataset, macro, settings,
+      backend: v.backend ?? src.run?.config.backend ?? 'auto', out: v.out, resume: v.resume ?? false, store,
+      log: (line) => {
+        bar.clear();
+        console.log(line);
+      },
+      onBatch: bar.onBatch,
+    });
+    bar.clear();
+    console.log(
+      `replay ${outcome.replayId} done: test accuracy ${(100 * outcome.testAccuracy).toFixed(2)}% (loss ${outcome.testLoss.toFixed(4)}), ` +
+        `${outcome.params.toLocaleString('en')} params, ${outcome.multAdds.toLocaleString('en')} mult-adds, ${formatSeconds(outcome.seconds)} on ${outcome.backend}`,
+    );
+    console.log(`model: ${outcome.dir}/model/model.json (tf.loadLayersModel)`);
+  } finally {
+    store.close();
+  }
+}
+
+function probability(value: string | undefined, name: string, fallback: number, belowOne = false): number {
+  const p = numberOption(value, name, fallback);
+  if (p > 1 || (belowOne && p >= 1)) throw new UserError(`--${name} must be in [0, 1${belowOne ? ')' : ']'}, got "${value}"`);
+  return p;
+}

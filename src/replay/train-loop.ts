@@ -1,0 +1,127 @@
+/**
+ * The replay's training loop: momentum SGD with weight decay, a step or cosine schedule,
+ * augmentation, scheduled drop-path, an auxiliary head and label smoothing, one checkpoint
+ * per epoch. The test split is touched once, at the end (evaluate()).
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { StatefulRng } from '../core/rng.js';
+import type { Normalization, Split } from '../data/types.js';
+import type { CurvePoint } from '../store/types.js';
+import { setDropPathRate } from '../model/drop-path.js';
+import { augmentBatch, type AugmentOptions } from './augment.js';
+import { gatherBatch, shuffled } from './batches.js';
+import { endsInSoftmax, smoothedCrossEntropy } from './loss.js';
+import { learningRate, type ScheduleKind } from './schedule.js';
+import { MomentumSgd } from './sgd.js';
+
+/** Training hyper-parameters of a replay (plain JSON, stored with the replay and its checkpoint). */
+export interface ReplaySettings {
+  epochs: number;
+  batchSize: number;
+  learningRate: number;
+  schedule: ScheduleKind;
+  momentum: number;
+  nesterov: boolean;
+  weightDecay: number;
+  augment: AugmentOptions;
+  /** Drop-path probability reached at the end of training (0 = off). */
+  dropPath: number;
+  /** Weight of the auxiliary head's loss (0 = no head). */
+  auxWeight: number;
+  labelSmoothing: number;
+  seed: number;
+}
+
+/** Live progress inside an epoch. */
+export interface BatchProgress {
+  epoch: number;
+  epochs: number;
+  batch: number;
+  batches: number;
+  loss: number;
+  accuracy: number;
+  imagesPerSec: number;
+  lr: number;
+  /** Seconds since the epoch started. */
+  elapsed: number;
+}
+
+export interface LoopInput {
+  /** The model whose outputs[0] are the logits (or probabilities); trained through `trainModel`. */
+  model: tf.LayersModel;
+  /** `model` or a model sharing its weights with outputs [logits, auxLogits]. */
+  trainModel: tf.LayersModel;
+  train: Split;
+  norm: Normalization;
+  numClasses: number;
+  settings: ReplaySettings;
+  /** Epochs already done (resume) and the state they left. */
+  startEpoch: number;
+  rng: StatefulRng;
+  optimizerState?: Float32Array[];
+  onBatch?: (p: BatchProgress) => void;
+  /** Called after every epoch with the optimizer's state, to checkpoint and record the curve. */
+  onEpoch: (point: CurvePoint, slots: () => Promise<Float32Array[]>) => Promise<void>;
+}
+
+/** Trains from `startEpoch` to `settings.epochs`. Throws on a non-finite loss. */
+export async function trainReplay(inp: LoopInput): Promise<void> {
+  const { model, trainModel, train, norm, numClasses, settings: s, rng } = inp;
+  const vars = trainModel.trainableWeights.map((w) => w.read() as tf.Variable);
+  const sgd = new MomentumSgd(vars, { momentum: s.momentum, nesterov: s.nesterov, weightDecay: s.weightDecay });
+  if (inp.optimizerState) sgd.restore(inp.optimizerState);
+  const probabilities = endsInSoftmax(model);
+  const { height: h, width: w, channels: c } = train;
+  const batches = Math.ceil(train.count / s.batchSize);
+  try {
+    for (let epoch = inp.startEpoch; epoch < s.epochs; epoch++) {
+      // NASNet's ScheduledDropPath: the probability rises linearly to dropPath over training.
+      setDropPathRate(trainModel, (s.dropPath * epoch) / s.epochs);
+      const started = performance.now();
+      const order = shuffled(train.count, rng);
+      let lossSum = 0;
+      let correctSum = 0;
+      let seen = 0;
+      let lr = s.learningRate;
+      for (let b = 0; b < batches; b++) {
+        const idx = order.subarray(b * s.batchSize, Math.min((b + 1) * s.batchSize, train.count));
+        const { x, y } = gatherBatch(train, idx, norm);
+        augmentBatch(x, idx.length, h, w, c, s.augment, rng);
+        lr = learningRate(s.schedule, s.learningRate, (epoch + b / batches) / s.epochs);
+        const xs = tf.tensor4d(x, [idx.length, h, w, c]);
+        const ys = tf.tensor1d(y, 'int32');
+        let correct: tf.Scalar | undefined;
+        const { value, grads } = tf.variableGrads(() => {
+          const outs = trainModel.apply(xs, { training: true }) as tf.Tensor | tf.Tensor[];
+          const [main, aux] = Array.isArray(outs) ? outs : [outs];
+          correct = tf.keep(tf.sum(tf.cast(tf.equal(tf.argMax(main, -1), ys), 'float32')) as tf.Scalar);
+          let loss = smoothedCrossEntropy(main, ys, numClasses, s.labelSmoothing, probabilities);
+          if (aux && s.auxWeight > 0) loss = tf.add(loss, tf.mul(smoothedCrossEntropy(aux, ys, numClasses, s.labelSmoothing, false), s.auxWeight));
+          return loss as tf.Scalar;
+        }, vars);
+        const loss = (await value.data())[0];
+        if (!Number.isFinite(loss)) {
+          tf.dispose([value, xs, ys, correct!, ...Object.values(grads)]);
+          throw new Error(`training diverged: loss ${loss} at epoch ${epoch + 1}, batch ${b + 1}; try a lower --lr`);
+        }
+        sgd.step(vars.map((v) => grads[v.name]), lr);
+        correctSum += (await correct!.data())[0];
+        tf.dispose([value, xs, ys, correct!, ...Object.values(grads)]);
+        lossSum += loss * idx.length;
+        seen += idx.length;
+        inp.onBatch?.({
+          epoch: epoch + 1, epochs: s.epochs, batch: b + 1, batches, loss: lossSum / seen, accuracy: correctSum / seen,
+          imagesPerSec: seen / ((performance.now() - started) / 1000), lr, elapsed: (performance.now() - started) / 1000,
+        });
+      }
+      const seconds = (performance.now() - started) / 1000;
+      await inp.onEpoch(
+        { epoch: epoch + 1, trainLoss: lossSum / seen, trainAccuracy: correctSum / seen, valLoss: null, valAccuracy: null, seconds },
+        () => sgd.state(),
+      );
+    }
+  } finally {
+    setDropPathRate(trainModel, 0);
+    sgd.dispose();
+  }
+}
