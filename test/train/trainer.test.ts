@@ -1,0 +1,132 @@
+/**
+ * The child trainer on the real embedded Fashion-MNIST subset, on the backend children use
+ * (the engine's fast-kernel 'cpu'; the stock tfjs cpu backend when the engine is absent,
+ * ~10x slower in Conv2DBackpropFilter but the same results).
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as tf from '@tensorflow/tfjs';
+import { UserError } from '../../src/core/types.js';
+import { loadDataset } from '../../src/data/datasets.js';
+import { splitForSearch } from '../../src/data/split.js';
+import { cosineRate, evaluate, trainChild, type TrainProgress } from '../../src/train/trainer.js';
+
+const ds = loadDataset('default');
+
+/** Selects the engine's 'cpu' backend once (stock tfjs 'cpu' if src/engine is unavailable). */
+const backendReady: Promise<string> = (async () => {
+  try {
+    const engine = await import('../../src/engine/backend.js');
+    return (await engine.selectBackend('cpu', { threads: 1 })).name;
+  } catch {
+    await tf.setBackend('cpu');
+    return 'cpu (stock)';
+  }
+})();
+
+/** A cheap conv net: strided convolutions keep the stock backend's slow filter gradients small. */
+function smallNet(seed: number, opts: { batchNorm?: boolean; softmax?: boolean } = {}): tf.LayersModel {
+  const m = tf.sequential();
+  m.add(tf.layers.conv2d({ inputShape: [28, 28, 1], filters: 8, kernelSize: 3, strides: 2, activation: 'relu', kernelInitializer: tf.initializers.heNormal({ seed }) }));
+  if (opts.batchNorm) m.add(tf.layers.batchNormalization());
+  m.add(tf.layers.conv2d({ filters: 16, kernelSize: 3, strides: 2, activation: 'relu', kernelInitializer: tf.initializers.heNormal({ seed: seed + 1 }) }));
+  if (opts.batchNorm) m.add(tf.layers.dropout({ rate: 0.1, seed }));
+  m.add(tf.layers.flatten());
+  m.add(tf.layers.dense({ units: 10, activation: opts.softmax ? 'softmax' : 'linear', kernelInitializer: tf.initializers.glorotUniform({ seed: seed + 2 }) }));
+  return m;
+}
+
+test('trains a small conv net on 2,000 embedded images to well above chance in 1 epoch', async () => {
+  await backendReady;
+  const data = splitForSearch(ds, { trainSize: 2000, valSize: 500, seed: 1 });
+  const model = smallNet(1);
+  const untrained = evaluate(model, data.val, 250);
+  assert.ok(untrained.accuracy < 0.3, `untrained accuracy ${untrained.accuracy}`);
+  const calls: TrainProgress[] = [];
+  const r = await trainChild(model, data, { epochs: 1, batchSize: 32, learningRate: 0.05, seed: 1 }, (p) => calls.push(p));
+  assert.ok(r.valAccuracy > 0.6, `val accuracy ${r.valAccuracy}`);
+  assert.ok(r.valLoss < untrained.loss, `val loss ${r.valLoss} vs untrained ${untrained.loss}`);
+  assert.ok(r.trainAccuracy > 0.3 && r.trainLoss > 0 && Number.isFinite(r.trainLoss));
+  assert.ok(r.imagesPerSec > 0 && r.seconds > 0 && r.epochs === 1);
+  // The reported score is the trainer's evaluate() on the validation split.
+  const again = evaluate(model, data.val, 100);
+  assert.ok(Math.abs(again.accuracy - r.valAccuracy) < 1e-9);
+  assert.ok(Math.abs(again.loss - r.valLoss) < 1e-4);
+  // Progress: throttled to ~4/s, the last one reports the last batch.
+  assert.ok(calls.length >= 1 && calls.length <= Math.ceil(r.seconds * 4) + 2, `${calls.length} calls in ${r.seconds}s`);
+  const last = calls[calls.length - 1];
+  assert.deepEqual([last.epoch, last.epochs, last.batch, last.batches], [1, 1, 63, 63]);
+  const test = evaluate(model, ds.test, 500);
+  assert.ok(test.accuracy > 0.6, `test accuracy ${test.accuracy}`);
+  model.dispose();
+});
+
+test('no tensor leaks across several trainings (BN + dropout, logits and softmax outputs)', async () => {
+  await backendReady;
+  const data = splitForSearch(ds, { trainSize: 96, valSize: 40, seed: 2 });
+  const start = tf.memory().numTensors;
+  for (let i = 0; i < 4; i++) {
+    const model = smallNet(10 + i, { batchNorm: true, softmax: i % 2 === 1 });
+    const r = await trainChild(model, data, { epochs: 2, batchSize: 32, learningRate: 0.05, seed: i });
+    assert.ok(Number.isFinite(r.valLoss));
+    model.dispose();
+    assert.equal(tf.memory().numTensors, start, `after training ${i + 1}`);
+  }
+});
+
+test('the same seed gives the same batches and the same result; another seed differs', async () => {
+  await backendReady;
+  const data = splitForSearch(ds, { trainSize: 128, valSize: 64, seed: 3 });
+  const run = async (seed: number) => {
+    const model = smallNet(5);
+    const r = await trainChild(model, data, { epochs: 1, batchSize: 16, learningRate: 0.05, seed });
+    model.dispose();
+    return r;
+  };
+  const a = await run(1);
+  const b = await run(1);
+  const c = await run(2);
+  assert.equal(a.trainLoss, b.trainLoss);
+  assert.equal(a.valLoss, b.valLoss);
+  assert.notEqual(a.trainLoss, c.trainLoss);
+});
+
+test('a NaN or infinite loss throws naming the epoch and batch, and leaks nothing', async () => {
+  await backendReady;
+  const data = splitForSearch(ds, { trainSize: 64, valSize: 32, seed: 4 });
+  const start = tf.memory().numTensors;
+  // Poisoned input: a zero standard deviation turns every pixel into NaN or Infinity.
+  const poisoned = { ...data, train: { ...data.train, norm: { mean: [0.5], std: [0] } } };
+  let model = smallNet(7);
+  await assert.rejects(
+    trainChild(model, poisoned, { epochs: 3, batchSize: 16, learningRate: 0.05, seed: 1 }),
+    /^Error: training diverged: loss is (NaN|Infinity) at epoch 1\/3, batch 1\/4$/,
+  );
+  model.dispose();
+  // An absurd learning rate blows the weights up within a few steps.
+  model = smallNet(8);
+  await assert.rejects(
+    trainChild(model, data, { epochs: 2, batchSize: 8, learningRate: 1e30, seed: 1 }),
+    /training diverged: loss is (NaN|Infinity|-Infinity) at epoch \d\/2, batch \d\/8/,
+  );
+  model.dispose();
+  assert.equal(tf.memory().numTensors, start);
+});
+
+test('bad settings are UserErrors; a model of the wrong shape is an Error', async () => {
+  await backendReady;
+  const data = splitForSearch(ds, { trainSize: 32, valSize: 16, seed: 5 });
+  const model = smallNet(9);
+  for (const bad of [{ epochs: 0 }, { batchSize: 2.5 }, { learningRate: -1 }, { learningRate: NaN }]) {
+    await assert.rejects(trainChild(model, data, { epochs: 1, batchSize: 8, learningRate: 0.1, seed: 1, ...bad }), UserError);
+  }
+  const small = splitForSearch(ds, { trainSize: 32, valSize: 16, seed: 5, imageSize: 14 });
+  await assert.rejects(trainChild(model, small, { epochs: 1, batchSize: 8, learningRate: 0.1, seed: 1 }), /model input is 28x28x1 but the images are 14x14x1/);
+  model.dispose();
+});
+
+test('cosine schedule: peak at step 0, half at the middle, 0 at the end', () => {
+  assert.equal(cosineRate(0.1, 0, 100), 0.1);
+  assert.ok(Math.abs(cosineRate(0.1, 50, 100) - 0.05) < 1e-12);
+  assert.ok(cosineRate(0.1, 100, 100) < 1e-12);
+});
