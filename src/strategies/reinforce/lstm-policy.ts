@@ -170,7 +170,9 @@ export class LstmPolicy {
     // recurrence runs transposed: gates^T [4H, n] splits into the four gates along axis 0.
     const Wx = tf.slice(W, [0, 0], [E, 4 * H]);
     const WhT = tf.transpose(tf.slice(W, [E, 0], [H, 4 * H]));
-    const XW = tf.add(tf.matMul(tf.gather(table, tf.tensor1d(rows, 'int32')) as tf.Tensor2D, Wx), v('lstm.b'));
+    // A one-hot product rather than tf.gather: gather's gradient (UnsortedSegmentSum) loops over segments in tfjs-cpu.
+    const X = tf.matMul(tf.oneHot(tf.tensor1d(rows, 'int32'), table.shape[0]).toFloat(), table);
+    const XW = tf.add(tf.matMul(X, Wx), v('lstm.b'));
     let h: tf.Tensor2D | null = null; // [H, n]
     let c: tf.Tensor2D | null = null;
     const hs = new Map<string, tf.Tensor2D[]>();

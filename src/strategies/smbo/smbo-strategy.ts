@@ -48,7 +48,7 @@ export interface SmboOptions {
 
 /** Defaults, tuned on the 12-epoch NAS-Bench-201 table (docs/strategies.md). */
 export const SMBO_DEFAULTS: SmboOptions = {
-  beam: 10, first: 64, members: 5, hidden: 32, steps: 60, refitSteps: 20, lr: 0.02, candidates: 3000,
+  beam: 10, first: 64, members: 5, hidden: 16, steps: 60, refitSteps: 20, lr: 0.02, candidates: 3000,
 };
 
 /** A cell in the pipeline: its template vector, its number of blocks and the prediction it was ranked by. */
