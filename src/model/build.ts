@@ -1,0 +1,116 @@
+/**
+ * Genotype + macro settings -> a tfjs model of standard layers (saves and loads with
+ * tf.loadLayersModel), with its trainable parameter count and multiply-adds per image.
+ *
+ * NASNet macro (Zoph et al. 2018, Sec. 3 and Fig. 2, CIFAR variant): stem 3x3 conv + BN;
+ * (N normal cells, reduction cell) x reductions; N normal cells; ReLU, global average pool,
+ * dense. Filters multiply by `filterMultiplier` at every reduction cell.
+ * NAS-Bench-201 macro (Dong & Yang 2020, Sec. 2.1): stem 3x3 conv + BN; N cells per stage
+ * with a residual reduction block between stages; BN, ReLU, global average pool, dense.
+ * NOTE: the dense layer outputs logits (no softmax): the trainers apply a stable
+ * softmax cross-entropy; pass `softmax: true` for a model that outputs probabilities.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { UserError, type Genotype, type MacroSettings, type NasnetGenotype, type Nb201Genotype, type SearchSpace } from '../core/types.js';
+import { batchNorm, conv, relu, BuildContext, type Sym } from './context.js';
+import { buildNasnetCell, type PathInfo } from './nasnet-cell.js';
+import { buildNb201Cell, buildResidualReduction } from './nb201-cell.js';
+import { modelCost } from './cost.js';
+import { parseNb201Arch } from '../space/nb201.js';
+
+export interface BuildOptions {
+  /** [height, width, channels] of one image. */
+  inputShape: [number, number, number];
+  numClasses: number;
+  /** Fixes the initial weights (default 0). */
+  seed?: number;
+  /** End in a softmax instead of logits (default false). */
+  softmax?: boolean;
+  /** Wraps every op output inside cells before the sum (scheduled drop-path). */
+  wrapPath?: (y: Sym, info: PathInfo & { cells: number }) => Sym;
+}
+
+export interface BuiltModel {
+  model: tf.LayersModel;
+  /** Trainable parameters. */
+  params: number;
+  /** Multiply-adds per image (convs, depthwise/separable convs, dense). */
+  multAdds: number;
+  /** Number of layers (a rough proxy for per-step overhead on the JS backends). */
+  layers: number;
+}
+
+/** Builds the child network of `genotype` (validated against `space`). */
+export function buildModel(space: SearchSpace, genotype: Genotype, macro: MacroSettings, opts: BuildOptions): BuiltModel {
+  const g = space.validate(genotype);
+  checkMacro(macro);
+  checkOptions(opts);
+  const ctx = new BuildContext(opts.seed ?? 0);
+  const input = tf.input({ shape: opts.inputShape, name: 'image' });
+  let x = batchNorm(ctx, conv(ctx, input, macro.stemChannels, 3));
+  x = g.space === 'nasnet' ? nasnetBody(ctx, g, macro, x, opts) : nb201Body(ctx, g, macro, x, opts);
+  x = tf.layers.globalAveragePooling2d({ name: 'gap' }).apply(x) as Sym;
+  const out = tf.layers
+    .dense({ units: opts.numClasses, activation: opts.softmax ? 'softmax' : 'linear', kernelInitializer: tf.initializers.glorotUniform({ seed: ctx.nextSeed() }), name: 'classifier' })
+    .apply(x) as Sym;
+  const model = tf.model({ inputs: input, outputs: out, name: 'child' });
+  const cost = modelCost(model);
+  return { model, params: cost.params, multAdds: cost.multAdds, layers: cost.layers };
+}
+
+/** Filters of stage s (after s reductions). */
+function stageFilters(macro: MacroSettings, s: number): number {
+  return Math.max(1, Math.round(macro.filters * macro.filterMultiplier ** s));
+}
+
+function nasnetBody(ctx: BuildContext, g: NasnetGenotype, macro: MacroSettings, stem: Sym, opts: BuildOptions): Sym {
+  const cells = (macro.reductions + 1) * macro.cellsPerStage + macro.reductions;
+  const wrap = opts.wrapPath;
+  let prev2 = stem;
+  let prev = stem;
+  let index = 0;
+  const add = (blocks: NasnetGenotype['normal'], filters: number, reduction: boolean) => {
+    const out = buildNasnetCell(ctx, blocks, prev2, prev, filters, { index, reduction, wrapPath: wrap && ((y, info) => wrap(y, { ...info, cells })) });
+    index++;
+    prev2 = prev;
+    prev = out;
+  };
+  for (let s = 0; s <= macro.reductions; s++) {
+    for (let n = 0; n < macro.cellsPerStage; n++) add(g.normal, stageFilters(macro, s), false);
+    if (s < macro.reductions) add(g.reduce, stageFilters(macro, s + 1), true);
+  }
+  return relu(ctx, prev);
+}
+
+function nb201Body(ctx: BuildContext, g: Nb201Genotype, macro: MacroSettings, stem: Sym, opts: BuildOptions): Sym {
+  const edges = parseNb201Arch(g.arch);
+  const cells = (macro.reductions + 1) * macro.cellsPerStage;
+  const wrap = opts.wrapPath;
+  let x = stem;
+  let index = 0;
+  for (let s = 0; s <= macro.reductions; s++) {
+    if (s > 0) x = buildResidualReduction(ctx, x, stageFilters(macro, s));
+    for (let n = 0; n < macro.cellsPerStage; n++)
+      x = buildNb201Cell(ctx, edges, x, stageFilters(macro, s), { index: index++, wrapPath: wrap && ((y, info) => wrap(y, { ...info, cells })) });
+  }
+  return relu(ctx, batchNorm(ctx, x));
+}
+
+function checkMacro(m: MacroSettings): void {
+  const int = (k: keyof MacroSettings, min: number) => {
+    const v = m?.[k];
+    if (!Number.isInteger(v) || (v as number) < min) throw new UserError(`macro.${k}: expected an integer >= ${min}, got ${JSON.stringify(v)}`);
+  };
+  int('stemChannels', 1);
+  int('filters', 1);
+  int('cellsPerStage', 0);
+  int('reductions', 0);
+  if (typeof m.filterMultiplier !== 'number' || !(m.filterMultiplier >= 1)) throw new UserError(`macro.filterMultiplier: expected a number >= 1, got ${JSON.stringify(m.filterMultiplier)}`);
+  if (m.cellsPerStage === 0 && m.reductions === 0) throw new UserError('macro: cellsPerStage 0 and reductions 0 leave no cells');
+}
+
+function checkOptions(o: BuildOptions): void {
+  const s = o.inputShape;
+  if (!Array.isArray(s) || s.length !== 3 || !s.every((v) => Number.isInteger(v) && v > 0)) throw new UserError(`inputShape: expected [height, width, channels], got ${JSON.stringify(s)}`);
+  if (!Number.isInteger(o.numClasses) || o.numClasses < 2) throw new UserError(`numClasses: expected an integer >= 2, got ${JSON.stringify(o.numClasses)}`);
+}

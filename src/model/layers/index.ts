@@ -1,0 +1,5 @@
+/**
+ * Registers the custom layers a child model may hold, so tf.loadLayersModel can rebuild it.
+ * Import this module (src/model/load.ts does) before loading a saved model.
+ */
+export { AtrousConv2D } from './atrous-conv.js';

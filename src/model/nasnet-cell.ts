@@ -1,0 +1,61 @@
+/**
+ * One NASNet cell (Zoph et al. 2018, "Learning Transferable Architectures for Scalable Image
+ * Recognition", Sec. 3, Fig. 3 and the reference code nasnet_utils.py): the two inputs are
+ * fitted to `filters` channels, each block adds op1(input1) + op2(input2), and the block
+ * outputs no later block uses are concatenated into the cell output.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { NasnetBlock } from '../core/types.js';
+import { channelsOf, factorizedReduce, heightOf, reluConvBn, type BuildContext, type Sym } from './context.js';
+import { getOp } from './ops/registry.js';
+
+/** Where an op output sits, for hooks (e.g. scheduled drop-path) that wrap op outputs. */
+export interface PathInfo {
+  cell: number;
+  block: number;
+  /** 0 or 1: which of the block's two pairs. */
+  pair: number;
+  op: string;
+}
+
+export interface CellOptions {
+  /** Index of this cell in the network (0-based), passed to hooks. */
+  index: number;
+  /** A reduction cell applies its ops on h[i-2] and h[i-1] with stride 2. */
+  reduction: boolean;
+  /** Called on every op output before the block's sum (the replay trainer adds drop-path here). */
+  wrapPath?: (y: Sym, info: PathInfo) => Sym;
+}
+
+/**
+ * Builds a cell on (h[i-2], h[i-1]). Returns a tensor of k * filters channels, k = number of
+ * unused blocks, at the resolution of h[i-1] (halved in a reduction cell).
+ * NOTE: the paper's code also concatenates an unused h[i-1]; like PNAS/ENAS/DARTS we
+ * concatenate only unused block outputs, so a cell's width depends only on its blocks.
+ */
+export function buildNasnetCell(ctx: BuildContext, blocks: readonly NasnetBlock[], prev2: Sym, prev: Sym, filters: number, opts: CellOptions): Sym {
+  const used = (i: number) => blocks.some((b) => b.inputs.includes(i));
+  // Fit the inputs (only those some block reads): h[i-1] always through ReLU-1x1 conv-BN;
+  // h[i-2] through a factorized reduction when the previous cell halved the resolution.
+  const states: Sym[] = [];
+  if (used(0)) {
+    if (heightOf(prev2) !== heightOf(prev)) states[0] = factorizedReduce(ctx, prev2, filters);
+    else states[0] = channelsOf(prev2) === filters ? prev2 : reluConvBn(ctx, prev2, filters, 1);
+  } else states[0] = prev2; // unused: never read
+  states[1] = used(1) ? reluConvBn(ctx, prev, filters, 1) : prev;
+
+  blocks.forEach((b, j) => {
+    const paths = [0, 1].map((k) => {
+      const input = b.inputs[k];
+      const stride = opts.reduction && input < 2 ? 2 : 1;
+      let y = getOp(b.ops[k])(ctx, states[input], filters, stride);
+      if (opts.wrapPath) y = opts.wrapPath(y, { cell: opts.index, block: j, pair: k, op: b.ops[k] });
+      return y;
+    });
+    states[2 + j] = tf.layers.add({ name: ctx.name('add') }).apply(paths) as Sym;
+  });
+
+  const unused = blocks.map((_, j) => 2 + j).filter((i) => !used(i));
+  const outs = unused.map((i) => states[i]);
+  return outs.length === 1 ? outs[0] : (tf.layers.concatenate({ axis: -1, name: ctx.name('cell_out') }).apply(outs) as Sym);
+}

@@ -1,0 +1,43 @@
+/**
+ * The op registry: op name -> builder. One entry per op of src/model/ops/names.ts (a test
+ * checks both lists agree). Adding an op = a builder + one line here + its name there.
+ */
+import { UserError } from '../../core/types.js';
+import { OP_NAMES } from './names.js';
+import { dilatedConv3x3, factorizedConv, plainConv } from './conv.js';
+import { identity, zeros } from './identity.js';
+import { pool } from './pool.js';
+import { separableConv } from './sep-conv.js';
+import type { OpBuilder } from './types.js';
+
+export type { OpBuilder } from './types.js';
+
+/** Every op the model builder can make, by name. */
+export const OPS: Readonly<Record<string, OpBuilder>> = {
+  // NASNet (Zoph et al. 2018)
+  identity,
+  conv_1x3_3x1: factorizedConv(3),
+  conv_1x7_7x1: factorizedConv(7),
+  dil_conv_3x3: dilatedConv3x3,
+  avg_pool_3x3: pool('avg', 3),
+  max_pool_3x3: pool('max', 3),
+  max_pool_5x5: pool('max', 5),
+  max_pool_7x7: pool('max', 7),
+  conv_1x1: plainConv(1),
+  conv_3x3: plainConv(3),
+  sep_conv_3x3: separableConv(3),
+  sep_conv_5x5: separableConv(5),
+  sep_conv_7x7: separableConv(7),
+  // NAS-Bench-201 (Dong & Yang 2020)
+  none: zeros,
+  skip_connect: identity,
+  nor_conv_1x1: plainConv(1),
+  nor_conv_3x3: plainConv(3),
+};
+
+/** The builder of op `name`; UserError for an unknown name. */
+export function getOp(name: string): OpBuilder {
+  const op = Object.prototype.hasOwnProperty.call(OPS, name) ? OPS[name] : undefined;
+  if (!op) throw new UserError(`unknown op "${name}" (known: ${OP_NAMES.join(', ')})`);
+  return op;
+}
