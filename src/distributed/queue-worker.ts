@@ -8,6 +8,8 @@
  * search records the failure. A worker that dies stops renewing its job lock; after lockDuration a
  * live worker's stalled-job check moves the job back to wait and someone else trains it.
  */
+import { existsSync } from 'node:fs';
+import { basename } from 'node:path';
 import { hostname } from 'node:os';
 import { Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
@@ -15,6 +17,7 @@ import type { Evaluator, TrialProgress, TrialResult } from '../core/types.js';
 import { bullConnection, connectChecked, parseQueueUrl } from './connection.js';
 import { QUEUE_FORMAT, type TrainJobData } from './protocol.js';
 import { announceWorker } from './worker-registry.js';
+import { listSpaces, resolveSpaceFile } from '../space/load.js';
 
 export interface QueueWorkerOptions {
   url: string;
@@ -52,7 +55,7 @@ export async function startQueueWorker(opts: QueueWorkerOptions): Promise<QueueW
 
   const processor = async (job: Job<TrainJobData, TrialResult>): Promise<TrialResult> => {
     if (job.data?.format !== QUEUE_FORMAT) throw new Error(`job format ${job.data?.format} is not this worker's (${QUEUE_FORMAT}): upgrade the worker`);
-    const task = opts.backend ? { ...job.data.task, backend: opts.backend } : job.data.task;
+    const task = { ...job.data.task, spaceFile: localSpaceFile(job.data.task.spaceFile), ...(opts.backend && { backend: opts.backend }) };
     let last = 0;
     const onProgress = (p: TrialProgress) => {
       const now = Date.now();
@@ -78,7 +81,7 @@ export async function startQueueWorker(opts: QueueWorkerOptions): Promise<QueueW
     maxStalledCount: opts.maxStalledCount ?? 2,
   });
   worker.on('error', (err) => log(`queue error: ${err.message.split('\n')[0]}`));
-  worker.on('failed', (job, err) => job && log(`trial ${job.data.task.trialId} attempt ${job.attemptsMade} failed: ${err.message.split('\n')[0]}`));
+  worker.on('failed', (job, err) => job && log(`trial ${job.data?.task?.trialId} attempt ${job.attemptsMade} failed: ${err.message.split('\n')[0]}`));
   await worker.waitUntilReady();
   const unannounce = announceWorker(client, q.queue, {
     name, host: hostname(), pid: process.pid, concurrency, backend: opts.backend ?? 'task', started: new Date().toISOString(),
@@ -98,6 +101,17 @@ export async function startQueueWorker(opts: QueueWorkerOptions): Promise<QueueW
     await unannounce();
     client.disconnect();
   }
+}
+
+/**
+ * The search sends the absolute path of its space file, which is only valid on its own machine.
+ * A worker installed elsewhere uses the built-in space of the same name.
+ */
+function localSpaceFile(file: string): string {
+  if (existsSync(file)) return file;
+  const name = basename(file, '.json');
+  if (listSpaces().includes(name)) return resolveSpaceFile(name);
+  throw new Error(`search space file ${file} is not on this worker (${hostname()}): copy it to the same path`);
 }
 
 /** "host:pid/w3": the process, then the pool thread that trained the child. */

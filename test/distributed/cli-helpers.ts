@@ -61,6 +61,8 @@ export function startNas(args: string[]): Proc {
       }
       return new Promise((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error(`timed out waiting for ${re} in:\n${lines.join('\n')}`)), timeoutMs);
+        // A waiter that loses a race must not keep the test process alive.
+        timer.unref();
         waiters.push({ re, resolve: (m) => (clearTimeout(timer), resolve(m)) });
         void exited.then(() => setTimeout(() => reject(new Error(`process exited before ${re}:\n${lines.join('\n')}`)), 50));
       });
