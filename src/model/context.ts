@@ -73,11 +73,10 @@ export function reluConvBn(ctx: BuildContext, x: Sym, filters: number, kernel: n
 export function factorizedReduce(ctx: BuildContext, x: Sym, filters: number): Sym {
   const r = relu(ctx, x);
   const half = Math.floor(filters / 2);
-  const a = conv(ctx, r, half, 1, 2, 1, 'valid');
   const padded = tf.layers.zeroPadding2d({ padding: [[0, 1], [0, 1]], name: ctx.name('pad') }).apply(r) as Sym;
   const shifted = tf.layers.cropping2D({ cropping: [[1, 0], [1, 0]], name: ctx.name('shift') }).apply(padded) as Sym;
   const b = conv(ctx, shifted, filters - half, 1, 2, 1, 'valid');
-  const cat = half > 0 ? (tf.layers.concatenate({ axis: -1, name: ctx.name('concat') }).apply([a, b]) as Sym) : b;
+  const cat = half > 0 ? (tf.layers.concatenate({ axis: -1, name: ctx.name('concat') }).apply([conv(ctx, r, half, 1, 2, 1, 'valid'), b]) as Sym) : b;
   return batchNorm(ctx, cat);
 }
 
