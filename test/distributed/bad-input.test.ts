@@ -68,3 +68,31 @@ test('a queue made by another queue format is refused; a foreign BullMQ queue to
     await redis.stop();
   }
 });
+
+test('nas search --queue with a bad Redis exits 2 with one line and creates no store; so does nas worker', async () => {
+  const { nas, tempDir } = await import('../e2e/helpers.js');
+  const { existsSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const port = await freePort();
+  const db = join(tempDir(), 'nas.db');
+  const r = nas(['search', '--queue', `redis://127.0.0.1:${port}`, '--budget', '2', '--db', db, '--no-dashboard', '--backend', 'cpu']);
+  assert.equal(r.status, 2, r.stderr);
+  assert.match(r.stderr, new RegExp(`^nas: cannot use Redis at redis://127\\.0\\.0\\.1:${port}: connection refused`));
+  assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+  assert.equal(existsSync(db), false, 'the store is not created');
+
+  const redis = await startRedis({ password: 'pw' });
+  try {
+    const bad = nas(['search', '--queue', `redis://:nope@127.0.0.1:${redis.port}`, '--budget', '2', '--db', db, '--no-dashboard', '--backend', 'cpu']);
+    assert.equal(bad.status, 2, bad.stderr);
+    assert.match(bad.stderr, /^nas: cannot use Redis at redis:\/\/127\.0\.0\.1:\d+: wrong password/);
+    assert.equal(existsSync(db), false);
+    const w = nas(['worker', '--queue', `redis://:nope@127.0.0.1:${redis.port}`]);
+    assert.equal(w.status, 2, w.stderr);
+    assert.match(w.stderr, /^nas: cannot use Redis .* wrong password/);
+    assert.equal(nas(['worker']).status, 2);
+    assert.equal(nas(['worker', '--queue', 'redis://x', '--concurrency', '0']).status, 2);
+  } finally {
+    await redis.stop();
+  }
+});

@@ -28,13 +28,15 @@ function task(trialId: number, genotype = space.sample(seedrandom(String(trialId
 }
 
 /** The table evaluator, reporting one progress step per child like a trainer would. */
-function tableWithProgress(capacity: number): Evaluator & { calls: number[] } {
+function tableWithProgress(capacity: number): Evaluator & { calls: number[]; spaceFiles: string[] } {
   const inner = createTableEvaluator(table, { capacity });
   const calls: number[] = [];
+  const spaceFiles: string[] = [];
   return {
-    name: 'table', capacity, calls,
+    name: 'table', capacity, calls, spaceFiles,
     async evaluate(t, onProgress) {
       calls.push(t.trialId);
+      spaceFiles.push(t.spaceFile);
       onProgress?.({ trialId: t.trialId, worker: 'host/w1', epoch: 1, epochs: 1, batch: 1, batches: 1, loss: 1.5, imagesPerSec: 100 });
       await new Promise((r) => setTimeout(r, 20));
       return inner.evaluate(t);
@@ -70,6 +72,18 @@ test('children go through the queue and come back with the table\'s results, pro
     const counts = await queue.queue.getJobCounts('completed', 'failed', 'wait', 'active');
     assert.deepEqual(counts, { completed: 5, failed: 0, wait: 0, active: 0 });
     assert.ok(await queue.queue.getJob(jobIdOf(tasks[0])));
+    // A search on another machine sends its own path of a built-in space: the worker uses its copy.
+    const remote = { ...task(6), spaceFile: '/elsewhere/nas/search-spaces/nas-bench-201.json' };
+    assert.equal((await queue.evaluate(remote)).status, 'complete');
+    assert.equal(backend.spaceFiles.at(-1), space.file);
+    const unknown = await createQueueEvaluator({ url: redis.url, capacity: 1, attempts: 1 }).then(async (e) => {
+      try {
+        return await e.evaluate({ ...task(8), spaceFile: '/elsewhere/my-space.json' });
+      } finally {
+        await e.close();
+      }
+    });
+    assert.match(unknown.error ?? '', /search space file \/elsewhere\/my-space\.json is not on this worker/);
   } finally {
     await queue.close();
     await worker.close();
