@@ -229,6 +229,7 @@ function checkSettings(s: TrainSettings): void {
 }
 
 function checkShapes(model: tf.LayersModel, split: Split, numClasses: number): void {
+  if (model.outputs.length !== 1) throw new Error(`expected a model with one output (class scores), it has ${model.outputs.length}`);
   const [, h, w, c] = model.inputs[0].shape;
   if (h !== split.height || w !== split.width || c !== split.channels) {
     throw new Error(`model input is ${h}x${w}x${c} but the images are ${split.height}x${split.width}x${split.channels}`);
