@@ -41,7 +41,8 @@ export async function dashboardCommand(argv: string[]): Promise<void> {
       if (runs.length === 0) throw new UserError(`no runs in ${store.file} (start one with nas search)`);
       runId = runs[runs.length - 1].id;
     }
-    const ui = await import('../ui/watch.js');
+    const { importWithProductionReact } = await import('../ui/react-production.js');
+    const ui = await importWithProductionReact(() => import('../ui/watch.js'));
     if (v.once || !process.stdout.isTTY || !process.stdin.isTTY) {
       console.log(ui.dashboardText(store, runId, width, height));
       return;

@@ -34,8 +34,12 @@ function useTerminalSize(columns?: number, rows?: number): [number, number] {
   const [size, setSize] = useState(read);
   useEffect(() => {
     if (columns !== undefined && rows !== undefined) return;
-    const onResize = () => setSize(read());
+    const onResize = () => {
+      const [c, r] = read();
+      setSize((prev) => (prev[0] === c && prev[1] === r ? prev : [c, r]));
+    };
     stdout.on('resize', onResize);
+    onResize(); // a resize between the first render and this effect
     return () => void stdout.off('resize', onResize);
   }, [stdout, columns, rows]);
   return columns !== undefined && rows !== undefined ? [columns, rows] : size;

@@ -27,7 +27,7 @@ export async function watchRun(store: Store, runId: number, opts: WatchOptions =
   const instance = render(frame(), { stdout: opts.stdout ?? process.stdout, stdin: opts.stdin ?? process.stdin, exitOnCtrlC: false, maxFps: 10 });
   const interval = opts.intervalMs ?? 1000;
   // The poll is the redraw: reload (a few short reads) then draw, at most once per interval.
-  const clock = startFrameClock(() => { model.reload(); instance.rerender(frame()); }, () => true, interval, interval);
+  const clock = startFrameClock(() => { model.reload(); instance.rerender(frame()); }, () => true, { minGapMs: interval, idleMs: interval });
   await new Promise<void>((resolve) => {
     quit = () => {
       clock.stop();

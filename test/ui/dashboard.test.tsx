@@ -187,3 +187,31 @@ test('nas dashboard --once prints a frame of the newest run; bad input exits 2 w
     return true;
   });
 });
+
+test('follows terminal resizes: 80×24 → 120×40 → 80×24', async () => {
+  const { store, runId } = await real;
+  const stdout = new FakeStdout(80, 24);
+  const model = new DashboardModel(store, store.requireRun(runId), { live: false });
+  const { render: inkRender } = await import('ink');
+  const last = () => plain(stdout.frames[stdout.frames.length - 1]);
+  const app = inkRender(<Dashboard snapshot={model.snapshot()} details={detailsReader(store)} onQuit={() => {}} />, {
+    stdout: stdout as unknown as NodeJS.WriteStream, stdin: new FakeStdin() as unknown as NodeJS.ReadStream, debug: true, patchConsole: false,
+  });
+  try {
+    await tick(50); // ink subscribes in effects
+    const small = last().split('\n');
+    assert.ok(small.length <= 23 && small.every((l) => l.length <= 80));
+    assert.ok(!small.some((l) => /│n1 = /.test(l)), 'details stacked at 80 wide');
+    stdout.resize(120, 40);
+    await tick(50);
+    const wide = last().split('\n');
+    assert.ok(wide.length <= 39 && wide.some((l) => l.length > 100), 'uses the new width');
+    assert.ok(wide.some((l) => /^\S.*│n1 = /.test(l)), 'details side by side when wide');
+    stdout.resize(80, 24);
+    await tick(50);
+    const narrow = last().split('\n');
+    assert.ok(narrow.length <= 23 && narrow.every((l) => l.length <= 80));
+  } finally {
+    app.unmount();
+  }
+});
