@@ -3,6 +3,11 @@
  * side in one process: rounds alternate the backends so machine load hits them alike.
  *
  *   npx tsc -p . && node dist/bench/trainer-speed.js [--images 256] [--rounds 2] [--backends cpu-stock,cpu,onednn]
+ *
+ * With --lrs it instead sweeps the peak learning rate on the first backend and prints the
+ * validation accuracy after one epoch (the proxy's default sizes: 2,000 train, 1,000 val, batch 32):
+ *
+ *   node dist/bench/trainer-speed.js --backends cpu --lrs 0.01,0.02,0.05,0.1,0.2 --images 2000
  */
 import * as tf from '@tensorflow/tfjs';
 import { selectBackend } from '../src/engine/backend.js';
@@ -27,7 +32,23 @@ function smallNet(): tf.LayersModel {
   return m;
 }
 
+async function sweep(backend: string, lrs: number[], images: number, batchSize: number): Promise<void> {
+  const chosen = await selectBackend(backend, { threads: 1 });
+  const data = splitForSearch(loadDataset('default'), { trainSize: images, valSize: 1000, seed: 'nas-search' });
+  console.log(`| peak lr | val accuracy | val loss | train loss |  (${chosen.name}, ${images} images, batch ${batchSize}, 1 epoch)\n| ---: | ---: | ---: | ---: |`);
+  for (const learningRate of lrs) {
+    const model = smallNet();
+    const r = await trainChild(model, data, { epochs: 1, batchSize, learningRate, seed: 1 });
+    model.dispose();
+    console.log(`| ${learningRate} | ${r.valAccuracy.toFixed(3)} | ${r.valLoss.toFixed(3)} | ${r.trainLoss.toFixed(3)} |`);
+  }
+}
+
 async function main(): Promise<void> {
+  if (process.argv.includes('--lrs')) {
+    const lrs = arg('--lrs', '0.05').split(',').map(Number);
+    return sweep(arg('--backends', 'cpu').split(',')[0], lrs, Number(arg('--images', '2000')), Number(arg('--batch', '32')));
+  }
   const images = Number(arg('--images', '256'));
   const rounds = Number(arg('--rounds', '2'));
   const wanted = arg('--backends', 'cpu-stock,cpu,onednn').split(',');
