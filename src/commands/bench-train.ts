@@ -1,0 +1,193 @@
+/**
+ * `nas bench train [--backend B[,B...]] [--model nasnet-a|small-cnn] [--steps N] [--json]`
+ *
+ * Trains a fixed reference child for a fixed number of SGD steps on every available backend,
+ * side by side in one process, and prints training images/s and GFLOP/s; when
+ * /usr/bin/python3 has torch it trains the same network in PyTorch (bench/train_reference.py,
+ * rebuilt from the tfjs model's topology) and prints the ratios. A benchmark, not a test.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import seedrandom from 'seedrandom';
+import { UserError, type Genotype } from '../core/types.js';
+import { packageRoot, spacesDir } from '../core/paths.js';
+import { availableBackends, backendNames, selectBackend } from '../engine/backend.js';
+import { loadSpace } from '../space/load.js';
+import { buildModel } from '../model/build.js';
+import { modelCost } from '../model/cost.js';
+
+/** The fixed settings of the benchmark. */
+const BATCH = 64;
+const INPUT: [number, number, number] = [28, 28, 1];
+const CLASSES = 10;
+/** Timed steps per backend (after one warm-up step): the slow backends get fewer. */
+const STEPS: Record<string, number> = { onednn: 20, cpu: 5, 'cpu-stock': 1, tensorflow: 20, pytorch: 20 };
+const PYTHON = '/usr/bin/python3';
+
+/** NASNet-A (Zoph et al. 2018, Fig. 4), as in search-spaces/baselines/nasnet-a.json. */
+const NASNET_A: Genotype = {
+  space: 'nasnet',
+  normal: [
+    { inputs: [1, 0], ops: ['sep_conv_5x5', 'sep_conv_3x3'] },
+    { inputs: [0, 0], ops: ['sep_conv_5x5', 'sep_conv_3x3'] },
+    { inputs: [1, 0], ops: ['avg_pool_3x3', 'identity'] },
+    { inputs: [0, 0], ops: ['avg_pool_3x3', 'avg_pool_3x3'] },
+    { inputs: [1, 1], ops: ['sep_conv_3x3', 'identity'] },
+  ],
+  reduce: [
+    { inputs: [1, 0], ops: ['sep_conv_5x5', 'sep_conv_7x7'] },
+    { inputs: [1, 0], ops: ['max_pool_3x3', 'sep_conv_7x7'] },
+    { inputs: [1, 0], ops: ['avg_pool_3x3', 'sep_conv_5x5'] },
+    { inputs: [3, 2], ops: ['identity', 'avg_pool_3x3'] },
+    { inputs: [2, 1], ops: ['sep_conv_3x3', 'max_pool_3x3'] },
+  ],
+};
+
+export interface BenchRow {
+  backend: string;
+  description: string;
+  imagesPerSec: number;
+  /** Training GFLOP/s, counting a step as 3 × the forward pass (2 FLOPs per multiply-add). */
+  gflops: number;
+  steps: number;
+}
+
+function buildReference(model: string): { model: tf.LayersModel; multAdds: number } {
+  if (model === 'small-cnn') {
+    // The CNN of issue 6: 3x3 conv 16, 3x3 conv 16, max pool, 3x3 conv 32, BN, GAP, dense 10.
+    const init = (seed: number) => tf.initializers.heNormal({ seed });
+    // Functional (not sequential) so its topology has the inbound nodes train_reference.py reads.
+    const input = tf.input({ shape: INPUT });
+    let h = tf.layers.conv2d({ filters: 16, kernelSize: 3, padding: 'same', activation: 'relu', kernelInitializer: init(1) }).apply(input) as tf.SymbolicTensor;
+    h = tf.layers.conv2d({ filters: 16, kernelSize: 3, padding: 'same', activation: 'relu', kernelInitializer: init(2) }).apply(h) as tf.SymbolicTensor;
+    h = tf.layers.maxPooling2d({ poolSize: 2 }).apply(h) as tf.SymbolicTensor;
+    h = tf.layers.conv2d({ filters: 32, kernelSize: 3, padding: 'same', kernelInitializer: init(3) }).apply(h) as tf.SymbolicTensor;
+    h = tf.layers.batchNormalization().apply(h) as tf.SymbolicTensor;
+    h = tf.layers.reLU().apply(h) as tf.SymbolicTensor;
+    h = tf.layers.globalAveragePooling2d({}).apply(h) as tf.SymbolicTensor;
+    const m = tf.model({ inputs: input, outputs: tf.layers.dense({ units: CLASSES, kernelInitializer: init(4) }).apply(h) as tf.SymbolicTensor });
+    return { model: m, multAdds: modelCost(m).multAdds };
+  }
+  const space = loadSpace('nasnet');
+  const built = buildModel(space, NASNET_A, space.macro, { inputShape: INPUT, numClasses: CLASSES, seed: 1 });
+  return { model: built.model, multAdds: built.multAdds };
+}
+
+/** Seeded images and labels (speed does not depend on the data). */
+function batch(): { x: tf.Tensor; y: tf.Tensor } {
+  const rng = seedrandom('bench-train');
+  const n = BATCH * INPUT[0] * INPUT[1] * INPUT[2];
+  const xv = new Float32Array(n);
+  for (let i = 0; i < n; i++) xv[i] = rng() * 2 - 1;
+  const labels = Int32Array.from({ length: BATCH }, () => Math.floor(rng() * CLASSES));
+  return { x: tf.tensor4d(xv, [BATCH, ...INPUT]), y: tf.oneHot(tf.tensor1d(labels, 'int32'), CLASSES) };
+}
+
+async function benchBackend(name: string, model: string, stepsOverride: number | undefined): Promise<BenchRow> {
+  const chosen = await selectBackend(name, { threads: 1 });
+  const { model: net, multAdds } = buildReference(model);
+  const { x, y } = batch();
+  const opt = tf.train.sgd(0.01);
+  const step = () => opt.minimize(() => tf.losses.softmaxCrossEntropy(y, net.apply(x, { training: true }) as tf.Tensor), true)!;
+  step().dispose();
+  const steps = stepsOverride ?? STEPS[chosen.name] ?? 5;
+  const t0 = performance.now();
+  for (let i = 0; i < steps; i++) step().dispose();
+  const seconds = (performance.now() - t0) / 1000;
+  tf.dispose([x, y]);
+  net.dispose();
+  opt.dispose();
+  const imagesPerSec = (BATCH * steps) / seconds;
+  return { backend: chosen.name, description: chosen.description, imagesPerSec, gflops: (imagesPerSec * 3 * 2 * multAdds) / 1e9, steps };
+}
+
+/** The same network in PyTorch on one thread, or why not. */
+function benchTorch(model: string, multAdds: number, topology: unknown, stepsOverride?: number): BenchRow | string {
+  if (!existsSync(PYTHON)) return `${PYTHON} not found`;
+  const probe = spawnSync(PYTHON, ['-c', 'import torch'], { encoding: 'utf8' });
+  if (probe.status !== 0) return `${PYTHON} has no torch (apt install python3-torch)`;
+  const dir = mkdtempSync(join(tmpdir(), 'nas-bench-'));
+  try {
+    const file = join(dir, `${model}.json`);
+    writeFileSync(file, JSON.stringify(topology));
+    const steps = stepsOverride ?? STEPS.pytorch;
+    const r = spawnSync(PYTHON, [join(packageRoot, 'bench', 'train_reference.py'), file, '--batch', String(BATCH), '--steps', String(steps), '--threads', '1'], { encoding: 'utf8' });
+    if (r.status !== 0) return `bench/train_reference.py failed: ${(r.stderr || r.stdout).trim().split('\n').pop()}`;
+    const out = JSON.parse(r.stdout.trim().split('\n').pop()!);
+    return { backend: 'pytorch', description: `PyTorch ${out.torch} (${PYTHON}), 1 thread`, imagesPerSec: out.imagesPerSec, gflops: (out.imagesPerSec * 3 * 2 * multAdds) / 1e9, steps };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function parse(argv: string[]) {
+  const o: { backends?: string[]; json: boolean; model: string; steps?: number; torch: boolean } = { json: false, model: 'nasnet-a', torch: true };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const value = () => {
+      const v = argv[++i];
+      if (v === undefined) throw new UserError(`${a} needs a value`);
+      return v;
+    };
+    if (a === '--json') o.json = true;
+    else if (a === '--no-torch') o.torch = false;
+    else if (a === '--backend') o.backends = value().split(',');
+    else if (a === '--model') {
+      o.model = value();
+      if (!['nasnet-a', 'small-cnn'].includes(o.model)) throw new UserError(`--model must be nasnet-a or small-cnn, got "${o.model}"`);
+    } else if (a === '--steps') {
+      const n = Number(value());
+      if (!Number.isInteger(n) || n < 1) throw new UserError(`--steps must be an integer ≥ 1, got "${argv[i]}"`);
+      o.steps = n;
+    } else throw new UserError(`unknown option "${a}" (nas bench train [--backend B[,B...]] [--model nasnet-a|small-cnn] [--steps N] [--no-torch] [--json])`);
+  }
+  for (const b of o.backends ?? []) {
+    if (!(backendNames as readonly string[]).includes(b) && b !== 'pytorch') throw new UserError(`unknown backend '${b}' (expected: ${[...backendNames, 'pytorch'].join(', ')})`);
+  }
+  return o;
+}
+
+/** Entry point of `nas bench train`. */
+export async function benchTrain(argv: string[]): Promise<void> {
+  const o = parse(argv);
+  const wanted = o.backends ?? [...availableBackends(), 'pytorch'];
+  const rows: BenchRow[] = [];
+  const notes: string[] = [];
+  const say = (line: string) => { if (!o.json) console.log(line); };
+  say(`nas bench train: ${o.model}, ${INPUT.join('x')} input, batch ${BATCH}, SGD; one thread per backend, side by side`);
+  for (const b of wanted.filter((w) => w !== 'pytorch')) {
+    say(`  ${b} …`);
+    rows.push(await benchBackend(b, o.model, o.steps));
+  }
+  if (o.torch && wanted.includes('pytorch')) {
+    const { model, multAdds } = buildReference(o.model);
+    const r = benchTorch(o.model, multAdds, model.toJSON(null, false), o.steps);
+    model.dispose();
+    if (typeof r === 'string') notes.push(`pytorch: skipped, ${r}`);
+    else rows.push(r);
+  }
+  const stock = rows.find((r) => r.backend === 'cpu-stock')?.imagesPerSec;
+  const torch = rows.find((r) => r.backend === 'pytorch')?.imagesPerSec;
+  if (o.json) {
+    console.log(JSON.stringify({ model: o.model, batch: BATCH, input: INPUT, rows: rows.map((r) => ({ ...r, vsStockCpu: stock ? r.imagesPerSec / stock : null, vsPytorch: torch ? r.imagesPerSec / torch : null })), notes }));
+    return;
+  }
+  const fmt = (v: number | undefined, d = 1) => (v === undefined ? '-' : v.toFixed(d));
+  const lines = [['backend', 'images/s', 'GFLOP/s', 'x stock cpu', 'x pytorch', 'steps']];
+  for (const r of rows) {
+    lines.push([r.backend, fmt(r.imagesPerSec), fmt(r.gflops, 2), stock ? fmt(r.imagesPerSec / stock, 1) : '-', torch ? fmt(r.imagesPerSec / torch, 2) : '-', String(r.steps)]);
+  }
+  const widths = lines[0].map((_, c) => Math.max(...lines.map((l) => l[c].length)));
+  for (const l of lines) console.log(l.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  '));
+  for (const r of rows) console.log(`  ${r.backend}: ${r.description}`);
+  for (const n of notes) console.log(`  ${n}`);
+}
+
+// Keep the hard-coded genotype honest: it must match the baseline file when that exists.
+export function nasnetAMatchesBaseline(): boolean {
+  const f = join(spacesDir, 'baselines', 'nasnet-a.json');
+  return !existsSync(f) || JSON.stringify(JSON.parse(readFileSync(f, 'utf8')).genotype) === JSON.stringify(NASNET_A);
+}
