@@ -87,6 +87,8 @@ export interface StrategySummary {
   std: number;
   meanTrials: number;
   wallSeconds: number;
+  /** CPU seconds (user + system) this process spent on the strategy's runs: fair on a shared machine. */
+  cpuSeconds: number;
   /** Mean best-so-far report value at each time point (runs without a finished query yet are left out). */
   curve: { seconds: number; mean: number }[];
   finals: number[];
@@ -113,6 +115,7 @@ export async function benchmarkStrategies(cfg: BenchConfig): Promise<StrategySum
   const out: StrategySummary[] = [];
   for (const name of cfg.strategies) {
     const started = performance.now();
+    const cpu = process.cpuUsage();
     const results: SimulatedRun[] = [];
     for (let r = 0; r < cfg.runs; r++) {
       const ctx: StrategyContext = { space: cfg.space, seed: cfg.seed + r, options: { ...(cfg.options[name] ?? {}) } };
@@ -135,6 +138,7 @@ export async function benchmarkStrategies(cfg: BenchConfig): Promise<StrategySum
       strategy: name, runs: cfg.runs, mean, std, finals, curve,
       meanTrials: meanStd(results.map((x) => x.trials)).mean,
       wallSeconds: (performance.now() - started) / 1000,
+      cpuSeconds: ((u) => (u.user + u.system) / 1e6)(process.cpuUsage(cpu)),
     });
   }
   return out;
@@ -176,10 +180,10 @@ const fmt = (x: number, d = 2) => (Number.isFinite(x) ? x.toFixed(d) : '-');
 export function formatSummaries(rows: StrategySummary[], reportColumn: string): string {
   const w = Math.max(8, ...rows.map((r) => r.strategy.length));
   const lines = [
-    `${'strategy'.padEnd(w)}  runs  ${reportColumn} of best-reward cell (mean ± std)  queries/run  wall s`,
+    `${'strategy'.padEnd(w)}  runs  ${reportColumn} of best-reward cell (mean ± std)  queries/run  wall s  cpu s`,
   ];
   for (const r of rows) {
-    lines.push(`${r.strategy.padEnd(w)}  ${String(r.runs).padStart(4)}  ${`${fmt(r.mean)} ± ${fmt(r.std)}`.padEnd(reportColumn.length + 34)}  ${fmt(r.meanTrials, 1).padStart(11)}  ${fmt(r.wallSeconds, 1).padStart(6)}`);
+    lines.push(`${r.strategy.padEnd(w)}  ${String(r.runs).padStart(4)}  ${`${fmt(r.mean)} ± ${fmt(r.std)}`.padEnd(reportColumn.length + 34)}  ${fmt(r.meanTrials, 1).padStart(11)}  ${fmt(r.wallSeconds, 1).padStart(6)}  ${fmt(r.cpuSeconds, 1).padStart(5)}`);
   }
   if (rows.length > 0 && rows[0].curve.length > 0) {
     lines.push('', `mean best-so-far ${reportColumn} over simulated seconds`);
