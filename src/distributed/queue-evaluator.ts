@@ -65,6 +65,8 @@ export async function createQueueEvaluator(opts: QueueEvaluatorOptions): Promise
   const events = new QueueEvents(q.queue, { connection });
   // Without a listener an 'error' event would crash the process; real faults surface as rejections.
   queue.on('error', () => {});
+  // Every child in flight waits on the queue's 'closing' event (job.waitUntilFinished).
+  queue.setMaxListeners(0);
   events.on('error', () => {});
   await Promise.all([queue.waitUntilReady(), events.waitUntilReady()]);
 

@@ -81,6 +81,7 @@ export async function startQueueWorker(opts: QueueWorkerOptions): Promise<QueueW
     maxStalledCount: opts.maxStalledCount ?? 2,
   });
   worker.on('error', (err) => log(`queue error: ${err.message.split('\n')[0]}`));
+  worker.on('stalled', (jobId) => log(`job ${jobId} stalled (its worker stopped renewing the lock): back in the queue`));
   worker.on('failed', (job, err) => job && log(`trial ${job.data?.task?.trialId} attempt ${job.attemptsMade} failed: ${err.message.split('\n')[0]}`));
   await worker.waitUntilReady();
   const unannounce = announceWorker(client, q.queue, {

@@ -70,7 +70,7 @@ test('a queue made by another queue format is refused; a foreign BullMQ queue to
 });
 
 test('nas search --queue with a bad Redis exits 2 with one line and creates no store; so does nas worker', async () => {
-  const { nas, tempDir } = await import('../e2e/helpers.js');
+  const { nas, tempDir } = await import('./cli-helpers.js');
   const { existsSync } = await import('node:fs');
   const { join } = await import('node:path');
   const port = await freePort();

@@ -2,9 +2,23 @@
  * Test helpers for the distributed CLI tests: real `nas worker` and `nas search` child processes
  * (node dist/src/cli.js) whose output lines the tests read and wait on.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { cli } from '../e2e/helpers.js';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { packageRoot } from '../../src/core/paths.js';
+
+export const cli = join(packageRoot, 'dist/src/cli.js');
+
+export function tempDir(): string {
+  return mkdtempSync(join(tmpdir(), 'nas-queue-test-'));
+}
+
+/** Runs the CLI to completion. */
+export function nas(args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', timeout: 60_000, cwd: packageRoot });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
 
 /** A tiny real-training proxy: a child trains in a few seconds even on a loaded 2-core machine. */
 export const QUEUE_TINY = [

@@ -7,9 +7,8 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { Store } from '../../src/store/store.js';
-import { tempDir } from '../e2e/helpers.js';
 import { startRedis } from './redis-server.js';
-import { QUEUE_TINY, completedTrials, startNas, startWorker, startedTrials, stop, type Proc } from './cli-helpers.js';
+import { QUEUE_TINY, completedTrials, startNas, startWorker, startedTrials, stop, tempDir, type Proc } from './cli-helpers.js';
 
 function countBy(xs: number[]): Map<number, number> {
   const m = new Map<number, number>();
