@@ -6,6 +6,7 @@
 #include <string>
 
 #include "conv.h"
+#include "eltwise.h"
 
 namespace {
 
@@ -17,6 +18,10 @@ class OnednnAddon : public Napi::Addon<OnednnAddon> {
                              InstanceMethod("setThreads", &OnednnAddon::SetThreads),
                              InstanceMethod("conv", &OnednnAddon::Conv),
                              InstanceMethod("cacheSize", &OnednnAddon::CacheSize),
+                             InstanceMethod("binary", &OnednnAddon::Binary),
+                             InstanceMethod("unary", &OnednnAddon::Unary),
+                             InstanceMethod("reduce", &OnednnAddon::Reduce),
+                             InstanceMethod("pool", &OnednnAddon::Pool),
                          });
   }
 
@@ -43,6 +48,56 @@ class OnednnAddon : public Napi::Addon<OnednnAddon> {
 
   Napi::Value CacheSize(const Napi::CallbackInfo& info) {
     return Napi::Number::New(info.Env(), static_cast<double>(runner_.cache_size()));
+  }
+
+  static int64_t I(const Napi::Value& v) { return v.As<Napi::Number>().Int64Value(); }
+  static size_t Len(const Napi::Value& v) { return v.As<Napi::Float32Array>().ElementLength(); }
+  static float* Ptr(const Napi::Value& v) { return v.As<Napi::Float32Array>().Data(); }
+
+  // binary(op, big, small, out, outer, mid, inner, flip) -> boolean
+  Napi::Value Binary(const Napi::CallbackInfo& info) {
+    const int64_t outer = I(info[4]), mid = I(info[5]), inner = I(info[6]);
+    const size_t n = static_cast<size_t>(outer * mid * inner);
+    if (Len(info[1]) != n || Len(info[3]) != n || Len(info[2]) != static_cast<size_t>(outer * inner)) return Napi::Boolean::New(info.Env(), false);
+    nas::binary(static_cast<int>(I(info[0])), Ptr(info[1]), Ptr(info[2]), Ptr(info[3]), outer, mid, inner, info[7].As<Napi::Boolean>().Value());
+    return Napi::Boolean::New(info.Env(), true);
+  }
+
+  // unary(op, x, out, alpha) -> boolean
+  Napi::Value Unary(const Napi::CallbackInfo& info) {
+    if (Len(info[1]) != Len(info[2])) return Napi::Boolean::New(info.Env(), false);
+    nas::unary(static_cast<int>(I(info[0])), Ptr(info[1]), Ptr(info[2]), static_cast<int64_t>(Len(info[1])), info[3].As<Napi::Number>().FloatValue());
+    return Napi::Boolean::New(info.Env(), true);
+  }
+
+  // reduce(x, out, outer, mid, inner, mean) -> boolean
+  Napi::Value Reduce(const Napi::CallbackInfo& info) {
+    const int64_t outer = I(info[2]), mid = I(info[3]), inner = I(info[4]);
+    if (Len(info[0]) != static_cast<size_t>(outer * mid * inner) || Len(info[1]) != static_cast<size_t>(outer * inner)) return Napi::Boolean::New(info.Env(), false);
+    nas::reduce_mid(Ptr(info[0]), Ptr(info[1]), outer, mid, inner, info[5].As<Napi::Boolean>().Value());
+    return Napi::Boolean::New(info.Env(), true);
+  }
+
+  // pool(kind, a, b, c, geom[12]): 0 max(x, y), 1 maxGrad(dy, x, dx), 2 avg(x, y), 3 avgGrad(dy, dx) -> boolean
+  Napi::Value Pool(const Napi::CallbackInfo& info) {
+    auto gv = info[4].As<Napi::Int32Array>();
+    if (gv.ElementLength() != 12) return Napi::Boolean::New(info.Env(), false);
+    nas::PoolGeom g;
+    int64_t* out = &g.n;
+    for (int i = 0; i < 12; i++) out[i] = gv[i];
+    const size_t xs = static_cast<size_t>(g.n * g.h * g.w * g.c), ys = static_cast<size_t>(g.n * g.oh * g.ow * g.c);
+    const int kind = static_cast<int>(I(info[0]));
+    bool ok = g.kh * g.kw <= 64 && g.kh > 0 && g.kw > 0;
+    if (kind == 0 || kind == 2) ok = ok && Len(info[1]) == xs && Len(info[2]) == ys;
+    else if (kind == 1) ok = ok && Len(info[1]) == ys && Len(info[2]) == xs && Len(info[3]) == xs;
+    else if (kind == 3) ok = ok && Len(info[1]) == ys && Len(info[2]) == xs;
+    else ok = false;
+    if (!ok) return Napi::Boolean::New(info.Env(), false);
+    if (kind == 0) nas::max_pool(Ptr(info[1]), Ptr(info[2]), g);
+    else if (kind == 1) nas::max_pool_grad(Ptr(info[1]), Ptr(info[2]), Ptr(info[3]), g);
+    else if (kind == 2) nas::avg_pool(Ptr(info[1]), Ptr(info[2]), g);
+    else nas::avg_pool_grad(Ptr(info[1]), Ptr(info[2]), g);
+    return Napi::Boolean::New(info.Env(), true);
   }
 
   // conv(direction, src, weights, dst, geom: Int32Array[16]) -> boolean (false: oneDNN declined).

@@ -17,6 +17,7 @@ import { jsConv, withFallback } from './conv-impl.js';
 import { convKernelNames, registerConvKernels } from './kernels.js';
 import { extraRunners } from './js-extras.js';
 import { registerRunners } from './kernel-util.js';
+import { nativeExtraRunners } from './native-extras.js';
 import { loadOnednn, type OnednnAddon } from './onednn.js';
 
 /** Every name selectBackend() accepts. */
@@ -61,6 +62,7 @@ export function installEngine(): Installed {
       if (!convKernelNames.includes(k.kernelName)) tf.registerKernel({ ...k, backendName: 'onednn' });
     }
     registerConvKernels('onednn', withFallback(addon.conv, jsConv), stock);
+    registerRunners('onednn', nativeExtraRunners(addon.eltwise), stock);
   }
   installed = { onednn: addon, onednnError: error };
   return installed;

@@ -20,12 +20,20 @@ interface NativeModule {
   conv(direction: number, src: Float32Array, weights: Float32Array, dst: Float32Array, geom: Int32Array): boolean;
   /** Primitives cached so far in this thread (for tests). */
   cacheSize(): number;
+  binary(op: number, big: Float32Array, small: Float32Array, out: Float32Array, outer: number, mid: number, inner: number, flip: boolean): boolean;
+  unary(op: number, x: Float32Array, out: Float32Array, alpha: number): boolean;
+  reduce(x: Float32Array, out: Float32Array, outer: number, mid: number, inner: number, mean: boolean): boolean;
+  pool(kind: number, a: Float32Array, b: Float32Array, c: Float32Array, geom: Int32Array): boolean;
 }
+
+/** The element-wise, reduction and pooling entry points of the addon (native/src/eltwise.h). */
+export type NativeEltwise = Pick<NativeModule, 'binary' | 'unary' | 'reduce' | 'pool'>;
 
 export interface OnednnAddon {
   /** The oneDNN version the addon runs against. */
   readonly version: string;
   readonly conv: ConvImpl;
+  readonly eltwise: NativeEltwise;
   setThreads(n: number): void;
   cacheSize(): number;
 }
@@ -51,7 +59,7 @@ export function loadOnednn(): { addon: OnednnAddon | null; error: string | null 
     return { addon: null, error: `the oneDNN addon was built for oneDNN ${compiled} but ${runtime} is installed; rebuild it: node scripts/build-native.mjs` };
   }
   return {
-    addon: { version: runtime, conv: nativeConv(native), setThreads: (n) => native.setThreads(n), cacheSize: () => native.cacheSize() },
+    addon: { version: runtime, conv: nativeConv(native), eltwise: native, setThreads: (n) => native.setThreads(n), cacheSize: () => native.cacheSize() },
     error: null,
   };
 }
