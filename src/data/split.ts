@@ -1,8 +1,8 @@
 /**
  * The proxy task's data: a training and a validation subset, both drawn from the dataset's
  * TRAIN split (stratified by class, deterministic in the seed). The test split is never
- * touched here, so a search cannot overfit it (NASNet, Zoph et al. 2018, §4: "the child
- * networks ... are evaluated on a held-out validation set" carved from the training data).
+ * touched here, so a search cannot overfit it (as in Zoph & Le 2017, NAS with RL, whose reward
+ * is the accuracy on a validation set sampled from the CIFAR-10 training set).
  */
 import seedrandom from 'seedrandom';
 import { UserError, type Rng } from '../core/types.js';
