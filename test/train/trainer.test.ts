@@ -125,6 +125,24 @@ test('bad settings are UserErrors; a model of the wrong shape is an Error', asyn
   model.dispose();
 });
 
+test('several epochs on resized images: progress walks the epochs, results are last-epoch means', async () => {
+  await backendReady;
+  const data = splitForSearch(ds, { trainSize: 200, valSize: 100, seed: 6, imageSize: 14 });
+  const m = tf.sequential();
+  m.add(tf.layers.conv2d({ inputShape: [14, 14, 1], filters: 8, kernelSize: 3, activation: 'relu', kernelInitializer: tf.initializers.heNormal({ seed: 1 }) }));
+  m.add(tf.layers.flatten());
+  m.add(tf.layers.dense({ units: 10, kernelInitializer: tf.initializers.glorotUniform({ seed: 2 }) }));
+  const calls: TrainProgress[] = [];
+  const r = await trainChild(m, data, { epochs: 3, batchSize: 64, learningRate: 0.05, seed: 1 }, (p) => calls.push(p));
+  assert.equal(r.epochs, 3);
+  const last = calls[calls.length - 1];
+  assert.deepEqual([last.epoch, last.epochs, last.batch, last.batches], [3, 3, 4, 4]);
+  assert.ok(calls.every((p, i) => i === 0 || p.epoch > calls[i - 1].epoch || p.batch > calls[i - 1].batch), 'progress moves forward');
+  assert.ok(Math.abs(last.loss - r.trainLoss) < 1e-9, 'the last report carries the final epoch mean');
+  assert.ok(r.valAccuracy > 0.3, `val accuracy ${r.valAccuracy} after 3 small epochs`);
+  m.dispose();
+});
+
 test('cosine schedule: peak at step 0, half at the middle, 0 at the end', () => {
   assert.equal(cosineRate(0.1, 0, 100), 0.1);
   assert.ok(Math.abs(cosineRate(0.1, 50, 100) - 0.05) < 1e-12);
