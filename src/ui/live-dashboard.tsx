@@ -88,8 +88,11 @@ export async function attachDashboard(opts: AttachOptions): Promise<AttachedDash
       instance.unmount();
       await instance.waitUntilExit().catch(() => {});
       if (process.env.NAS_DASHBOARD_STATS) {
-        const share = (100 * s.renderMs) / Math.max(1, s.upMs);
-        process.stderr.write(`dashboard: ${s.frames} frames, ${s.renderMs.toFixed(1)} ms drawing in ${(s.upMs / 1000).toFixed(1)} s = ${share.toFixed(3)}% of a core\n`);
+        const share = (100 * s.renderCpuMs) / Math.max(1, s.upMs);
+        process.stderr.write(
+          `dashboard: ${s.frames} frames in ${(s.upMs / 1000).toFixed(1)} s; main-thread CPU drawing ${s.renderCpuMs.toFixed(1)} ms (${s.cpuSource}) = ${share.toFixed(3)}% of a core; ` +
+            `wall time drawing ${s.renderMs.toFixed(1)} ms\n`,
+        );
       }
     },
   };

@@ -169,6 +169,48 @@ test('live: the dashboard follows a real search, q stops it gracefully, and it r
   }
 });
 
+test('live: p pauses handing out children and resumes them', async () => {
+  const file = join(ws.dir, 'pause.db');
+  const stdout = new FakeStdout(80, 24);
+  const stdin = new FakeStdin();
+  let control: SearchControl | undefined;
+  let ui: Awaited<ReturnType<typeof attachDashboard>> | undefined;
+  let ends = 0;
+  let whilePaused: { trials: number; screen: string } | undefined;
+  const r = await realTableRun(file, ws.table, {
+    budget: 20,
+    control: (c) => (control = c),
+    beforeRun: async (store, runId, config) => {
+      ui = await attachDashboard({
+        store, runId, config, space: loadSpace('nas-bench-201'), backend: 'table', getControl: () => control,
+        stdout: stdout as unknown as NodeJS.WriteStream, stdin: stdin as unknown as NodeJS.ReadStream,
+      });
+      await tick(50);
+    },
+    onEvent: (e) => {
+      ui!.onEvent(e);
+      if (e.type === 'trial-end' && ++ends === 5) {
+        stdin.write('p');
+        // While paused the loop waits, so timers run: look, then press p again.
+        setTimeout(() => {
+          const s = Store.open(file, { readonly: true });
+          whilePaused = { trials: s.countTrials(e.runId), screen: stdout.text() };
+          s.close();
+          stdin.write('p');
+        }, 300);
+      }
+    },
+  });
+  await ui!.unmount();
+  assert.equal(r.outcome, 'complete');
+  assert.equal(r.store.countTrials(r.runId), 20);
+  r.store.close();
+  assert.ok(whilePaused, 'the search paused');
+  assert.equal(whilePaused.trials, 5, 'no child handed out while paused');
+  assert.match(whilePaused.screen, /\[paused\]/);
+  assert.match(whilePaused.screen, /p resume/);
+});
+
 test('nas dashboard --once prints a frame of the newest run; bad input exits 2 with one line', async () => {
   const { store, runId } = await real;
   const { stdout: out } = await run(process.execPath, [cli, 'dashboard', '--db', db, '--once', '--width', '80', '--height', '24']);
