@@ -25,7 +25,8 @@ export const factorizedConv = (k: number): OpBuilder => (ctx, x, channels, strid
 export const dilatedConv3x3: OpBuilder = (ctx, x, channels, stride) => {
   const r = relu(ctx, x);
   if (stride === 2) {
-    const sub = tf.layers.maxPooling2d({ poolSize: 1, strides: 2, padding: 'same', name: ctx.name('subsample') }).apply(r) as Sym;
+    // A 1x1 average pool is a pure subsample; its gradient is much cheaper than max pool's on tfjs cpu.
+    const sub = tf.layers.averagePooling2d({ poolSize: 1, strides: 2, padding: 'same', name: ctx.name('subsample') }).apply(r) as Sym;
     return batchNorm(ctx, conv(ctx, sub, channels, 3));
   }
   const y = new AtrousConv2D({ filters: channels, kernelSize: 3, rate: 2, seed: ctx.nextSeed(), name: ctx.name('atrous') }).apply(r) as Sym;
