@@ -43,6 +43,8 @@ export async function workerCommand(argv: string[]): Promise<void> {
   if (!v.queue) throw new UserError('--queue redis://HOST:PORT is required (the URL the search was started with)');
   const backends = ['auto', 'gpu', 'node', 'onednn', 'cpu'];
   if (v.backend !== undefined && !backends.includes(v.backend)) throw new UserError(`--backend must be one of ${backends.join(', ')}, got "${v.backend}"`);
+  // Redis client names (BullMQ names its connections after the worker) cannot hold spaces.
+  if (v.name !== undefined && !/^[^\s/]{1,64}$/.test(v.name)) throw new UserError(`--name must be 1-64 characters without spaces or "/", got "${v.name}"`);
   const concurrency = intOption(v.concurrency, 'concurrency', defaultWorkers());
   const lockMs = intOption(v['lock-ms'], 'lock-ms', 30_000, 500);
   const stalledMs = intOption(v['stalled-ms'], 'stalled-ms', Math.max(250, Math.floor(lockMs / 2)), 250);
