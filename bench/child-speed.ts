@@ -1,10 +1,10 @@
 /**
  * Per-child cost of the search's proxy networks: params, mult-adds, layers and the time of
- * one training step (forward + backward + SGD update) on a batch of 32 28x28x1 images,
+ * one training step (forward + backward + SGD update) on a batch of 32 images (28x28x1),
  * per backend, measured side by side (backends alternate per child so load hits them alike).
  *
  *   npx tsc -p . && node dist/bench/child-speed.js [--space nasnet] [--children 4] [--steps 3]
- *     [--backends cpu-stock,cpu] [--stem 16] [--filters 8] [--cells 1] [--reductions 2] [--per-op]
+ *     [--backends cpu-stock,cpu] [--stem 16] [--filters 8] [--cells 1] [--reductions 2] [--size 28] [--per-op]
  *
  * --per-op builds, for every op, a child whose cells use only that op, to show what each costs.
  */
@@ -23,9 +23,9 @@ function arg(name: string, fallback: string): string {
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 /** Median ms of one SGD step on a batch of 32 (after one warm-up step). */
-function stepMs(model: tf.LayersModel, steps: number): number {
-  const xs = tf.randomNormal([32, 28, 28, 1], 0, 1, 'float32', 1);
-  const ys = tf.oneHot(tf.tensor1d(Array.from({ length: 32 }, (_, i) => i % 10), 'int32'), 10);
+function stepMs(model: tf.LayersModel, steps: number, size: number): number {
+  const xs = tf.randomNormal([32, size, size, 1], 0, 1, 'float32', 1);
+  const ys = tf.tidy(() => tf.oneHot(tf.tensor1d(Array.from({ length: 32 }, (_, i) => i % 10), 'int32'), 10));
   const opt = tf.train.momentum(0.01, 0.9, true);
   const times: number[] = [];
   for (let s = 0; s <= steps; s++) {
@@ -50,6 +50,7 @@ async function main(): Promise<void> {
     reductions: Number(arg('--reductions', String(space.macro.reductions))),
   };
   const steps = Number(arg('--steps', '3'));
+  const size = Number(arg('--size', '28'));
   const backends = arg('--backends', 'cpu-stock,cpu').split(',');
   const rng = seedrandom('child-speed');
   const children: [string, Genotype][] = [];
@@ -61,7 +62,7 @@ async function main(): Promise<void> {
   } else {
     for (let i = 0; i < Number(arg('--children', '4')); i++) children.push([`sample ${i}`, space.sample(rng)]);
   }
-  console.log(`space ${space.name}, macro ${JSON.stringify(macro)}, batch 32 of 28x28x1, median of ${steps} steps`);
+  console.log(`space ${space.name}, macro ${JSON.stringify(macro)}, batch 32 of ${size}x${size}x1, median of ${steps} steps`);
   console.log(['child', 'params', 'mult-adds', 'layers', ...backends.map((b) => `${b} ms/step`)].join('\t'));
   const sums = new Map<string, number>();
   for (const [label, g] of children) {
@@ -69,9 +70,9 @@ async function main(): Promise<void> {
     let info = '';
     for (const b of backends) {
       await selectBackend(b);
-      const built = buildModel(space, g, macro, { inputShape: [28, 28, 1], numClasses: 10, seed: 1 });
+      const built = buildModel(space, g, macro, { inputShape: [size, size, 1], numClasses: 10, seed: 1 });
       info = `${built.params}\t${(built.multAdds / 1e6).toFixed(2)}M\t${built.layers}`;
-      const ms = stepMs(built.model, steps);
+      const ms = stepMs(built.model, steps, size);
       built.model.dispose();
       sums.set(b, (sums.get(b) ?? 0) + ms);
       row.push(ms.toFixed(0));
