@@ -90,6 +90,26 @@ export const extraRunners: Record<string, Run> = {
     const shape = x.shape.map((s, d) => paddings[d][0] + s + paddings[d][1]);
     return b.makeTensorInfo(shape, 'float32', padRows(xv, x.shape, paddings, constantValue ?? 0));
   },
+  FusedBatchNorm(b, inputs, attrs) {
+    // y = x · a[c] + b[c] with a = scale / sqrt(var + eps), b = offset - mean · a: one pass,
+    // one multiply-add per element (the stock kernel does a sqrt and a division per element).
+    const { x, mean, variance, scale, offset } = inputs;
+    const xv = values(b, x), mv = values(b, mean), vv = values(b, variance);
+    const sv = scale ? values(b, scale) : Float32Array.of(1), ov = offset ? values(b, offset) : Float32Array.of(0);
+    if (!xv || !mv || !vv || !sv || !ov || x.shape.length === 0) return null;
+    const C = x.shape[x.shape.length - 1];
+    if (![mv, vv, sv, ov].every((v) => v.length === 1 || v.length === C)) return null;
+    const eps = (attrs as any).varianceEpsilon ?? 0.001;
+    const at = (v: Float32Array, c: number) => (v.length === 1 ? v[0] : v[c]);
+    const mul = new Float64Array(C), add = new Float64Array(C);
+    for (let c = 0; c < C; c++) {
+      mul[c] = at(sv, c) / Math.sqrt(at(vv, c) + eps);
+      add[c] = at(ov, c) - at(mv, c) * mul[c];
+    }
+    const out = new Float32Array(xv.length);
+    for (let i = 0; i < xv.length; i += C) for (let c = 0; c < C; c++) out[i + c] = xv[i + c] * mul[c] + add[c];
+    return b.makeTensorInfo(x.shape, 'float32', out);
+  },
   Relu: unary((v, o) => { for (let i = 0; i < v.length; i++) o[i] = v[i] < 0 ? 0 : v[i]; }),
   Step: unary((v, o, at) => {
     const alpha = at.alpha ?? 0;

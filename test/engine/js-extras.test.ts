@@ -128,6 +128,13 @@ describe('slice, split, concat, tile, pad', () => {
       ];
     });
   });
+  it('batch norm (rank-1 and scalar statistics) and its gradients', async () => {
+    await agree('batchnorm', () => {
+      const x = rand([3, 4, 5, 6], 'x'), m = rand([6], 'm'), v = rand([6], 'v').abs(), s = rand([6], 's'), o = rand([6], 'o');
+      const f = (a: tf.Tensor, b: tf.Tensor, c: tf.Tensor) => tf.batchNorm(a, b, v, o, c, 0.01).square().sum();
+      return [tf.batchNorm(x, m, v, o, s, 0.001), tf.batchNorm(x, tf.scalar(0.3), tf.scalar(2)), ...tf.grads(f)([x, m, s])];
+    });
+  });
   it('relu and its gradient', async () => {
     await agree('relu', () => {
       const x = rand([3, 4, 5, 6], 'x');
