@@ -96,7 +96,7 @@ export function Dashboard({ snapshot: s, details, onQuit, onPause, columns, rows
       <Text bold color={theme.accent} wrap="truncate">{headerLine(s, L.width)}</Text>
       <Text color={s.status === 'running' ? theme.good : undefined} wrap="truncate">{budgetLine(s, L.width)}</Text>
       {workerLines(s, L.width, L.workers).map((line, i) => <Text key={`w${i}`} wrap="truncate">{line}</Text>)}
-      {title(fit('reward over trials (• trial, B baseline, ─ best so far)', L.chartWidth) + '│' + 'top trials (↑↓ select)')}
+      {title(fit(L.chartWidth >= 56 ? 'reward over trials (• trial, B baseline, ─ best so far)' : 'reward (• trial B baseline ─ best)', L.chartWidth) + '│' + 'top trials (↑↓ select)')}
       {Array.from({ length: L.middle }, (_, i) => {
         const row = tableLines[i] ?? '';
         const rankIndex = i - 1;

@@ -46,7 +46,7 @@ export function rewardChart(points: readonly RewardPoint[], width: number, heigh
   const labelRows = new Map([[0, label(hi)], [plotH - 1, label(lo)]]);
   if (plotH >= 5) labelRows.set(Math.floor((plotH - 1) / 2), label(lo + ((hi - lo) * (plotH - 1 - Math.floor((plotH - 1) / 2))) / (plotH - 1)));
   const lines = grid.map((cells, r) => (labelRows.get(r) ?? ' '.repeat(LABEL)) + '│' + cells.join(''));
-  const axis = `└ 1 … ${points.length} finished`;
+  const axis = `└ 1 … ${points.length} in finish order`;
   lines.push(' '.repeat(LABEL) + axis.slice(0, plotW + 1).padEnd(plotW + 1, '─'));
   return lines.map((l) => l.slice(0, width).padEnd(width));
 }

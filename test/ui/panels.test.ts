@@ -76,7 +76,7 @@ test('reward chart: one dot per trial, B for baselines, the best-so-far line nev
     assert.ok(row >= 0 && row <= lastRow, `column ${c}`);
     lastRow = row;
   }
-  assert.match(lines[8], /└ 1 … 8 finished/);
+  assert.match(lines[8], /└ 1 … 8 in finish order/);
   // More trials than columns: squeezed, still exactly the asked size.
   const manyLines = rewardChart(Array.from({ length: 500 }, (_, i) => ({ trialId: i, reward: Math.sin(i) * 0.1 + 0.5, baseline: null })), 30, 6);
   assert.deepEqual(manyLines.map((l) => l.length), Array(6).fill(30));
