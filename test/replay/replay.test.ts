@@ -1,0 +1,119 @@
+import { test, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { loadDataset } from '../../src/data/datasets.js';
+import { loadSpace } from '../../src/space/load.js';
+import { Store } from '../../src/store/store.js';
+import { loadBaseline } from '../../src/baselines/index.js';
+import { runReplay, type ReplayJob } from '../../src/replay/replay.js';
+import type { ReplaySettings } from '../../src/replay/train-loop.js';
+import { modelFiles } from '../../src/export/tfjs-files.js';
+import { evaluate } from '../../src/train/trainer.js';
+import { UserError } from '../../src/core/types.js';
+
+const space = loadSpace('nasnet');
+const root = mkdtempSync(join(tmpdir(), 'nas-replay-'));
+const dataDir = join(root, 'data');
+
+/** A real 64 + 32 image slice of the embedded Fashion-MNIST subset, as IDX files. */
+function writeTinyIdx(): void {
+  const ds = loadDataset('default');
+  mkdirSync(dataDir, { recursive: true });
+  const idx = (name: string, dims: number[], bytes: Uint8Array) => {
+    const head = Buffer.alloc(4 + 4 * dims.length);
+    head.writeUInt32BE(0x0800 + dims.length, 0);
+    dims.forEach((d, i) => head.writeUInt32BE(d, 4 + 4 * i));
+    writeFileSync(join(dataDir, name), Buffer.concat([head, Buffer.from(bytes)]));
+  };
+  const px = ds.height * ds.width;
+  idx('train-images-idx3-ubyte', [64, ds.height, ds.width], ds.train.images.subarray(0, 64 * px));
+  idx('train-labels-idx1-ubyte', [64], ds.train.labels.subarray(0, 64));
+  idx('t10k-images-idx3-ubyte', [32, ds.height, ds.width], ds.test.images.subarray(0, 32 * px));
+  idx('t10k-labels-idx1-ubyte', [32], ds.test.labels.subarray(0, 32));
+}
+
+const settings = (over: Partial<ReplaySettings> = {}): ReplaySettings => ({
+  epochs: 2, batchSize: 32, learningRate: 0.05, schedule: 'step', momentum: 0.9, nesterov: true, weightDecay: 5e-4,
+  augment: { pad: 4, flip: true, cutout: 8, randomErasing: 0.5 }, dropPath: 0, auxWeight: 0.4, labelSmoothing: 0.1, seed: 3, ...over,
+});
+
+function job(store: Store, out: string, over: Partial<ReplayJob> = {}): ReplayJob {
+  return {
+    space, genotype: loadBaseline('resnet', space).genotype, label: 'baseline resnet', runId: null, trialId: null, dataset: dataDir,
+    macro: { ...space.macro, cellsPerStage: 1, filters: 4, stemChannels: 4 }, settings: settings(), backend: 'cpu', out, resume: false, store,
+    log: () => {}, ...over,
+  };
+}
+
+class Killed extends Error {}
+/** Throws inside epoch 2, after the epoch-1 checkpoint: a kill mid-epoch. */
+const killInEpoch2 = (p: { epoch: number }) => {
+  if (p.epoch === 2) throw new Killed('killed');
+};
+
+before(writeTinyIdx);
+
+test('a killed replay resumes from its checkpoint and ends exactly where an uninterrupted one does', async () => {
+  const store = Store.open(':memory:');
+  const tensorsBefore = tf.memory().numTensors;
+  const full = await runReplay(job(store, join(root, 'full')));
+  assert.equal(tf.memory().numTensors, tensorsBefore, 'no tensor leaked');
+
+  const out = join(root, 'killed');
+  await assert.rejects(runReplay(job(store, out, { onBatch: killInEpoch2 })), Killed);
+  const killed = store.replays().at(-1)!;
+  assert.equal(killed.status, 'interrupted');
+  const ckpt = JSON.parse(readFileSync(join(out, 'checkpoint.json'), 'utf8'));
+  assert.equal(ckpt.epoch, 1);
+
+  // Refusals leave the checkpoint untouched.
+  const bytes = readFileSync(join(out, 'checkpoint.bin'));
+  await assert.rejects(runReplay(job(store, out)), (e: unknown) => e instanceof UserError && /already holds a checkpoint/.test((e as Error).message));
+  await assert.rejects(
+    runReplay(job(store, out, { resume: true, macro: { ...space.macro, cellsPerStage: 1, filters: 6, stemChannels: 4 } })),
+    (e: unknown) => e instanceof UserError && /filters/.test((e as Error).message),
+  );
+  await assert.rejects(
+    runReplay(job(store, out, { resume: true, genotype: loadBaseline('vgg', space).genotype })),
+    (e: unknown) => e instanceof UserError && /another genotype/.test((e as Error).message),
+  );
+  assert.deepEqual(readFileSync(join(out, 'checkpoint.bin')), bytes);
+
+  const resumed = await runReplay(job(store, out, { resume: true }));
+  assert.equal(resumed.replayId, killed.id, 'continues the same replay row');
+  assert.equal(resumed.testAccuracy, full.testAccuracy);
+  assert.equal(resumed.testLoss, full.testLoss);
+  assert.deepEqual(readFileSync(join(out, 'model', 'weights.bin')), readFileSync(join(root, 'full', 'model', 'weights.bin')));
+  const row = store.getReplay(resumed.replayId)!;
+  assert.equal(row.status, 'complete');
+  assert.equal(row.testAccuracy, resumed.testAccuracy);
+  assert.deepEqual(store.curve({ replayId: row.id }).map((p) => p.epoch), [1, 2]);
+  store.close();
+});
+
+test('the saved model loads with tf.loadLayersModel and scores what the replay reported', async () => {
+  const store = Store.open(':memory:');
+  const out = join(root, 'saved');
+  const r = await runReplay(job(store, out, { settings: settings({ dropPath: 0.3, epochs: 1 }) }));
+  assert.ok(r.testAccuracy >= 0 && r.testAccuracy <= 1);
+  assert.ok(r.params > 0 && r.multAdds > 0);
+  const model = await tf.loadLayersModel(modelFiles(join(out, 'model')));
+  assert.ok(model.layers.some((l) => l.getClassName() === 'DropPath'), 'drop-path layers are saved (identity at inference)');
+  assert.ok(!model.layers.some((l) => l.name.startsWith('aux_')), 'the auxiliary head is not part of the saved model');
+  const ds = loadDataset(dataDir);
+  const scored = evaluate(model, { ...ds.test, norm: ds.train.norm }, 256);
+  assert.ok(Math.abs(scored.accuracy - r.testAccuracy) < 1e-9);
+  model.dispose();
+  store.close();
+});
+
+test('a non-writable output folder is refused before anything is created', async () => {
+  const store = Store.open(':memory:');
+  await assert.rejects(runReplay(job(store, '/proc/nas-replay-test')), (e: unknown) => e instanceof UserError && /not writable/.test((e as Error).message));
+  assert.equal(store.replays().length, 0);
+  await assert.rejects(runReplay(job(store, join(root, 'nothing-here'), { resume: true })), UserError);
+  store.close();
+});
