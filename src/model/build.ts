@@ -28,6 +28,8 @@ export interface BuildOptions {
   softmax?: boolean;
   /** Wraps every op output inside cells before the sum (scheduled drop-path). */
   wrapPath?: (y: Sym, info: PathInfo & { cells: number }) => Sym;
+  /** Sees every cell output (index 0-based of `cells`), e.g. to attach an auxiliary head at 2/3 depth. */
+  onCell?: (out: Sym, info: { index: number; cells: number; reduction: boolean }) => void;
 }
 
 export interface BuiltModel {
@@ -71,6 +73,7 @@ function nasnetBody(ctx: BuildContext, g: NasnetGenotype, macro: MacroSettings, 
   let index = 0;
   const add = (blocks: NasnetGenotype['normal'], filters: number, reduction: boolean) => {
     const out = buildNasnetCell(ctx, blocks, prev2, prev, filters, { index, reduction, wrapPath: wrap && ((y, info) => wrap(y, { ...info, cells })) });
+    opts.onCell?.(out, { index, cells, reduction });
     index++;
     prev2 = prev;
     prev = out;
@@ -90,8 +93,10 @@ function nb201Body(ctx: BuildContext, g: Nb201Genotype, macro: MacroSettings, st
   let index = 0;
   for (let s = 0; s <= macro.reductions; s++) {
     if (s > 0) x = buildResidualReduction(ctx, x, stageFilters(macro, s));
-    for (let n = 0; n < macro.cellsPerStage; n++)
-      x = buildNb201Cell(ctx, edges, x, stageFilters(macro, s), { index: index++, wrapPath: wrap && ((y, info) => wrap(y, { ...info, cells })) });
+    for (let n = 0; n < macro.cellsPerStage; n++) {
+      x = buildNb201Cell(ctx, edges, x, stageFilters(macro, s), { index, wrapPath: wrap && ((y, info) => wrap(y, { ...info, cells })) });
+      opts.onCell?.(x, { index: index++, cells, reduction: false });
+    }
   }
   return relu(ctx, batchNorm(ctx, x));
 }

@@ -65,6 +65,20 @@ test('width and depth follow the macro settings', () => {
   [small, wide, deep].forEach((m) => m.model.dispose());
 });
 
+test('hooks see every op output and every cell output', () => {
+  const seen: string[] = [];
+  const cells: string[] = [];
+  const b = buildModel(nasnet, everyOp, tiny, {
+    ...opts,
+    wrapPath: (y, info) => (seen.push(`${info.cell}/${info.cells}:${info.op}`), y),
+    onCell: (_, info) => cells.push(`${info.index}/${info.cells}${info.reduction ? 'R' : 'N'}`),
+  });
+  assert.deepEqual(cells, ['0/3N', '1/3R', '2/3N']);
+  assert.equal(seen.length, 3 * 10);
+  assert.ok(seen.includes('1/3:dil_conv_3x3'));
+  b.model.dispose();
+});
+
 test('a cell concatenates its unused blocks', () => {
   // Blocks 0..3 read only the inputs: 5 unused blocks -> 5 x filters channels.
   const flat: NasnetGenotype = { space: 'nasnet', normal: Array.from({ length: 5 }, () => ({ inputs: [0, 1], ops: ['conv_1x1', 'identity'] })), reduce: Array.from({ length: 5 }, () => ({ inputs: [0, 1], ops: ['conv_1x1', 'identity'] })) } as NasnetGenotype;
