@@ -8,7 +8,7 @@ import { packageRoot } from '../../src/core/paths.js';
 export const cli = join(packageRoot, 'dist/src/cli.js');
 
 /** A tiny real-training proxy: a child trains in about a second on the pure-JS engine. */
-export const TINY = ['--train-size', '400', '--val-size', '100', '--epochs', '1', '--batch-size', '25', '--cells', '0', '--filters', '4', '--stem-channels', '4', '--backend', 'cpu'];
+export const TINY = ['--train-size', '320', '--val-size', '100', '--epochs', '1', '--batch-size', '32', '--cells', '0', '--reductions', '1', '--filters', '4', '--stem-channels', '4', '--backend', 'cpu'];
 
 export function tempDir(prefix = 'nas-test-'): string {
   return mkdtempSync(join(tmpdir(), prefix));

@@ -1,0 +1,25 @@
+#!/usr/bin/env node
+// Runs every dist/test/**/*.test.js with node's test runner, one file at a time (2 cores, real
+// training in several tests). Helpers and fixtures beside the tests are not run as tests.
+// Pass folders or files to run a part: node scripts/run-tests.mjs dist/test/store
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+
+function collect(path, out) {
+  if (statSync(path).isDirectory()) {
+    for (const name of readdirSync(path).sort()) collect(join(path, name), out);
+  } else if (path.endsWith('.test.js')) {
+    out.push(path);
+  }
+  return out;
+}
+
+const roots = process.argv.slice(2);
+const files = (roots.length ? roots : ['dist/test']).flatMap((r) => collect(r, []));
+if (files.length === 0) {
+  console.error('no test files found: run npm run build first');
+  process.exit(1);
+}
+const r = spawnSync(process.execPath, ['--test', '--test-concurrency=1', ...files], { stdio: 'inherit' });
+process.exit(r.status ?? 1);
