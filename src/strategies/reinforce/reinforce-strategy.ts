@@ -40,7 +40,7 @@ export interface ReinforceOptions {
 
 /** Defaults, tuned on the 12-epoch NAS-Bench-201 table (docs/strategies.md). */
 export const REINFORCE_DEFAULTS: ReinforceOptions = {
-  hidden: 32, embed: 16, lr: 0.02, entropy: 1e-3, baselineDecay: 0.9, batch: 4, resample: 50,
+  hidden: 32, embed: 16, lr: 0.05, entropy: 1e-3, baselineDecay: 0.9, batch: 8, resample: 50,
 };
 
 interface ReinforceState {

@@ -21,11 +21,11 @@
  */
 import type { Genotype, Observation, Proposal, Strategy, StrategyContext } from '../../core/types.js';
 import { UserError } from '../../core/types.js';
-import { createRng, restoreRng, type StatefulRng } from '../../core/rng.js';
+import { createRng, randInt, restoreRng, type StatefulRng } from '../../core/rng.js';
 import { findUnseen } from '../reinforce/unseen.js';
 import { CellTemplate } from './cell-template.js';
 import { MlpEnsemble } from './mlp-ensemble.js';
-import { spearman } from './spearman.js';
+import { ranks, spearman } from './spearman.js';
 
 /** SMBO options (`--strategy-option name=value`), with defaults. */
 export interface SmboOptions {
@@ -44,11 +44,19 @@ export interface SmboOptions {
   lr: number;
   /** Most candidate cells scored per round. */
   candidates: number;
+  /** Past B blocks, also score this many uniformly drawn full cells per round (exploration). */
+  explore: number;
+  /**
+   * 1: fit the predictor to reward quantiles in (-1, 1) instead of standardised rewards, so the
+   * few very bad cells (NB201's all-`none` cells score 10%) do not dominate the squared error.
+   * NOTE: PNAS regresses the accuracy itself.
+   */
+  rankTargets: number;
 }
 
 /** Defaults, tuned on the 12-epoch NAS-Bench-201 table (docs/strategies.md). */
 export const SMBO_DEFAULTS: SmboOptions = {
-  beam: 10, first: 64, members: 5, hidden: 16, steps: 60, refitSteps: 20, lr: 0.02, candidates: 3000,
+  beam: 10, first: 64, members: 5, hidden: 16, steps: 60, refitSteps: 20, lr: 0.02, candidates: 3000, explore: 0, rankTargets: 1,
 };
 
 /** A cell in the pipeline: its template vector, its number of blocks and the prediction it was ranked by. */
@@ -85,8 +93,9 @@ function readOptions(raw: StrategyContext['options']): SmboOptions {
     if (!(k in o)) throw new UserError(`smbo: unknown option "${k}" (options: ${Object.keys(o).join(', ')})`);
     const n = Number(v);
     const int = k !== 'lr';
-    if (!Number.isFinite(n) || n <= 0 || (int && !Number.isInteger(n))) {
-      throw new UserError(`smbo: option ${k}=${v} must be a positive ${int ? 'integer' : 'number'}`);
+    const min = k === 'explore' || k === 'rankTargets' ? 0 : 1;
+    if (!Number.isFinite(n) || n < min || (int && !Number.isInteger(n)) || (k === 'lr' && n <= 0)) {
+      throw new UserError(`smbo: option ${k}=${v} must be a ${min === 0 ? 'non-negative' : 'positive'} ${int ? 'integer' : 'number'}`);
     }
     (o as unknown as Record<string, number>)[k] = n;
   }
@@ -192,6 +201,7 @@ export class SmboStrategy implements Strategy {
     for (const p of parents) for (const vec of this.cells.expansions(p.vec, p.stage, perParent(parents.length + best.length), this.rng)) pool.push({ vec, stage: B, pred: null });
     for (const p of best) for (const vec of this.cells.neighbours(p.vec, B)) pool.push({ vec, stage: B, pred: null });
     if (B === 1) for (const vec of this.cells.allAt(1, candidates, this.rng)) pool.push({ vec, stage: 1, pred: null });
+    for (let i = 0; i < this.opts.explore; i++) pool.push({ vec: this.cells.decisionsAt(B).map((d) => randInt(this.rng, d.options)), stage: B, pred: null });
     this.rankAndQueue(pool);
   }
 
@@ -225,7 +235,8 @@ export class SmboStrategy implements Strategy {
     const rewards = this.evaluated.map((e) => e.reward);
     const mean = rewards.reduce((a, b) => a + b, 0) / n;
     const std = Math.sqrt(rewards.reduce((a, b) => a + (b - mean) ** 2, 0) / n) || 1;
-    const y = Float32Array.from(rewards, (r) => (r - mean) / std);
+    const rk = this.opts.rankTargets ? ranks(rewards) : null;
+    const y = Float32Array.from(rewards, (r, i) => (rk ? (2 * (rk[i] - 0.5)) / n - 1 : (r - mean) / std));
     // Each member trains on a random ~80% of the cells (all of them while there are few).
     const mask = Float32Array.from({ length: n * members }, () => (n < 10 || this.rng() < 0.8 ? 1 : 0));
     const warm = this.predictor !== null;
