@@ -8,6 +8,7 @@
 import type { Decision, Genotype, Mutation, NasnetBlock, NasnetGenotype, Rng, SearchSpace } from '../core/types.js';
 import { SpaceError } from './errors.js';
 import { kind, type SpaceFile } from './file.js';
+import { OP_SHORT } from '../model/ops/names.js';
 
 const CELLS = ['normal', 'reduce'] as const;
 type CellName = (typeof CELLS)[number];
@@ -174,7 +175,8 @@ export function createNasnetSpace(spec: SpaceFile, file: string): SearchSpace {
 
   const describe = (g: Genotype): string => {
     const n = validate(g);
-    const cell = (blocks: NasnetBlock[]) => blocks.map((b) => `${b.ops[0]}(${b.inputs[0]})+${b.ops[1]}(${b.inputs[1]})`).join(' ');
+    const short = (op: string) => OP_SHORT[op] ?? op;
+    const cell = (blocks: NasnetBlock[]) => blocks.map((b) => `${short(b.ops[0])}(${b.inputs[0]})+${short(b.ops[1])}(${b.inputs[1]})`).join(' ');
     return `normal: ${cell(n.normal)} | reduce: ${cell(n.reduce)}`;
   };
 

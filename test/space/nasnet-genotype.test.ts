@@ -145,6 +145,7 @@ test('mutate changes exactly one (input, op) pair', () => {
 
 test('describe is one line', () => {
   const d = space.describe(space.sample(seedrandom('d')));
-  assert.match(d, /^normal: .* \| reduce: .*$/);
+  assert.match(d, /^normal: (\w+\(\d\)\+\w+\(\d\) ){4}\w+\(\d\)\+\w+\(\d\) \| reduce: .*$/);
+  assert.ok(d.length < 200, d);
   assert.ok(!d.includes('\n'));
 });

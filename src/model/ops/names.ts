@@ -46,6 +46,27 @@ export const OP_MEANING: Readonly<Record<string, string>> = {
   nor_conv_3x3: 'ReLU, 3x3 conv, BN',
 };
 
+/** Short labels for one-line renderings of cells (logs, tables). */
+export const OP_SHORT: Readonly<Record<string, string>> = {
+  identity: 'id',
+  conv_1x3_3x1: 'c1x3',
+  conv_1x7_7x1: 'c1x7',
+  dil_conv_3x3: 'dil3',
+  avg_pool_3x3: 'avg3',
+  max_pool_3x3: 'max3',
+  max_pool_5x5: 'max5',
+  max_pool_7x7: 'max7',
+  conv_1x1: 'c1',
+  conv_3x3: 'c3',
+  sep_conv_3x3: 'sep3',
+  sep_conv_5x5: 'sep5',
+  sep_conv_7x7: 'sep7',
+  none: 'none',
+  skip_connect: 'skip',
+  nor_conv_1x1: 'c1',
+  nor_conv_3x3: 'c3',
+};
+
 /** Every op name the registry knows, in a stable order. */
 export const OP_NAMES: readonly string[] = [...new Set<string>([...NASNET_OPS, ...NB201_OPS])];
 
