@@ -145,4 +145,3 @@ export const extraRunners: Record<string, Run> = {
     return b.makeTensorInfo(input.shape, 'float32', avgPoolGrad(dv, poolInfo(input.shape, attrs)));
   },
 };
-export type { CpuLike, Inputs };

@@ -19,7 +19,6 @@ function pair(v: unknown): [number, number] {
   return v as [number, number];
 }
 
-
 /** The convolution kernels an implementation takes over: kernel name -> (args) -> result | null (use stock). */
 function runners(impl: ConvImpl): Record<string, Run> {
   const a = (x: tf.NamedAttrMap) => x as Record<string, any>;
