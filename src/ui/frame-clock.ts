@@ -23,6 +23,11 @@ export interface FrameStats {
 export interface FrameClock {
   /** Redraw now (keys, the final frame). */
   drawNow(): void;
+  /**
+   * Redraw if one is due, without waiting for the timer: for callers on a busy main thread (a
+   * tabular search resolves every child as a microtask and never lets timers run).
+   */
+  poke(): void;
   stats(): FrameStats;
   stop(): void;
 }
@@ -79,14 +84,16 @@ export function startFrameClock(draw: () => void, isDirty: () => boolean, opts: 
     frames++;
     last = end;
   };
-  const timer = setInterval(() => {
+  const poke = () => {
     const since = performance.now() - last;
     const gap = Math.min(maxGap, Math.max(minGap, avg / share));
     if (since >= gap && (isDirty() || since >= Math.max(idle, gap))) drawNow();
-  }, Math.min(minGap, 250));
+  };
+  const timer = setInterval(poke, Math.min(minGap, 250));
   timer.unref();
   return {
     drawNow,
+    poke,
     stats: () => ({ frames, renderMs, renderCpuMs, cpuSource: hasCpu ? 'schedstat' : 'wall', upMs: performance.now() - t0 }),
     stop: () => clearInterval(timer),
   };

@@ -21,7 +21,9 @@ const FIXED = 5;
 const TABLE_WIDTH = 44;
 
 export function computeLayout(columns: number, rows: number, inFlight: number, workers: number): Layout {
-  const width = Math.max(40, columns);
+  // The last column stays empty: a line that fills the terminal's width leaves the cursor in its
+  // deferred-wrap state, and some terminals then count it as two lines when ink erases the frame.
+  const width = Math.max(40, columns - 1);
   const height = Math.max(16, rows) - 1;
   const workerRows = Math.max(1, Math.min(Math.max(inFlight, workers, 1), height >= 34 ? 8 : height >= 28 ? 4 : 2));
   const avail = height - FIXED - workerRows;

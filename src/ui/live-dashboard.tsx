@@ -76,7 +76,10 @@ export async function attachDashboard(opts: AttachOptions): Promise<AttachedDash
 
   let unmounted = false;
   return {
-    onEvent: (e) => model.apply(e),
+    onEvent: (e) => {
+      model.apply(e);
+      clock.poke();
+    },
     log: (line) => model.log(line),
     stats: () => clock.stats(),
     async unmount() {

@@ -15,7 +15,8 @@ export function headerLine(s: DashboardSnapshot, width: number): string {
     `run ${s.runId} [${state}]`, s.strategy, s.space, s.backend, `${s.workers} worker${s.workers === 1 ? '' : 's'}`,
     `up ${duration((s.now - s.startedAt) / 1000)}`, `ETA ${eta(s)}`,
   ];
-  return clip(parts.join(' · '), width);
+  const wide = parts.join(' · ');
+  return clip(wide.length <= width ? wide : parts.join('·'), width);
 }
 
 /** Time left at the recent rate of finishes ("-" until two trials finished, "done" when spent). */

@@ -43,3 +43,16 @@ test('redraws only when dirty, and slows down so that drawing stays near its sha
     clock.stop();
   }
 });
+
+test('poke() draws on a main thread that never lets timers run', () => {
+  let draws = 0;
+  const clock = startFrameClock(() => { draws++; }, () => true, { minGapMs: 50, share: 1 });
+  try {
+    // A synchronous loop of 400 ms, as a tabular search's microtask chain is: the timer cannot fire.
+    const t0 = performance.now();
+    while (performance.now() - t0 < 400) { spin(1); clock.poke(); }
+    assert.ok(draws >= 5 && draws <= 9, `${draws} frames in 400 ms at a 50 ms gap`);
+  } finally {
+    clock.stop();
+  }
+});
