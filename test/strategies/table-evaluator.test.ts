@@ -8,6 +8,7 @@ import { UserError, type TrainTask } from '../../src/core/types.js';
 import { createTableEvaluator, loadTable } from '../../src/evaluators/table.js';
 import { NB201_TABLE } from '../../src/commands/bench-strategies.js';
 import { loadSpace } from '../../src/space/load.js';
+import { createRng } from '../../src/core/rng.js';
 
 const space = loadSpace('nas-bench-201');
 const dir = mkdtempSync(join(tmpdir(), 'nas-table-'));
@@ -71,4 +72,22 @@ test('bad input: one clear line each', async () => {
   const t = loadTable(good, { rewardColumn: 'acc', space });
   assert.throws(() => createTableEvaluator(t, { budgetSeconds: 100 }), userError(/--budget-seconds needs a cost column/));
   await assert.rejects(createTableEvaluator(t).evaluate(task('|none~0|+|none~0|none~1|+|none~0|none~1|none~2|')), userError(/has no row for cell \|none~0\|.*holds 1 cells/));
+});
+
+test('other spaces: rows keyed by the space key or by the genotype as JSON', async () => {
+  const nas = loadSpace('nasnet');
+  const rng = createRng('nasnet-table');
+  const a = nas.sample(rng);
+  const b = nas.sample(rng);
+  const quote = (s: string) => `"${s.replace(/"/g, '""')}"`;
+  const f = csv('nasnet.csv', `arch,acc,secs\n${quote(nas.key(a))},0.71,30\n${quote(JSON.stringify(b))},0.65,40\n`);
+  const t = loadTable(f, { rewardColumn: 'acc', costColumn: 'secs', space: nas });
+  const ev = createTableEvaluator(t);
+  const base = task('x');
+  assert.equal((await ev.evaluate({ ...base, genotype: a })).reward, 0.71);
+  const rb = await ev.evaluate({ ...base, genotype: b });
+  assert.equal(rb.reward, 0.65);
+  assert.equal(rb.metrics!.seconds, 40);
+  const bad = csv('nasnet-bad.csv', `arch,acc\n${quote('{"space":"nasnet","normal":[]}')},0.5\n`);
+  assert.throws(() => loadTable(bad, { rewardColumn: 'acc', space: nas }), userError(/nasnet-bad\.csv line 2: arch .* does not parse for space nasnet/));
 });
