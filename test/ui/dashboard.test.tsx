@@ -26,10 +26,6 @@ import { realTableRun, tempWorkspace } from './real-run.js';
 const cli = fileURLToPath(new URL('../../src/cli.js', import.meta.url));
 const run = promisify(execFile);
 const ws = tempWorkspace();
-after(() => {
-  cleanup();
-  ws.cleanup();
-});
 
 // One real run shared by the rendering tests: 30 children + 1 baseline.
 const db = join(ws.dir, 'run.db');
@@ -37,7 +33,12 @@ const real = realTableRun(db, ws.table, { budget: 30, baselines: true }).then((r
   r.store.close();
   return { runId: r.runId, outcome: r.outcome, store: Store.open(db, { readonly: true }) };
 });
-after(async () => (await real).store.close());
+after(async () => {
+  cleanup();
+  // The shared run may still be writing when only some tests were selected: wait for it.
+  await real.then((r) => r.store.close(), () => {});
+  ws.cleanup();
+});
 
 function frameOf(store: Store, runId: number, columns: number, rows: number) {
   const model = new DashboardModel(store, store.requireRun(runId), { live: false });
@@ -256,5 +257,39 @@ test('follows terminal resizes: 80×24 → 120×40 → 80×24', async () => {
     assert.ok(narrow.length <= 23 && narrow.every((l) => l.length <= 80));
   } finally {
     app.unmount();
+  }
+});
+
+test('an attached viewer (read-only) sees a writer\'s new trials, progress and results on reload', async () => {
+  const file = join(ws.dir, 'viewer.db');
+  const r = await realTableRun(file, ws.table, { budget: 5 });
+  const writer = r.store;
+  const reader = Store.open(file, { readonly: true });
+  try {
+    const model = new DashboardModel(reader, reader.requireRun(r.runId), { live: false });
+    const before = model.snapshot();
+    assert.equal(before.done, 5);
+    assert.equal(before.inFlight.length, 0);
+    // The writer starts a child and reports progress, as the search and its progress writer do.
+    const genotype = { space: 'nas-bench-201' as const, arch: '|skip_connect~0|+|skip_connect~0|skip_connect~1|+|skip_connect~0|skip_connect~1|skip_connect~2|' };
+    const space = loadSpace('nas-bench-201');
+    const t = writer.addTrial({ runId: r.runId, genotype, key: space.key(genotype), origin: 'random' });
+    writer.setWorkerProgress({ runId: r.runId, worker: 'host/w1', trialId: t.id, epoch: 1, epochs: 2, batch: 3, batches: 10, loss: 1.5, imagesPerSec: 250 });
+    model.reload();
+    const running = model.snapshot();
+    assert.deepEqual(running.inFlight.map((f) => [f.trialId, f.progress?.batch]), [[t.id, 3]]);
+    writer.setWorkerProgress({ runId: r.runId, worker: 'host/w1', trialId: t.id, epoch: 2, epochs: 2, batch: 1, batches: 10, loss: 1.2, imagesPerSec: 260 });
+    model.reload(); // counts unchanged: only the progress is re-read
+    assert.deepEqual(model.snapshot().inFlight.map((f) => [f.progress?.epoch, f.progress?.batch]), [[2, 1]]);
+    writer.finishTrial(t.id, { trialId: t.id, status: 'complete', reward: 0.5, metrics: undefined });
+    writer.clearWorkerProgress(r.runId, 'host/w1');
+    model.reload();
+    const after = model.snapshot();
+    assert.equal(after.done, 6);
+    assert.equal(after.inFlight.length, 0);
+    assert.deepEqual(after.rewards.at(-1), { trialId: t.id, reward: 0.5, baseline: null });
+  } finally {
+    reader.close();
+    writer.close();
   }
 });
