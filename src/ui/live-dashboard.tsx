@@ -7,7 +7,6 @@
  * Ink's own Ctrl-C exit is off (exitOnCtrlC: false): in raw mode Ctrl-C arrives as a key, not
  * SIGINT, and must behave like the plain search's SIGINT handler.
  */
-import React from 'react';
 import { render } from 'ink';
 import type { SearchEvent, SearchSpace } from '../core/types.js';
 import type { SearchControl } from '../search.js';

@@ -3,7 +3,6 @@
  * live dashboard. It never writes, so it cannot block or slow the search (SQLite WAL: readers and
  * the one writer do not wait for each other). q or Ctrl-C quits the viewer only.
  */
-import React from 'react';
 import { render, renderToString } from 'ink';
 import type { Store } from '../store/store.js';
 import { Dashboard } from './Dashboard.js';
