@@ -83,12 +83,14 @@ export function Dashboard({ snapshot: s, details, onQuit, onPause, columns, rows
     ancestry = ancestryLines(d, detailW, L.details);
     cell = cellPanelLines(d, L.width - detailW - 1, L.details);
   } else {
-    // Stacked: the cell first (it is what the user came for), the ancestry below it.
-    cell = cellPanelLines(d, L.width, Math.max(1, Math.min(d ? d.ancestry.length > 1 ? L.details - 1 : L.details : 0, Math.ceil(L.details * 0.6))));
+    // Stacked: the cell first (it is what the user came for) in up to 60% of the rows, the ancestry
+    // below it in the rest (a trial without ancestors needs one row for its own line).
+    const cellRows = Math.max(1, Math.min(L.details - 1, Math.ceil(L.details * 0.6)));
+    cell = cellPanelLines(d, L.width, cellRows);
     ancestry = ancestryLines(d, L.width, L.details - cell.length);
   }
   const logs = logLines(s, L.width, L.logs);
-  const dimmed = { color: theme.dim, dimColor: false };
+  const dimmed = { color: theme.dim };
   const title = (text: string) => <Text color={theme.accent} bold>{fit(text, L.width)}</Text>;
 
   return (

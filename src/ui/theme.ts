@@ -4,11 +4,9 @@ export interface Theme {
   good?: string;
   bad?: string;
   dim?: string;
-  /** Whether dim text may use ANSI "dim" (off with NO_COLOR: some terminals render it as a colour). */
-  dimText: boolean;
 }
 
 export function themeFor(env: NodeJS.ProcessEnv = process.env): Theme {
-  if (env.NO_COLOR) return { dimText: false };
-  return { accent: 'cyan', good: 'green', bad: 'red', dim: 'gray', dimText: true };
+  if (env.NO_COLOR) return {};
+  return { accent: 'cyan', good: 'green', bad: 'red', dim: 'gray' };
 }

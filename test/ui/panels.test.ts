@@ -108,7 +108,7 @@ test('layout fits the terminal with a spare line, from 80×24 up, and adapts on 
 });
 
 test('NO_COLOR turns every colour off; text helpers cut and pad exactly', () => {
-  assert.deepEqual(themeFor({ NO_COLOR: '1' }), { dimText: false });
+  assert.deepEqual(themeFor({ NO_COLOR: '1' }), {});
   assert.equal(themeFor({}).accent, 'cyan');
   assert.equal(themeFor({ NO_COLOR: '' }).accent, 'cyan', 'an empty NO_COLOR does not count (no-color.org)');
   assert.equal(fit('abcdef', 4), 'abc…');
