@@ -44,6 +44,9 @@ export interface SearchOptions {
   baselines?: Array<{ name: string; genotype: unknown }>;
 }
 
+/** At most this long between turns of the event loop (dashboard keys, signals) during instant evaluations. */
+const YIELD_MS = 50;
+
 export type SearchOutcome = 'complete' | 'interrupted' | 'stalled';
 
 interface InFlight {
@@ -72,6 +75,7 @@ export async function runSearch(opts: SearchOptions): Promise<SearchOutcome> {
   opts.control?.(control);
 
   const inFlight = new Map<number, InFlight>();
+  let lastYield = performance.now();
   let fatal: UserError | undefined;
   let best = bestReward(store, runId);
   let spentSeconds = 0;
@@ -177,6 +181,11 @@ export async function runSearch(opts: SearchOptions): Promise<SearchOutcome> {
       if (reward !== null && (best === null || reward > best)) best = reward;
     }
     emit({ type: 'trial-end', runId, trialId: trial.id, result: stored, done: finished, budget: config.budget, best });
+    // Instant evaluators (tables) resolve as microtasks: give timers and keypresses a turn now and then.
+    if (performance.now() - lastYield > YIELD_MS) {
+      await new Promise((r) => setImmediate(r));
+      lastYield = performance.now();
+    }
   }
 
   if (inFlight.size > 0 || aborting) {

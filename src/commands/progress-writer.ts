@@ -16,6 +16,11 @@ export function workerProgressWriter(store: Store, runId: number) {
     last.set(p.worker, Date.now());
     pending.delete(p.worker);
   };
+  // A held-back update is written within a second even if no further message comes.
+  const timer = setInterval(() => {
+    for (const p of [...pending.values()]) if (Date.now() - (last.get(p.worker) ?? 0) >= INTERVAL_MS) put(p);
+  }, INTERVAL_MS);
+  timer.unref();
   return {
     write(p: TrialProgress): void {
       byTrial.set(p.trialId, p.worker);
@@ -31,7 +36,8 @@ export function workerProgressWriter(store: Store, runId: number) {
       }
     },
     flush(): void {
-      for (const p of pending.values()) put(p);
+      clearInterval(timer);
+      pending.clear();
       store.clearWorkerProgress(runId);
     },
   };
