@@ -11,6 +11,8 @@ export type Sym = tf.SymbolicTensor;
 export class BuildContext {
   private seed: number;
   private readonly counts = new Map<string, number>();
+  /** ReLU outputs by input: ops reading the same state share one ReLU layer (fewer kernels per step). */
+  readonly relus = new WeakMap<Sym, Sym>();
 
   constructor(seed = 0, readonly prefix = '') {
     // Keep seeds in int32 range: tfjs initializers hand them to seedrandom as numbers.
@@ -45,8 +47,11 @@ export function heightOf(x: Sym): number {
   return x.shape[1] as number;
 }
 
+/** ReLU of x; built once per x and model (ReLU has no weights, so sharing changes nothing but cost). */
 export function relu(ctx: BuildContext, x: Sym): Sym {
-  return tf.layers.reLU({ name: ctx.name('relu') }).apply(x) as Sym;
+  let y = ctx.relus.get(x);
+  if (!y) ctx.relus.set(x, (y = tf.layers.reLU({ name: ctx.name('relu') }).apply(x) as Sym));
+  return y;
 }
 
 export function batchNorm(ctx: BuildContext, x: Sym): Sym {

@@ -98,3 +98,14 @@ test('factorized reduction keeps odd widths and halves the resolution rounding u
   assert.deepEqual(factorizedReduce(ctx, input, 5).shape, [null, 4, 4, 5]);
   assert.deepEqual(factorizedReduce(ctx, input, 1).shape, [null, 4, 4, 1]);
 });
+
+test('ops reading the same tensor share one ReLU layer', () => {
+  const ctx = new BuildContext(0);
+  const input = tf.input({ shape: [6, 6, 4] });
+  const a = getOp('conv_3x3')(ctx, input, 4, 1);
+  const b = getOp('sep_conv_3x3')(ctx, input, 4, 1);
+  const model = tf.model({ inputs: input, outputs: tf.layers.add().apply([a, b]) as tf.SymbolicTensor });
+  const relusOnInput = model.layers.filter((l) => l.getClassName() === 'ReLU' && (l.input as tf.SymbolicTensor) === input);
+  assert.equal(relusOnInput.length, 1);
+  model.dispose();
+});
