@@ -109,3 +109,21 @@ test('ops reading the same tensor share one ReLU layer', () => {
   assert.equal(relusOnInput.length, 1);
   model.dispose();
 });
+
+test('the dil_conv_3x3 op computes ReLU, dilation-2 conv, BN at stride 1 and 2', () => {
+  for (const stride of [1, 2] as const) {
+    const ctx = new BuildContext(9);
+    const input = tf.input({ shape: [9, 9, 3] });
+    const model = tf.model({ inputs: input, outputs: getOp('dil_conv_3x3')(ctx, input, 4, stride) });
+    const convLayer = model.layers.find((l) => ['Conv2D', 'AtrousConv2D'].includes(l.getClassName()))!;
+    tf.tidy(() => {
+      const x = tf.randomNormal([2, 9, 9, 3], 0, 1, 'float32', 7) as tf.Tensor4D;
+      const y = model.predict(x) as tf.Tensor; // inference BN: moving mean 0, variance 1, eps 1e-3
+      const full = tf.conv2d(tf.relu(x), convLayer.getWeights()[0] as tf.Tensor4D, 1, 'same', 'NHWC', 2);
+      const ref = (stride === 2 ? full.stridedSlice([0, 0, 0, 0], [2, 9, 9, 4], [1, 2, 2, 1]) : full).div(Math.sqrt(1 + 1e-3));
+      assert.deepEqual(y.shape, ref.shape);
+      assert.ok(tf.sub(y, ref).abs().max().dataSync()[0] < 1e-4, `stride ${stride}`);
+    });
+    model.dispose();
+  }
+});
