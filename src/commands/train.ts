@@ -108,7 +108,7 @@ export async function trainCommand(argv: string[]): Promise<void> {
     const macro: MacroSettings = {
       ...base,
       ...p.macro,
-      cellsPerStage: intOption(v.cells, 'cells', p.macro.cellsPerStage),
+      cellsPerStage: intOption(v.cells, 'cells', p.macro.cellsPerStage, 0),
       filters: intOption(v.filters, 'filters', p.macro.filters),
     };
     const dataset = v.dataset ?? src.run?.config.dataset ?? 'default';

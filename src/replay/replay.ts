@@ -3,7 +3,7 @@
  * test split scored once at the end), with a checkpoint per epoch, the learning curve in the
  * store and the final model saved in the tfjs format.
  */
-import { accessSync, constants, existsSync, mkdirSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { UserError, type Genotype, type MacroSettings, type NasnetGenotype, type SearchSpace } from '../core/types.js';
@@ -54,7 +54,7 @@ export interface ReplayOutcome {
   curve: CurvePoint[];
 }
 
-/** Fails early (UserError) when `dir` cannot be created or written. */
+/** Fails early (UserError) when `dir` cannot be created or written: its nearest existing ancestor must be a writable folder. */
 export function checkWritable(dir: string): void {
   let probe = resolve(dir);
   while (!existsSync(probe)) {
@@ -62,10 +62,20 @@ export function checkWritable(dir: string): void {
     if (up === probe) break;
     probe = up;
   }
+  if (!statSync(probe).isDirectory()) throw new UserError(`output folder ${dir} cannot be created: ${probe} is not a folder`);
   try {
     accessSync(probe, constants.W_OK);
   } catch {
     throw new UserError(`output folder ${dir} is not writable (${probe})`);
+  }
+}
+
+/** mkdir -p, as a UserError when the system refuses. */
+function makeDir(dir: string): void {
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (e) {
+    throw new UserError(`cannot create output folder ${dir}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
 }
 
@@ -112,6 +122,7 @@ export async function runReplay(job: ReplayJob): Promise<ReplayOutcome> {
     if (dir) {
       checkWritable(dir);
       if (readCheckpointMeta(dir)) throw new UserError(`${dir} already holds a checkpoint; pass --resume to continue it or choose another --out`);
+      makeDir(dir);
     } else checkWritable(runsDir);
   }
 
@@ -124,7 +135,7 @@ export async function runReplay(job: ReplayJob): Promise<ReplayOutcome> {
       store.updateReplay(replay.id, { checkpointDir: dir });
     }
   } else store.updateReplay(replay.id, { status: 'running' });
-  mkdirSync(dir, { recursive: true });
+  makeDir(dir);
   const replayId = replay.id;
 
   let pathSeed = settings.seed * 7919;

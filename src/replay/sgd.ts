@@ -21,7 +21,8 @@ export class MomentumSgd {
   private readonly velocity: tf.Variable[];
 
   constructor(readonly vars: tf.LayerVariable[] | tf.Variable[], readonly opts: SgdOptions) {
-    this.velocity = vars.map((v) => tf.variable(tf.zerosLike(read(v)), false));
+    // tidy frees the zeros once the variable holds them (variables survive tidy).
+    this.velocity = vars.map((v) => tf.tidy(() => tf.variable(tf.zerosLike(read(v)), false)));
   }
 
   /**
@@ -55,7 +56,7 @@ export class MomentumSgd {
     if (state.length !== this.velocity.length) throw new Error(`optimizer state has ${state.length} slots, model has ${this.velocity.length}`);
     state.forEach((s, i) => {
       if (s.length !== this.velocity[i].size) throw new Error(`optimizer slot ${i}: ${s.length} values, expected ${this.velocity[i].size}`);
-      this.velocity[i].assign(tf.tensor(s, this.velocity[i].shape));
+      tf.tidy(() => this.velocity[i].assign(tf.tensor(s, this.velocity[i].shape)));
     });
   }
 

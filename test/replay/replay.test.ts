@@ -18,7 +18,7 @@ const space = loadSpace('nasnet');
 const root = mkdtempSync(join(tmpdir(), 'nas-replay-'));
 const dataDir = join(root, 'data');
 
-/** A real 64 + 32 image slice of the embedded Fashion-MNIST subset, as IDX files. */
+/** A real 32 + 16 image slice of the embedded Fashion-MNIST subset, as IDX files. */
 function writeTinyIdx(): void {
   const ds = loadDataset('default');
   mkdirSync(dataDir, { recursive: true });
@@ -29,22 +29,25 @@ function writeTinyIdx(): void {
     writeFileSync(join(dataDir, name), Buffer.concat([head, Buffer.from(bytes)]));
   };
   const px = ds.height * ds.width;
-  idx('train-images-idx3-ubyte', [64, ds.height, ds.width], ds.train.images.subarray(0, 64 * px));
-  idx('train-labels-idx1-ubyte', [64], ds.train.labels.subarray(0, 64));
-  idx('t10k-images-idx3-ubyte', [32, ds.height, ds.width], ds.test.images.subarray(0, 32 * px));
-  idx('t10k-labels-idx1-ubyte', [32], ds.test.labels.subarray(0, 32));
+  idx('train-images-idx3-ubyte', [32, ds.height, ds.width], ds.train.images.subarray(0, 32 * px));
+  idx('train-labels-idx1-ubyte', [32], ds.train.labels.subarray(0, 32));
+  idx('t10k-images-idx3-ubyte', [16, ds.height, ds.width], ds.test.images.subarray(0, 16 * px));
+  idx('t10k-labels-idx1-ubyte', [16], ds.test.labels.subarray(0, 16));
 }
 
 const settings = (over: Partial<ReplaySettings> = {}): ReplaySettings => ({
-  epochs: 2, batchSize: 32, learningRate: 0.05, schedule: 'step', momentum: 0.9, nesterov: true, weightDecay: 5e-4,
+  epochs: 2, batchSize: 16, learningRate: 0.05, schedule: 'step', momentum: 0.9, nesterov: true, weightDecay: 5e-4,
   augment: { pad: 4, flip: true, cutout: 8, randomErasing: 0.5 }, dropPath: 0, auxWeight: 0.4, labelSmoothing: 0.1, seed: 3, ...over,
 });
+
+// Reduction cells only, two channels: the cheapest network that still has cells, a stem and an aux anchor.
+const tinyMacro = { ...space.macro, cellsPerStage: 0, reductions: 2, filters: 2, stemChannels: 2 };
 
 function job(store: Store, out: string, over: Partial<ReplayJob> = {}): ReplayJob {
   return {
     space, genotype: loadBaseline('resnet', space).genotype, label: 'baseline resnet', runId: null, trialId: null, dataset: dataDir,
-    macro: { ...space.macro, cellsPerStage: 1, filters: 4, stemChannels: 4 }, settings: settings(), backend: 'cpu', out, resume: false, store,
-    log: () => {}, ...over,
+    macro: tinyMacro, settings: settings(), backend: 'cpu', out, resume: false, store,
+    log: process.env.NAS_TEST_LOG ? (l) => console.error(l) : () => {}, ...over,
   };
 }
 
@@ -73,7 +76,7 @@ test('a killed replay resumes from its checkpoint and ends exactly where an unin
   const bytes = readFileSync(join(out, 'checkpoint.bin'));
   await assert.rejects(runReplay(job(store, out)), (e: unknown) => e instanceof UserError && /already holds a checkpoint/.test((e as Error).message));
   await assert.rejects(
-    runReplay(job(store, out, { resume: true, macro: { ...space.macro, cellsPerStage: 1, filters: 6, stemChannels: 4 } })),
+    runReplay(job(store, out, { resume: true, macro: { ...tinyMacro, filters: 3 } })),
     (e: unknown) => e instanceof UserError && /filters/.test((e as Error).message),
   );
   await assert.rejects(
@@ -110,9 +113,12 @@ test('the saved model loads with tf.loadLayersModel and scores what the replay r
   store.close();
 });
 
-test('a non-writable output folder is refused before anything is created', async () => {
+test('an output folder that cannot be created is refused before anything is written', async () => {
   const store = Store.open(':memory:');
-  await assert.rejects(runReplay(job(store, '/proc/nas-replay-test')), (e: unknown) => e instanceof UserError && /not writable/.test((e as Error).message));
+  // (Tests run as root, which may write anywhere: a folder below a plain file cannot be created by anyone.)
+  const file = join(root, 'a-file');
+  writeFileSync(file, 'x');
+  await assert.rejects(runReplay(job(store, join(file, 'out'))), (e: unknown) => e instanceof UserError && /is not a folder/.test((e as Error).message));
   assert.equal(store.replays().length, 0);
   await assert.rejects(runReplay(job(store, join(root, 'nothing-here'), { resume: true })), UserError);
   store.close();
