@@ -19,7 +19,7 @@ import { createPlainLogger } from './plain-log.js';
 import { workerProgressWriter } from './progress-writer.js';
 
 /** Proxy-task defaults: one child in seconds on 2 cores with the pure-JS engine (see README, "Speed"). */
-export const DEFAULT_PROXY = { trainSize: 2000, valSize: 1000, epochs: 1, batchSize: 32, learningRate: 0.05, imageSize: 0 };
+export const DEFAULT_PROXY = { trainSize: 1200, valSize: 500, epochs: 1, batchSize: 32, learningRate: 0.05, imageSize: 14 };
 
 const HELP = `usage: nas search [options]            start a search
        nas search --resume RUN [--db FILE] [--workers N] [--backend B]

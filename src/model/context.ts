@@ -54,8 +54,16 @@ export function relu(ctx: BuildContext, x: Sym): Sym {
   return y;
 }
 
+/**
+ * Batch norm with moving-average momentum 0.9 (PyTorch's default, 0.1 in its convention).
+ * NOTE: Keras/tfjs default to 0.99 and NASNet to 0.9997; after the few dozen steps of a proxy
+ * child those moving statistics are still mostly their initial values, so validation in
+ * inference mode scores near chance whatever the architecture. 0.9 converges in ~40 steps.
+ */
+export const BN_MOMENTUM = 0.9;
+
 export function batchNorm(ctx: BuildContext, x: Sym): Sym {
-  return tf.layers.batchNormalization({ axis: -1, name: ctx.name('bn') }).apply(x) as Sym;
+  return tf.layers.batchNormalization({ axis: -1, momentum: BN_MOMENTUM, name: ctx.name('bn') }).apply(x) as Sym;
 }
 
 /** A bias-free 'same' conv (BN follows, so a bias would be redundant). */
