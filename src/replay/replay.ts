@@ -191,7 +191,7 @@ export async function runReplay(job: ReplayJob): Promise<ReplayOutcome> {
         store.updateReplay(replayId, { seconds: priorSeconds + (performance.now() - epochStarted) / 1000 });
         const left = settings.epochs - point.epoch;
         job.log(
-          `epoch ${point.epoch}/${settings.epochs}  loss ${point.trainLoss.toFixed(4)}  acc ${(100 * point.trainAccuracy).toFixed(2)}%  ` +
+          `epoch ${point.epoch}/${settings.epochs}  ${Math.ceil(ds.train.count / settings.batchSize)} batches  loss ${point.trainLoss.toFixed(4)}  acc ${(100 * point.trainAccuracy).toFixed(2)}%  ` +
             `${Math.round(ds.train.count / point.seconds)} img/s  ${point.seconds.toFixed(1)} s/epoch  ETA ${formatSeconds(left * point.seconds)}`,
         );
       },
