@@ -23,6 +23,8 @@ import { modelCost } from '../model/cost.js';
 const BATCH = 64;
 const INPUT: [number, number, number] = [28, 28, 1];
 const CLASSES = 10;
+/** The reference network around the NASNet-A cells: fixed here, not read from the space file, so figures stay comparable. */
+const REFERENCE_MACRO = { stemChannels: 16, filters: 8, cellsPerStage: 1, reductions: 2, filterMultiplier: 2 };
 /** Timed steps per backend (after one warm-up step): the slow backends get fewer. */
 const STEPS: Record<string, number> = { onednn: 20, cpu: 5, 'cpu-stock': 1, tensorflow: 20, pytorch: 20 };
 const PYTHON = '/usr/bin/python3';
@@ -75,7 +77,7 @@ function buildReference(model: string): { model: tf.LayersModel; multAdds: numbe
     return { model: m, multAdds: modelCost(m).multAdds };
   }
   const space = loadSpace('nasnet');
-  const built = buildModel(space, NASNET_A, space.macro, { inputShape: INPUT, numClasses: CLASSES, seed: 1 });
+  const built = buildModel(space, NASNET_A, REFERENCE_MACRO, { inputShape: INPUT, numClasses: CLASSES, seed: 1 });
   return { model: built.model, multAdds: built.multAdds };
 }
 

@@ -122,14 +122,25 @@ export async function selectBackend(requested: string, opts: SelectOptions = {})
   return useCpu('cpu');
 }
 
+/**
+ * tfjs's cpu backend prints a banner on its first write in Node ("install tfjs-node"). We already
+ * print which backend is in use and how to get a faster one, so the banner is only noise.
+ */
+function quietCpuBanner(): void {
+  const b = tf.backend() as unknown as { firstUse?: boolean };
+  if ('firstUse' in b) b.firstUse = false;
+}
+
 async function useOnednn(addon: OnednnAddon, threads: number): Promise<SelectedBackend> {
   addon.setThreads(threads);
   await tf.setBackend('onednn');
+  quietCpuBanner();
   return { name: 'onednn', description: `oneDNN ${addon.version} convolutions, ${threads} thread${threads > 1 ? 's' : ''}; other ops tfjs cpu` };
 }
 
 async function useCpu(name: 'cpu' | 'cpu-stock'): Promise<SelectedBackend> {
   await tf.setBackend(name);
+  quietCpuBanner();
   return {
     name,
     description: name === 'cpu' ? 'tfjs cpu backend with fast JS convolution kernels (1 thread)' : 'tfjs cpu backend, stock kernels (1 thread)',
