@@ -4,6 +4,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { UserError, type Evaluator, type SearchSpace, type Strategy } from '../core/types.js';
 import { loadSpace } from '../space/load.js';
@@ -246,7 +247,9 @@ async function createEvaluator(config: RunConfig, space: SearchSpace): Promise<{
     throw new UserError(`dataset "${config.dataset}" changed since the run started (hash ${dataset.hash}, run has ${config.datasetHash})`);
   }
   config.datasetHash = dataset.hash;
-  const backend = await selectBackend(config.backend, { log: (line) => console.log(line) });
+  // The same thread count the pool gives each worker (workers × threads = cores), so the line printed is what trains.
+  const threads = Math.max(1, Math.floor(availableParallelism() / config.workers));
+  const backend = await selectBackend(config.backend, { threads, log: (line) => console.log(line) });
   console.log(`backend: ${backend.name} — ${backend.description}`);
   if (kind === 'queue') {
     const { createQueueEvaluator } = await import('../distributed/queue-evaluator.js');
