@@ -47,15 +47,16 @@ async function waitFor(target: string, pattern: RegExp, ms: number): Promise<str
   }
 }
 
-test('nas search in tmux: dashboard on screen, a viewer attaches and quits, q stops, the run resumes', { skip: !hasTmux && 'tmux is not installed', timeout: 120_000 }, async () => {
+test('nas search in tmux: dashboard on screen, a viewer attaches and quits, q stops, the run resumes', { skip: !hasTmux && 'tmux is not installed', timeout: 240_000 }, async () => {
   const db = join(dir, 'nas.db');
   // is-in-ci would make ink print only the last frame; the search must see a plain interactive terminal.
   const env = 'env -u CI -u CONTINUOUS_INTEGRATION';
-  const search = [process.execPath, cli, 'search', '--budget', '2', '--train-size', '32', '--val-size', '32', '--batch-size', '16', '--epochs', '1',
+  const search = [process.execPath, cli, 'search', '--budget', '2', '--train-size', '1500', '--val-size', '200', '--batch-size', '32', '--epochs', '2',
     '--cells', '0', '--filters', '4', '--stem-channels', '4', '--workers', '1', '--backend', 'cpu', '--db', db].map(sh).join(' ');
   tmux('new-session', '-d', '-s', 'nas', '-x', '80', '-y', '24', `${env} NO_COLOR=1 ${search} 2>/dev/null; echo nas-exit=$?; sleep 300`);
 
-  // The dashboard is up and a child is in flight.
+  // The dashboard is up and a child is in flight. Each child trains for several seconds even on a quiet
+  // machine, so q below lands while the first is still training.
   const running = await waitFor('nas:0', /#1 +\w{8} /, 60_000);
   const lines = running.trimEnd().split('\n');
   const header = lines.findIndex((l) => /^run 1 \[running\] · evolution · nasnet · cpu · 1 worker · up /.test(l));
