@@ -1,10 +1,10 @@
 /** `nas export`: a genotype as JSON, or its cells as a DOT or SVG diagram. */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { UserError, type Genotype } from '../core/types.js';
 import { loadSpace } from '../space/load.js';
 import { loadBaseline } from '../baselines/index.js';
-import { genotypeFromJson, genotypeToJson } from '../export/genotype-json.js';
+import { genotypeToJson, readGenotypeFile } from '../export/genotype-json.js';
 import { genotypeToDot } from '../export/dot.js';
 import { genotypeToSvg } from '../export/cell-svg.js';
 import { choiceOption, defaultDb, intOption } from './options.js';
@@ -36,14 +36,7 @@ export function exportSource(v: { trial?: string; genotype?: string; baseline?: 
     return { genotype: b.genotype, title: b.title, meta: { baseline: b.name, citation: b.citation } };
   }
   const file = v.genotype!;
-  if (!existsSync(file)) throw new UserError(`genotype file not found: ${file}`);
-  let json: unknown;
-  try {
-    json = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (e) {
-    throw new UserError(`${file}: not valid JSON (${(e as Error).message})`);
-  }
-  return { genotype: space.validate(genotypeFromJson(json)), title: file, meta: { source: file } };
+  return { genotype: readGenotypeFile(file, space), title: file, meta: { source: file } };
 }
 
 export async function exportCommand(argv: string[]): Promise<void> {

@@ -1,12 +1,12 @@
 /** `nas train`: replay a cell (best / trial / genotype file / baseline) into full training. */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { UserError, type Genotype, type MacroSettings, type SearchSpace } from '../core/types.js';
 import { loadSpace } from '../space/load.js';
 import { Store } from '../store/store.js';
 import type { RunRow } from '../store/types.js';
 import { loadBaseline } from '../baselines/index.js';
-import { genotypeFromJson } from '../export/genotype-json.js';
+import { readGenotypeFile } from '../export/genotype-json.js';
 import { defaultAugment } from '../replay/augment.js';
 import { PRESETS, preset } from '../replay/presets.js';
 import { formatSeconds, runReplay } from '../replay/replay.js';
@@ -54,14 +54,7 @@ function resolveSource(store: Store, v: Record<string, string | boolean | undefi
     return { genotype: b.genotype, label: `baseline ${b.name}`, run, trialId: null, space };
   }
   const file = v.genotype as string;
-  if (!existsSync(file)) throw new UserError(`genotype file not found: ${file}`);
-  let json: unknown;
-  try {
-    json = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (e) {
-    throw new UserError(`${file}: not valid JSON (${(e as Error).message})`);
-  }
-  return { genotype: space.validate(genotypeFromJson(json)), label: `genotype ${file}`, run, trialId: null, space };
+  return { genotype: readGenotypeFile(file, space), label: `genotype ${file}`, run, trialId: null, space };
 }
 
 /** A live one-line bar on a TTY (stderr), nothing otherwise (the per-epoch lines are printed anyway). */

@@ -1,5 +1,6 @@
 /** The JSON export of a genotype: the genotype itself plus where it came from, stable formatting. */
-import type { Genotype } from '../core/types.js';
+import { existsSync, readFileSync } from 'node:fs';
+import { UserError, type Genotype, type SearchSpace } from '../core/types.js';
 
 /** Pretty JSON with one block per line, so diffs of genotypes read block by block. */
 export function genotypeToJson(g: Genotype, meta: Record<string, unknown> = {}): string {
@@ -15,4 +16,19 @@ export function genotypeToJson(g: Genotype, meta: Record<string, unknown> = {}):
 export function genotypeFromJson(value: unknown): unknown {
   if (value && typeof value === 'object' && 'genotype' in (value as object)) return (value as { genotype: unknown }).genotype;
   return value;
+}
+
+/**
+ * Reads a genotype file (`nas export --format json` output, or a bare genotype) and validates it
+ * for `space`: a missing file, bad JSON or a genotype the space rejects is a one-line UserError.
+ */
+export function readGenotypeFile(file: string, space: SearchSpace): Genotype {
+  if (!existsSync(file)) throw new UserError(`genotype file not found: ${file}`);
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new UserError(`${file}: not valid JSON (${(e as Error).message})`);
+  }
+  return space.validate(genotypeFromJson(json));
 }
