@@ -21,5 +21,11 @@ if (files.length === 0) {
   console.error('no test files found: run npm run build first');
   process.exit(1);
 }
-const r = spawnSync(process.execPath, ['--test', '--test-concurrency=1', ...files], { stdio: 'inherit' });
+// CI machines set CI=true, which puts ink into a mode that draws only the final frame; the
+// dashboard tests check the frames a person sees on a terminal, so they run without it (the
+// commands' own CI behaviour, plain lines, is tested in test/ui/tmux.test.ts).
+const env = { ...process.env };
+delete env.CI;
+delete env.CONTINUOUS_INTEGRATION;
+const r = spawnSync(process.execPath, ['--test', '--test-concurrency=1', ...files], { stdio: 'inherit', env });
 process.exit(r.status ?? 1);

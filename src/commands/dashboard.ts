@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util';
 import { UserError } from '../core/types.js';
 import { defaultDb, intOption, runIdOption } from './options.js';
 import { openReadOnly } from './runs.js';
+import { liveTerminal } from './terminal.js';
 
 const HELP = `usage: nas dashboard [RUN] [--db FILE] [--interval MS] [--once [--width N --height N]]
 
@@ -43,7 +44,7 @@ export async function dashboardCommand(argv: string[]): Promise<void> {
     }
     const { importWithProductionReact } = await import('../ui/react-production.js');
     const ui = await importWithProductionReact(() => import('../ui/watch.js'));
-    if (v.once || !process.stdout.isTTY || !process.stdin.isTTY) {
+    if (v.once || !liveTerminal(process.stdout) || !process.stdin.isTTY) {
       console.log(ui.dashboardText(store, runId, width, height));
       return;
     }

@@ -18,6 +18,7 @@ import { loadDataset } from '../data/datasets.js';
 import { choiceOption, defaultDb, intOption, numberOption, runIdOption } from './options.js';
 import { createPlainLogger } from './plain-log.js';
 import { workerProgressWriter } from './progress-writer.js';
+import { liveTerminal } from './terminal.js';
 
 /** Proxy-task defaults: one child in seconds on 2 cores with the pure-JS engine (see README, "Speed"). */
 export const DEFAULT_PROXY = { trainSize: 1200, valSize: 500, epochs: 1, batchSize: 32, learningRate: 0.05, imageSize: 14 };
@@ -140,7 +141,7 @@ export async function searchCommand(argv: string[]): Promise<void> {
     store.setRunBackend(run.id, backend);
     const progress = workerProgressWriter(store, run.id);
     // On a terminal the ink dashboard takes over the screen; log lines go into it.
-    const ui = process.stdout.isTTY && !v['no-dashboard']
+    const ui = liveTerminal(process.stdout) && !v['no-dashboard']
       ? await (await import('../ui/attach.js')).attachDashboard({ store, runId: run.id, space, config, backend, getControl: () => control })
       : undefined;
     if (ui) log.redirect(ui.log);

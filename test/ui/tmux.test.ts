@@ -99,3 +99,19 @@ test('nas search in tmux: dashboard on screen, a viewer attaches and quits, q st
     store.close();
   }
 });
+
+test('under CI=true a terminal gets plain lines: nas search logs per trial, nas dashboard prints one frame and exits', { skip: !hasTmux && 'tmux is not installed', timeout: 60_000 }, async () => {
+  const db = join(dir, 'ci.db');
+  const table = fileURLToPath(new URL('../../../data/nas-bench-201/nb201-12epoch.csv', import.meta.url));
+  const search = [process.execPath, cli, 'search', '--space', 'nas-bench-201', '--evaluator', 'table', '--table', table,
+    '--reward-column', 'cifar10_valid_acc_12ep', '--cost-column', 'cost_12ep_s', '--budget', '3', '--db', db].map(sh).join(' ');
+  tmux('new-session', '-d', '-s', 'ci', '-x', '100', '-y', '30', `env CI=true ${search}; echo search-exit=$?; sleep 300`);
+  const s = await waitFor('ci:0', /search-exit=\d+/, 30_000);
+  assert.match(s, /search-exit=0/);
+  assert.match(s, /run 1 complete/);
+  assert.doesNotMatch(s, /q stop/, 'no dashboard under CI');
+  tmux('new-window', '-t', 'ci', `env CI=true ${[process.execPath, cli, 'dashboard', '--db', db, '--width', '100', '--height', '20'].map(sh).join(' ')}; echo viewer-exit=$?; sleep 300`);
+  const v = await waitFor('ci:1', /viewer-exit=\d+/, 30_000);
+  assert.match(v, /viewer-exit=0/, 'the viewer printed its frame and exited without waiting for q');
+  assert.match(v, /^run 1 \[complete\] · evolution · nas-bench-201/m);
+});
