@@ -5,6 +5,7 @@
 
 #include <string>
 
+#include "batchnorm.h"
 #include "conv.h"
 #include "eltwise.h"
 
@@ -22,6 +23,8 @@ class OnednnAddon : public Napi::Addon<OnednnAddon> {
                              InstanceMethod("unary", &OnednnAddon::Unary),
                              InstanceMethod("reduce", &OnednnAddon::Reduce),
                              InstanceMethod("pool", &OnednnAddon::Pool),
+                             InstanceMethod("batchNorm", &OnednnAddon::BatchNorm),
+                             InstanceMethod("batchNormGrad", &OnednnAddon::BatchNormGrad),
                          });
   }
 
@@ -97,6 +100,27 @@ class OnednnAddon : public Napi::Addon<OnednnAddon> {
     else if (kind == 1) nas::max_pool_grad(Ptr(info[1]), Ptr(info[2]), Ptr(info[3]), g);
     else if (kind == 2) nas::avg_pool(Ptr(info[1]), Ptr(info[2]), g);
     else nas::avg_pool_grad(Ptr(info[1]), Ptr(info[2]), g);
+    return Napi::Boolean::New(info.Env(), true);
+  }
+
+  // batchNorm(x, gamma, beta, y, mean, var, eps) -> boolean; channels = gamma's length.
+  Napi::Value BatchNorm(const Napi::CallbackInfo& info) {
+    const size_t c = Len(info[1]), n = Len(info[0]);
+    if (c == 0 || n % c != 0 || Len(info[2]) != c || Len(info[3]) != n || Len(info[4]) != c || Len(info[5]) != c)
+      return Napi::Boolean::New(info.Env(), false);
+    nas::bn_forward(Ptr(info[0]), Ptr(info[1]), Ptr(info[2]), Ptr(info[3]), Ptr(info[4]), Ptr(info[5]),
+                    static_cast<int64_t>(n / c), static_cast<int64_t>(c), info[6].As<Napi::Number>().FloatValue());
+    return Napi::Boolean::New(info.Env(), true);
+  }
+
+  // batchNormGrad(dy, x, mean, var, gamma, dx, dgamma, dbeta, eps) -> boolean
+  Napi::Value BatchNormGrad(const Napi::CallbackInfo& info) {
+    const size_t c = Len(info[4]), n = Len(info[1]);
+    if (c == 0 || n % c != 0 || Len(info[0]) != n || Len(info[2]) != c || Len(info[3]) != c || Len(info[5]) != n ||
+        Len(info[6]) != c || Len(info[7]) != c)
+      return Napi::Boolean::New(info.Env(), false);
+    nas::bn_backward(Ptr(info[0]), Ptr(info[1]), Ptr(info[2]), Ptr(info[3]), Ptr(info[4]), Ptr(info[5]), Ptr(info[6]),
+                     Ptr(info[7]), static_cast<int64_t>(n / c), static_cast<int64_t>(c), info[8].As<Napi::Number>().FloatValue());
     return Napi::Boolean::New(info.Env(), true);
   }
 

@@ -18,6 +18,7 @@ import { convKernelNames, registerConvKernels } from './kernels.js';
 import { extraRunners } from './js-extras.js';
 import { registerRunners } from './kernel-util.js';
 import { nativeExtraRunners } from './native-extras.js';
+import { registerBatchNormKernels } from './batchnorm-kernels.js';
 import { loadOnednn, type OnednnAddon } from './onednn.js';
 
 /** Every name selectBackend() accepts. */
@@ -53,6 +54,7 @@ export function installEngine(): Installed {
 
   registerConvKernels('cpu', jsConv, stock);
   registerRunners('cpu', extraRunners, stock);
+  registerBatchNormKernels('cpu', null);
 
   const { addon, error } = loadOnednn();
   if (addon) {
@@ -63,6 +65,7 @@ export function installEngine(): Installed {
     }
     registerConvKernels('onednn', withFallback(addon.conv, jsConv), stock);
     registerRunners('onednn', nativeExtraRunners(addon.eltwise), stock);
+    registerBatchNormKernels('onednn', addon.batchNorm);
   }
   installed = { onednn: addon, onednnError: error };
   return installed;

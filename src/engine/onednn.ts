@@ -24,16 +24,23 @@ interface NativeModule {
   unary(op: number, x: Float32Array, out: Float32Array, alpha: number): boolean;
   reduce(x: Float32Array, out: Float32Array, outer: number, mid: number, inner: number, mean: boolean): boolean;
   pool(kind: number, a: Float32Array, b: Float32Array, c: Float32Array, geom: Int32Array): boolean;
+  /** Training-mode batch norm over the last axis (native/src/batchnorm.h); false when sizes disagree. */
+  batchNorm(x: Float32Array, gamma: Float32Array, beta: Float32Array, y: Float32Array, mean: Float32Array, variance: Float32Array, eps: number): boolean;
+  batchNormGrad(dy: Float32Array, x: Float32Array, mean: Float32Array, variance: Float32Array, gamma: Float32Array,
+    dx: Float32Array, dgamma: Float32Array, dbeta: Float32Array, eps: number): boolean;
 }
 
 /** The element-wise, reduction and pooling entry points of the addon (native/src/eltwise.h). */
 export type NativeEltwise = Pick<NativeModule, 'binary' | 'unary' | 'reduce' | 'pool'>;
+/** The fused batch-norm entry points (native/src/batchnorm.h). */
+export type NativeBatchNorm = Pick<NativeModule, 'batchNorm' | 'batchNormGrad'>;
 
 export interface OnednnAddon {
   /** The oneDNN version the addon runs against. */
   readonly version: string;
   readonly conv: ConvImpl;
   readonly eltwise: NativeEltwise;
+  readonly batchNorm: NativeBatchNorm | null;
   setThreads(n: number): void;
   cacheSize(): number;
 }
@@ -59,7 +66,9 @@ export function loadOnednn(): { addon: OnednnAddon | null; error: string | null 
     return { addon: null, error: `the oneDNN addon was built for oneDNN ${compiled} but ${runtime} is installed; rebuild it: node scripts/build-native.mjs` };
   }
   return {
-    addon: { version: runtime, conv: nativeConv(native), eltwise: native, setThreads: (n) => native.setThreads(n), cacheSize: () => native.cacheSize() },
+    addon: { version: runtime, conv: nativeConv(native), eltwise: native,
+      // An addon built before the fused batch norm existed still loads; the JS loops run instead.
+      batchNorm: typeof native.batchNorm === 'function' ? native : null, setThreads: (n) => native.setThreads(n), cacheSize: () => native.cacheSize() },
     error: null,
   };
 }

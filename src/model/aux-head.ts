@@ -10,6 +10,7 @@
  * go straight to the classifier.
  */
 import * as tf from '@tensorflow/tfjs';
+import { batchNormalization } from './batch-norm.js';
 
 /** Logits of the auxiliary head on the feature map `x` (NHWC). Layer names start with `aux_`. */
 export function auxHead(x: tf.SymbolicTensor, numClasses: number, seed = 0): tf.SymbolicTensor {
@@ -19,7 +20,7 @@ export function auxHead(x: tf.SymbolicTensor, numClasses: number, seed = 0): tf.
   y = tf.layers
     .conv2d({ filters: 128, kernelSize: 1, useBias: false, name: 'aux_conv', kernelInitializer: tf.initializers.heNormal({ seed }) })
     .apply(y) as tf.SymbolicTensor;
-  y = tf.layers.batchNormalization({ name: 'aux_bn' }).apply(y) as tf.SymbolicTensor;
+  y = batchNormalization({ name: 'aux_bn' }).apply(y) as tf.SymbolicTensor;
   y = tf.layers.reLU({ name: 'aux_relu2' }).apply(y) as tf.SymbolicTensor;
   y = tf.layers.globalAveragePooling2d({ name: 'aux_gap' }).apply(y) as tf.SymbolicTensor;
   return tf.layers.dense({ units: numClasses, name: 'aux_logits', kernelInitializer: tf.initializers.glorotUniform({ seed: seed + 1 }) }).apply(y) as tf.SymbolicTensor;

@@ -4,6 +4,7 @@
  * The layer helpers here are the standard building blocks of the ops (ReLU-conv-BN, ...).
  */
 import * as tf from '@tensorflow/tfjs';
+import { batchNormalization } from './batch-norm.js';
 
 export type Sym = tf.SymbolicTensor;
 
@@ -63,7 +64,7 @@ export function relu(ctx: BuildContext, x: Sym): Sym {
 export const BN_MOMENTUM = 0.9;
 
 export function batchNorm(ctx: BuildContext, x: Sym): Sym {
-  return tf.layers.batchNormalization({ axis: -1, momentum: BN_MOMENTUM, name: ctx.name('bn') }).apply(x) as Sym;
+  return batchNormalization({ axis: -1, momentum: BN_MOMENTUM, name: ctx.name('bn') }).apply(x) as Sym;
 }
 
 /** A bias-free 'same' conv (BN follows, so a bias would be redundant). */
