@@ -21,7 +21,8 @@ const HELP = `usage: nas train (--run RUN --best | --trial ID | --genotype FILE 
   --epochs E --cells N --filters F --batch B --lr LR
   --schedule step|cosine --nesterov --weight-decay W
   --cutout PX --random-erasing P --drop-path P --aux-weight W --label-smoothing S --no-augment
-  --seed S --backend B --out DIR --resume`;
+  --seed S --backend B --threads T --out DIR --resume
+  --threads T            engine threads (default: every core; give 1 to run two replays side by side)`;
 
 /** Where the cell comes from: exactly one of --best, --trial, --genotype, --baseline. */
 interface Source {
@@ -87,7 +88,7 @@ export async function trainCommand(argv: string[]): Promise<void> {
       filters: { type: 'string' }, batch: { type: 'string' }, lr: { type: 'string' }, schedule: { type: 'string' }, nesterov: { type: 'boolean' },
       'weight-decay': { type: 'string' }, cutout: { type: 'string' }, 'random-erasing': { type: 'string' }, 'drop-path': { type: 'string' },
       'aux-weight': { type: 'string' }, 'label-smoothing': { type: 'string' }, 'no-augment': { type: 'boolean' }, resume: { type: 'boolean' },
-      out: { type: 'string' }, backend: { type: 'string' }, seed: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+      out: { type: 'string' }, backend: { type: 'string' }, threads: { type: 'string' }, seed: { type: 'string' }, help: { type: 'boolean', short: 'h' },
     },
   });
   if (v.help) return void console.log(HELP);
@@ -129,7 +130,7 @@ export async function trainCommand(argv: string[]): Promise<void> {
     const bar = progressBar();
     const outcome = await runReplay({
       space: src.space, genotype: src.genotype, label: src.label, runId: src.run?.id ?? null, trialId: src.trialId, dataset, macro, settings,
-      backend: v.backend ?? src.run?.config.backend ?? 'auto', out: v.out, resume: v.resume ?? false, store,
+      backend: v.backend ?? src.run?.config.backend ?? 'auto', threads: v.threads === undefined ? undefined : intOption(v.threads, 'threads', 1), out: v.out, resume: v.resume ?? false, store,
       log: (line) => {
         bar.clear();
         console.log(line);

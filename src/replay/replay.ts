@@ -34,6 +34,8 @@ export interface ReplayJob {
   macro: MacroSettings;
   settings: ReplaySettings;
   backend: string;
+  /** Engine threads (default: every core). */
+  threads?: number;
   /** Checkpoint / output folder; default runs/train-<replay id>. */
   out?: string;
   resume: boolean;
@@ -126,7 +128,7 @@ export async function runReplay(job: ReplayJob): Promise<ReplayOutcome> {
     } else checkWritable(runsDir);
   }
 
-  const backend = await selectBackend(job.backend, { log: job.log });
+  const backend = await selectBackend(job.backend, { log: job.log, threads: job.threads });
   const config = { dataset: job.dataset, macro, settings, backend: job.backend };
   if (!replay) {
     replay = store.addReplay({ runId: job.runId, trialId: job.trialId, label: job.label, genotype, config, checkpointDir: dir || null });
