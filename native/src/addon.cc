@@ -8,6 +8,7 @@
 #include "batchnorm.h"
 #include "conv.h"
 #include "eltwise.h"
+#include "layout.h"
 
 namespace {
 
@@ -24,6 +25,8 @@ class OnednnAddon : public Napi::Addon<OnednnAddon> {
                              InstanceMethod("reduce", &OnednnAddon::Reduce),
                              InstanceMethod("pool", &OnednnAddon::Pool),
                              InstanceMethod("batchNorm", &OnednnAddon::BatchNorm),
+                             InstanceMethod("copyBox", &OnednnAddon::CopyBox),
+                             InstanceMethod("maxPoolGrad", &OnednnAddon::MaxPoolGrad),
                              InstanceMethod("batchNormGrad", &OnednnAddon::BatchNormGrad),
                          });
   }
@@ -100,6 +103,36 @@ class OnednnAddon : public Napi::Addon<OnednnAddon> {
     else if (kind == 1) nas::max_pool_grad(Ptr(info[1]), Ptr(info[2]), Ptr(info[3]), g);
     else if (kind == 2) nas::avg_pool(Ptr(info[1]), Ptr(info[2]), g);
     else nas::avg_pool_grad(Ptr(info[1]), Ptr(info[2]), g);
+    return Napi::Boolean::New(info.Env(), true);
+  }
+
+  // copyBox(src, dst, geom: Int32Array[20] = srcShape[4] srcBegin[4] dstShape[4] dstBegin[4] size[4]) -> boolean
+  Napi::Value CopyBox(const Napi::CallbackInfo& info) {
+    auto gv = info[2].As<Napi::Int32Array>();
+    if (gv.ElementLength() != 20) return Napi::Boolean::New(info.Env(), false);
+    int64_t g[20];
+    for (int i = 0; i < 20; i++) g[i] = gv[i];
+    const int64_t *ss = g, *sb = g + 4, *ds = g + 8, *db = g + 12, *n = g + 16;
+    for (int d = 0; d < 4; d++) {
+      if (n[d] < 0 || sb[d] < 0 || db[d] < 0 || sb[d] + n[d] > ss[d] || db[d] + n[d] > ds[d]) return Napi::Boolean::New(info.Env(), false);
+    }
+    if (Len(info[0]) != static_cast<size_t>(ss[0] * ss[1] * ss[2] * ss[3]) || Len(info[1]) != static_cast<size_t>(ds[0] * ds[1] * ds[2] * ds[3]))
+      return Napi::Boolean::New(info.Env(), false);
+    nas::copy_box(Ptr(info[0]), ss, sb, Ptr(info[1]), ds, db, n);
+    return Napi::Boolean::New(info.Env(), true);
+  }
+
+  // maxPoolGrad(dy, x, y, dx, geom[12]) -> boolean: the gradient from the forward output y.
+  Napi::Value MaxPoolGrad(const Napi::CallbackInfo& info) {
+    auto gv = info[4].As<Napi::Int32Array>();
+    if (gv.ElementLength() != 12) return Napi::Boolean::New(info.Env(), false);
+    nas::PoolGeom g;
+    int64_t* out = &g.n;
+    for (int i = 0; i < 12; i++) out[i] = gv[i];
+    const size_t xs = static_cast<size_t>(g.n * g.h * g.w * g.c), ys = static_cast<size_t>(g.n * g.oh * g.ow * g.c);
+    if (g.kh < 1 || g.kw < 1 || Len(info[0]) != ys || Len(info[1]) != xs || Len(info[2]) != ys || Len(info[3]) != xs)
+      return Napi::Boolean::New(info.Env(), false);
+    nas::max_pool_grad_from_output(Ptr(info[0]), Ptr(info[1]), Ptr(info[2]), Ptr(info[3]), g);
     return Napi::Boolean::New(info.Env(), true);
   }
 

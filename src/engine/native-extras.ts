@@ -21,6 +21,22 @@ function poolGeom(shape: number[], attrs: tf.NamedAttrMap) {
   return { p, geom };
 }
 
+/** A shape as 4 dims (leading 1s), or null above rank 4. */
+function four(shape: number[]): number[] | null {
+  return shape.length > 4 ? null : [...new Array(4 - shape.length).fill(1), ...shape];
+}
+
+/** Copies the box `size` at `srcBegin` of src into dst at `dstBegin` with the addon; false if it declines. */
+function box(n: NativeEltwise, src: Float32Array, srcShape: number[], srcBegin: number[], dst: Float32Array, dstShape: number[], dstBegin: number[], size: number[]): boolean {
+  const [ss, sb, ds, db, sz] = [four(srcShape), four(srcBegin), four(dstShape), four(dstBegin), four(size)];
+  if (!n.copyBox || !ss || !sb || !ds || !db || !sz) return false;
+  // Padding begins with 0s, not 1s: only shapes and sizes take leading 1s.
+  const z = (v: number[], orig: number[]) => [...new Array(4 - orig.length).fill(0), ...orig];
+  return n.copyBox(src, dst, Int32Array.from([...ss, ...z(sb, srcBegin), ...ds, ...z(db, dstBegin), ...sz]));
+}
+
+const count = (shape: number[]) => shape.reduce((u, v) => u * v, 1);
+
 /** Kernel name -> runner using the addon, falling back to the JS runner of the same name. */
 export function nativeExtraRunners(n: NativeEltwise): Record<string, Run> {
   const binary = (op: number): Run => (b, { a, b: bb }) => {
@@ -60,12 +76,67 @@ export function nativeExtraRunners(n: NativeEltwise): Record<string, Run> {
       const y = new Float32Array(p.outShape.reduce((u, v) => u * v, 1));
       return n.pool(MAX, xv, y, y, geom) ? b.makeTensorInfo(p.outShape, 'float32', y) : null;
     },
-    MaxPoolGrad(b, { dy, input }, attrs) {
-      const dv = values(b, dy), xv = values(b, input);
+    MaxPoolGrad(b, { dy, input, output }, attrs) {
+      const dv = values(b, dy), xv = values(b, input), yv = output ? values(b, output) : null;
       if (!dv || !xv) return null;
       const { geom } = poolGeom(input.shape, attrs);
       const dx = new Float32Array(xv.length);
+      // With the forward output the gradient is branch-free over channels (vectorised).
+      if (yv && n.maxPoolGrad?.(dv, xv, yv, dx, geom)) return b.makeTensorInfo(input.shape, 'float32', dx);
       return n.pool(MAX_GRAD, dv, xv, dx, geom) ? b.makeTensorInfo(input.shape, 'float32', dx) : null;
+    },
+    Slice(b, { x }, attrs) {
+      const xv = values(b, x);
+      if (!xv || x.shape.length === 0) return null;
+      const [bg, sz] = tf.slice_util.parseSliceParams(x as tf.Tensor, (attrs as any).begin, (attrs as any).size);
+      // A contiguous slice is a zero-copy view in the stock kernel: keep that.
+      if (tf.slice_util.isSliceContinous(x.shape, bg, sz)) return null;
+      const out = new Float32Array(count(sz));
+      return box(n, xv, x.shape, bg, out, sz, sz.map(() => 0), sz) ? b.makeTensorInfo(sz, 'float32', out) : null;
+    },
+    SplitV(b, { x }, attrs) {
+      const xv = values(b, x);
+      const { numOrSizeSplits, axis } = attrs as any;
+      if (!xv || x.shape.length === 0 || x.shape.length > 4) return null;
+      const ax = tf.util.parseAxisParam(axis, x.shape)[0];
+      const sizes = tf.backend_util.prepareSplitSize(x as tf.Tensor, numOrSizeSplits, ax);
+      const begin = x.shape.map(() => 0);
+      const outs: tf.TensorInfo[] = [];
+      for (const s of sizes) {
+        const shape = [...x.shape];
+        shape[ax] = s;
+        const out = new Float32Array(count(shape));
+        if (!box(n, xv, x.shape, begin, out, shape, shape.map(() => 0), shape)) return null;
+        outs.push(b.makeTensorInfo(shape, 'float32', out));
+        begin[ax] += s;
+      }
+      return outs as unknown as tf.TensorInfo;
+    },
+    Concat(b, inputs, attrs) {
+      const xs = Object.values(inputs);
+      if (xs.length === 0 || xs[0].shape.length === 0 || xs[0].shape.length > 4) return null;
+      const ax = tf.util.parseAxisParam((attrs as any).axis, xs[0].shape)[0];
+      const vs = xs.map((t) => values(b, t));
+      if (vs.some((v) => !v)) return null;
+      const shape = [...xs[0].shape];
+      shape[ax] = xs.reduce((u, t) => u + t.shape[ax], 0);
+      if (xs.some((t) => t.shape.some((d, i) => i !== ax && d !== shape[i]))) return null;
+      const out = new Float32Array(count(shape));
+      const at = shape.map(() => 0);
+      for (let i = 0; i < xs.length; i++) {
+        if (!box(n, vs[i]!, xs[i].shape, xs[i].shape.map(() => 0), out, shape, [...at], xs[i].shape)) return null;
+        at[ax] += xs[i].shape[ax];
+      }
+      return b.makeTensorInfo(shape, 'float32', out);
+    },
+    PadV2(b, { x }, attrs) {
+      const xv = values(b, x);
+      if (!xv || x.shape.length === 0) return null;
+      const { paddings, constantValue } = attrs as any;
+      const shape = x.shape.map((s, d) => paddings[d][0] + s + paddings[d][1]);
+      const out = new Float32Array(count(shape));
+      if (constantValue) out.fill(constantValue);
+      return box(n, xv, x.shape, x.shape.map(() => 0), out, shape, paddings.map((p: number[]) => p[0]), x.shape) ? b.makeTensorInfo(shape, 'float32', out) : null;
     },
     AvgPool(b, { x }, attrs) {
       const xv = values(b, x);

@@ -24,6 +24,10 @@ interface NativeModule {
   unary(op: number, x: Float32Array, out: Float32Array, alpha: number): boolean;
   reduce(x: Float32Array, out: Float32Array, outer: number, mid: number, inner: number, mean: boolean): boolean;
   pool(kind: number, a: Float32Array, b: Float32Array, c: Float32Array, geom: Int32Array): boolean;
+  /** Copies a 4-d box between row-major tensors (native/src/layout.h); geom = srcShape srcBegin dstShape dstBegin size. */
+  copyBox(src: Float32Array, dst: Float32Array, geom: Int32Array): boolean;
+  /** Max-pool gradient from the forward output y (first window position equal to the max gets dy). */
+  maxPoolGrad(dy: Float32Array, x: Float32Array, y: Float32Array, dx: Float32Array, geom: Int32Array): boolean;
   /** Training-mode batch norm over the last axis (native/src/batchnorm.h); false when sizes disagree. */
   batchNorm(x: Float32Array, gamma: Float32Array, beta: Float32Array, y: Float32Array, mean: Float32Array, variance: Float32Array, eps: number): boolean;
   batchNormGrad(dy: Float32Array, x: Float32Array, mean: Float32Array, variance: Float32Array, gamma: Float32Array,
@@ -31,7 +35,7 @@ interface NativeModule {
 }
 
 /** The element-wise, reduction and pooling entry points of the addon (native/src/eltwise.h). */
-export type NativeEltwise = Pick<NativeModule, 'binary' | 'unary' | 'reduce' | 'pool'>;
+export type NativeEltwise = Pick<NativeModule, 'binary' | 'unary' | 'reduce' | 'pool'> & Partial<Pick<NativeModule, 'copyBox' | 'maxPoolGrad'>>;
 /** The fused batch-norm entry points (native/src/batchnorm.h). */
 export type NativeBatchNorm = Pick<NativeModule, 'batchNorm' | 'batchNormGrad'>;
 

@@ -98,7 +98,28 @@ describe('pooling', () => {
   }
 });
 
+describe('max pooling with ties', () => {
+  it('after a relu (many equal maxima) the first window position gets the gradient, as in the stock kernel', async () => {
+    await agree('maxpool ties', () => {
+      const x = tf.relu(rand([2, 8, 8, 5], 'x').sub(0.4)) as tf.Tensor4D;
+      const r = rand([2, 4, 4, 5], 'r');
+      return [tf.grad((v) => tf.maxPool(v as tf.Tensor4D, 3, 2, 'same').mul(r).sum())(x), tf.grad((v) => tf.maxPool(v as tf.Tensor4D, 7, 1, 'same').sum())(x)];
+    });
+  });
+});
+
 describe('slice, split, concat, tile, pad', () => {
+  it('concat on every axis and rank 1-5, with gradients', async () => {
+    await agree('concat axes', () => {
+      const outs: tf.Tensor[] = [];
+      for (const ax of [0, 1, 2, 3]) {
+        const a = rand([2, 3, 4, 5], 'a'), b = rand([2, 3, 4, 5].map((d, i) => (i === ax ? 2 : d)), 'b');
+        outs.push(tf.concat([a, b], ax), ...tf.grads((p, q) => tf.concat([p, q], ax).square().sum())([a, b]));
+      }
+      outs.push(tf.concat([rand([3], 'p'), rand([4], 'q')]), tf.concat([rand([2, 1, 2, 3, 2], 'p'), rand([2, 1, 2, 3, 1], 'q')], 4));
+      return outs;
+    });
+  });
   it('channel concat and its gradient (SplitV on the last axis)', async () => {
     await agree('concat', () => {
       const a = rand([2, 5, 6, 3], 'a'), b = rand([2, 5, 6, 4], 'b'), c = rand([2, 5, 6, 1], 'c');
