@@ -18,7 +18,7 @@ import { UserError } from '../../core/types.js';
 import { Adam, type AdamState } from './adam.js';
 import { LstmPolicy } from './lstm-policy.js';
 import { createRng, restoreRng, type StatefulRng } from '../../core/rng.js';
-import { findUnseen } from './unseen.js';
+import { findUnseen } from '../unseen.js';
 
 /** Controller options (`--strategy-option name=value`), with defaults. */
 export interface ReinforceOptions {

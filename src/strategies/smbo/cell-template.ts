@@ -6,7 +6,7 @@
  */
 import type { Decision, Genotype, Rng, SearchSpace } from '../../core/types.js';
 import { randInt } from '../../core/rng.js';
-import { combinations } from '../reinforce/unseen.js';
+import { combinations } from '../unseen.js';
 
 /** Cell vectors: grow, expand, perturb and encode them for the predictor. */
 export class CellTemplate {

@@ -22,7 +22,7 @@
 import type { Genotype, Observation, Proposal, Strategy, StrategyContext } from '../../core/types.js';
 import { UserError } from '../../core/types.js';
 import { createRng, randInt, restoreRng, type StatefulRng } from '../../core/rng.js';
-import { findUnseen } from '../reinforce/unseen.js';
+import { findUnseen } from '../unseen.js';
 import { CellTemplate } from './cell-template.js';
 import { MlpEnsemble } from './mlp-ensemble.js';
 import { ranks, spearman } from './spearman.js';
