@@ -12,6 +12,9 @@
 
 namespace {
 
+// The JS side (src/engine/onednn.ts) refuses an addon whose entry points are of another version.
+constexpr int kApi = 2;
+
 class OnednnAddon : public Napi::Addon<OnednnAddon> {
  public:
   OnednnAddon(Napi::Env env, Napi::Object exports) {
@@ -41,6 +44,7 @@ class OnednnAddon : public Napi::Addon<OnednnAddon> {
     o.Set("compiled", std::to_string(DNNL_VERSION_MAJOR) + "." + std::to_string(DNNL_VERSION_MINOR) + "." +
                           std::to_string(DNNL_VERSION_PATCH));
     o.Set("runtime", std::to_string(v->major) + "." + std::to_string(v->minor) + "." + std::to_string(v->patch));
+    o.Set("api", kApi);
     return o;
   }
 
@@ -84,25 +88,39 @@ class OnednnAddon : public Napi::Addon<OnednnAddon> {
     return Napi::Boolean::New(info.Env(), true);
   }
 
-  // pool(kind, a, b, c, geom[12]): 0 max(x, y), 1 maxGrad(dy, x, dx), 2 avg(x, y), 3 avgGrad(dy, dx) -> boolean
-  Napi::Value Pool(const Napi::CallbackInfo& info) {
-    auto gv = info[4].As<Napi::Int32Array>();
-    if (gv.ElementLength() != 12) return Napi::Boolean::New(info.Env(), false);
-    nas::PoolGeom g;
-    int64_t* out = &g.n;
+  // Pool geometry from an Int32Array[12] (N H W C OH OW kH kW sH sW padTop padLeft); false if malformed.
+  static bool ReadPoolGeom(const Napi::Value& v, nas::PoolGeom* g) {
+    auto gv = v.As<Napi::Int32Array>();
+    if (gv.ElementLength() != 12) return false;
+    int64_t* out = &g->n;
     for (int i = 0; i < 12; i++) out[i] = gv[i];
-    const size_t xs = static_cast<size_t>(g.n * g.h * g.w * g.c), ys = static_cast<size_t>(g.n * g.oh * g.ow * g.c);
+    return g->kh > 0 && g->kw > 0 && g->kh * g->kw <= 64;
+  }
+  static size_t PoolIn(const nas::PoolGeom& g) { return static_cast<size_t>(g.n * g.h * g.w * g.c); }
+  static size_t PoolOut(const nas::PoolGeom& g) { return static_cast<size_t>(g.n * g.oh * g.ow * g.c); }
+
+  // pool(kind, a, b, geom[12]): 0 max(x, y), 2 avg(x, y), 3 avgGrad(dy, dx) -> boolean
+  Napi::Value Pool(const Napi::CallbackInfo& info) {
+    nas::PoolGeom g;
     const int kind = static_cast<int>(I(info[0]));
-    bool ok = g.kh * g.kw <= 64 && g.kh > 0 && g.kw > 0;
-    if (kind == 0 || kind == 2) ok = ok && Len(info[1]) == xs && Len(info[2]) == ys;
-    else if (kind == 1) ok = ok && Len(info[1]) == ys && Len(info[2]) == xs && Len(info[3]) == xs;
-    else if (kind == 3) ok = ok && Len(info[1]) == ys && Len(info[2]) == xs;
+    bool ok = ReadPoolGeom(info[3], &g);
+    if (kind == 0 || kind == 2) ok = ok && Len(info[1]) == PoolIn(g) && Len(info[2]) == PoolOut(g);
+    else if (kind == 3) ok = ok && Len(info[1]) == PoolOut(g) && Len(info[2]) == PoolIn(g);
     else ok = false;
     if (!ok) return Napi::Boolean::New(info.Env(), false);
     if (kind == 0) nas::max_pool(Ptr(info[1]), Ptr(info[2]), g);
-    else if (kind == 1) nas::max_pool_grad(Ptr(info[1]), Ptr(info[2]), Ptr(info[3]), g);
     else if (kind == 2) nas::avg_pool(Ptr(info[1]), Ptr(info[2]), g);
     else nas::avg_pool_grad(Ptr(info[1]), Ptr(info[2]), g);
+    return Napi::Boolean::New(info.Env(), true);
+  }
+
+  // maxPoolGrad(dy, x, y, dx, geom[12]) -> boolean: the gradient from the forward output y.
+  Napi::Value MaxPoolGrad(const Napi::CallbackInfo& info) {
+    nas::PoolGeom g;
+    if (!ReadPoolGeom(info[4], &g) || Len(info[0]) != PoolOut(g) || Len(info[1]) != PoolIn(g) || Len(info[2]) != PoolOut(g) ||
+        Len(info[3]) != PoolIn(g))
+      return Napi::Boolean::New(info.Env(), false);
+    nas::max_pool_grad(Ptr(info[0]), Ptr(info[1]), Ptr(info[2]), Ptr(info[3]), g);
     return Napi::Boolean::New(info.Env(), true);
   }
 
@@ -119,20 +137,6 @@ class OnednnAddon : public Napi::Addon<OnednnAddon> {
     if (Len(info[0]) != static_cast<size_t>(ss[0] * ss[1] * ss[2] * ss[3]) || Len(info[1]) != static_cast<size_t>(ds[0] * ds[1] * ds[2] * ds[3]))
       return Napi::Boolean::New(info.Env(), false);
     nas::copy_box(Ptr(info[0]), ss, sb, Ptr(info[1]), ds, db, n);
-    return Napi::Boolean::New(info.Env(), true);
-  }
-
-  // maxPoolGrad(dy, x, y, dx, geom[12]) -> boolean: the gradient from the forward output y.
-  Napi::Value MaxPoolGrad(const Napi::CallbackInfo& info) {
-    auto gv = info[4].As<Napi::Int32Array>();
-    if (gv.ElementLength() != 12) return Napi::Boolean::New(info.Env(), false);
-    nas::PoolGeom g;
-    int64_t* out = &g.n;
-    for (int i = 0; i < 12; i++) out[i] = gv[i];
-    const size_t xs = static_cast<size_t>(g.n * g.h * g.w * g.c), ys = static_cast<size_t>(g.n * g.oh * g.ow * g.c);
-    if (g.kh < 1 || g.kw < 1 || Len(info[0]) != ys || Len(info[1]) != xs || Len(info[2]) != ys || Len(info[3]) != xs)
-      return Napi::Boolean::New(info.Env(), false);
-    nas::max_pool_grad_from_output(Ptr(info[0]), Ptr(info[1]), Ptr(info[2]), Ptr(info[3]), g);
     return Napi::Boolean::New(info.Env(), true);
   }
 

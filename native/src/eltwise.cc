@@ -102,32 +102,35 @@ void max_pool(const float* x, float* y, const PoolGeom& g) {
   });
 }
 
-// dx is written by several windows: run the scatter on one thread per image to avoid races.
-void max_pool_grad(const float* dy, const float* x, float* dx, const PoolGeom& g) {
+// One thread per image (windows of neighbouring outputs overlap in dx). Branch-free over
+// channels, so it vectorises: `done` marks channels whose max was already found.
+NAS_CLONES void max_pool_grad(const float* dy, const float* x, const float* y, float* dx, const PoolGeom& g) {
 #pragma omp parallel for
   for (int64_t b = 0; b < g.n; b++) {
-    std::vector<float> best(g.c);
-    std::vector<int64_t> arg(g.c);
+    std::vector<float> done(g.c);
     for (int64_t oh = 0; oh < g.oh; oh++) {
       for (int64_t ow = 0; ow < g.ow; ow++) {
-        bool any = false;
-        std::fill(best.begin(), best.end(), -std::numeric_limits<float>::infinity());
+        const int64_t yo = ((b * g.oh + oh) * g.ow + ow) * g.c;
+        const float* __restrict d = dy + yo;
+        const float* __restrict m = y + yo;
+        float* __restrict dn = done.data();
+        for (int64_t c = 0; c < g.c; c++) dn[c] = 0.f;
         for (int64_t i = 0; i < g.kh; i++) {
           const int64_t ih = oh * g.sh - g.pt + i;
           if (ih < 0 || ih >= g.h) continue;
           for (int64_t j = 0; j < g.kw; j++) {
             const int64_t iw = ow * g.sw - g.pl + j;
             if (iw < 0 || iw >= g.w) continue;
-            any = true;
             const int64_t xo = ((b * g.h + ih) * g.w + iw) * g.c;
+            const float* __restrict xi = x + xo;
+            float* __restrict o = dx + xo;
             for (int64_t c = 0; c < g.c; c++) {
-              if (x[xo + c] > best[c]) { best[c] = x[xo + c]; arg[c] = xo; }  // first maximum wins
+              const float hit = xi[c] == m[c] ? 1.f - dn[c] : 0.f;
+              o[c] += hit * d[c];
+              dn[c] += hit;
             }
           }
         }
-        if (!any) continue;
-        const float* d = dy + ((b * g.oh + oh) * g.ow + ow) * g.c;
-        for (int64_t c = 0; c < g.c; c++) dx[arg[c] + c] += d[c];
       }
     }
   }

@@ -17,7 +17,8 @@ void reduce_mid(const float* x, float* out, int64_t outer, int64_t mid, int64_t 
 /** N H W C OH OW kH kW sH sW padTop padLeft */
 struct PoolGeom { int64_t n, h, w, c, oh, ow, kh, kw, sh, sw, pt, pl; };
 void max_pool(const float* x, float* y, const PoolGeom& g);
-void max_pool_grad(const float* dy, const float* x, float* dx, const PoolGeom& g);
+/** From the forward output y: dy goes to the first window position equal to the max (as tfjs's stock kernel). */
+void max_pool_grad(const float* dy, const float* x, const float* y, float* dx, const PoolGeom& g);
 void avg_pool(const float* x, float* y, const PoolGeom& g);
 void avg_pool_grad(const float* dy, float* dx, const PoolGeom& g);
 

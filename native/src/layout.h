@@ -9,8 +9,4 @@ namespace nas {
 void copy_box(const float* src, const int64_t* src_shape, const int64_t* src_begin, float* dst, const int64_t* dst_shape,
               const int64_t* dst_begin, const int64_t* size);
 
-/** max-pool gradient from the forward output: dy goes to the first window position that equals the max. */
-struct PoolGeom;
-void max_pool_grad_from_output(const float* dy, const float* x, const float* y, float* dx, const PoolGeom& g);
-
 }  // namespace nas

@@ -11,7 +11,7 @@ import { type Run, values } from './kernel-util.js';
 import type { NativeEltwise } from './onednn.js';
 
 const RELU = 0, STEP = 1, SQUARE = 2;
-const MAX = 0, MAX_GRAD = 1, AVG = 2, AVG_GRAD = 3;
+const MAX = 0, AVG = 2, AVG_GRAD = 3;
 
 function poolGeom(shape: number[], attrs: tf.NamedAttrMap) {
   const { filterSize, strides, pad, dimRoundingMode } = attrs as any;
@@ -29,7 +29,7 @@ function four(shape: number[]): number[] | null {
 /** Copies the box `size` at `srcBegin` of src into dst at `dstBegin` with the addon; false if it declines. */
 function box(n: NativeEltwise, src: Float32Array, srcShape: number[], srcBegin: number[], dst: Float32Array, dstShape: number[], dstBegin: number[], size: number[]): boolean {
   const [ss, sb, ds, db, sz] = [four(srcShape), four(srcBegin), four(dstShape), four(dstBegin), four(size)];
-  if (!n.copyBox || !ss || !sb || !ds || !db || !sz) return false;
+  if (!ss || !sb || !ds || !db || !sz) return false;
   // Padding begins with 0s, not 1s: only shapes and sizes take leading 1s.
   const z = (v: number[], orig: number[]) => [...new Array(4 - orig.length).fill(0), ...orig];
   return n.copyBox(src, dst, Int32Array.from([...ss, ...z(sb, srcBegin), ...ds, ...z(db, dstBegin), ...sz]));
@@ -74,16 +74,15 @@ export function nativeExtraRunners(n: NativeEltwise): Record<string, Run> {
       if (!xv || x.shape.length !== 4) return null;
       const { p, geom } = poolGeom(x.shape, attrs);
       const y = new Float32Array(p.outShape.reduce((u, v) => u * v, 1));
-      return n.pool(MAX, xv, y, y, geom) ? b.makeTensorInfo(p.outShape, 'float32', y) : null;
+      return n.pool(MAX, xv, y, geom) ? b.makeTensorInfo(p.outShape, 'float32', y) : null;
     },
     MaxPoolGrad(b, { dy, input, output }, attrs) {
       const dv = values(b, dy), xv = values(b, input), yv = output ? values(b, output) : null;
       if (!dv || !xv) return null;
       const { geom } = poolGeom(input.shape, attrs);
       const dx = new Float32Array(xv.length);
-      // With the forward output the gradient is branch-free over channels (vectorised).
-      if (yv && n.maxPoolGrad?.(dv, xv, yv, dx, geom)) return b.makeTensorInfo(input.shape, 'float32', dx);
-      return n.pool(MAX_GRAD, dv, xv, dx, geom) ? b.makeTensorInfo(input.shape, 'float32', dx) : null;
+      // From the forward output the gradient is branch-free over channels (vectorised).
+      return yv && n.maxPoolGrad(dv, xv, yv, dx, geom) ? b.makeTensorInfo(input.shape, 'float32', dx) : null;
     },
     Slice(b, { x }, attrs) {
       const xv = values(b, x);
@@ -143,14 +142,14 @@ export function nativeExtraRunners(n: NativeEltwise): Record<string, Run> {
       if (!xv || x.shape.length !== 4) return null;
       const { p, geom } = poolGeom(x.shape, attrs);
       const y = new Float32Array(p.outShape.reduce((u, v) => u * v, 1));
-      return n.pool(AVG, xv, y, y, geom) ? b.makeTensorInfo(p.outShape, 'float32', y) : null;
+      return n.pool(AVG, xv, y, geom) ? b.makeTensorInfo(p.outShape, 'float32', y) : null;
     },
     AvgPoolGrad(b, { dy, input }, attrs) {
       const dv = values(b, dy);
       if (!dv) return null;
       const { geom } = poolGeom(input.shape, attrs);
       const dx = new Float32Array(input.shape.reduce((u, v) => u * v, 1));
-      return n.pool(AVG_GRAD, dv, dx, dx, geom) ? b.makeTensorInfo(input.shape, 'float32', dx) : null;
+      return n.pool(AVG_GRAD, dv, dx, geom) ? b.makeTensorInfo(input.shape, 'float32', dx) : null;
     },
   };
   const chained: Record<string, Run> = {};

@@ -14,7 +14,8 @@ import type { ConvImpl, ConvInfo } from './conv-impl.js';
 
 /** What the native module exports (native/src/addon.cc). */
 interface NativeModule {
-  version(): { compiled: string; runtime: string };
+  /** api: the version of these entry points (native/src/addon.cc kApi). */
+  version(): { compiled: string; runtime: string; api?: number };
   setThreads(n: number): void;
   /** direction 0 forward, 1 backward-data, 2 backward-weights; returns false when oneDNN declines. */
   conv(direction: number, src: Float32Array, weights: Float32Array, dst: Float32Array, geom: Int32Array): boolean;
@@ -23,7 +24,8 @@ interface NativeModule {
   binary(op: number, big: Float32Array, small: Float32Array, out: Float32Array, outer: number, mid: number, inner: number, flip: boolean): boolean;
   unary(op: number, x: Float32Array, out: Float32Array, alpha: number): boolean;
   reduce(x: Float32Array, out: Float32Array, outer: number, mid: number, inner: number, mean: boolean): boolean;
-  pool(kind: number, a: Float32Array, b: Float32Array, c: Float32Array, geom: Int32Array): boolean;
+  /** kind 0 max (x, y), 2 avg (x, y), 3 avg gradient (dy, dx). */
+  pool(kind: number, a: Float32Array, b: Float32Array, geom: Int32Array): boolean;
   /** Copies a 4-d box between row-major tensors (native/src/layout.h); geom = srcShape srcBegin dstShape dstBegin size. */
   copyBox(src: Float32Array, dst: Float32Array, geom: Int32Array): boolean;
   /** Max-pool gradient from the forward output y (first window position equal to the max gets dy). */
@@ -35,7 +37,7 @@ interface NativeModule {
 }
 
 /** The element-wise, reduction and pooling entry points of the addon (native/src/eltwise.h). */
-export type NativeEltwise = Pick<NativeModule, 'binary' | 'unary' | 'reduce' | 'pool'> & Partial<Pick<NativeModule, 'copyBox' | 'maxPoolGrad'>>;
+export type NativeEltwise = Pick<NativeModule, 'binary' | 'unary' | 'reduce' | 'pool' | 'copyBox' | 'maxPoolGrad'>;
 /** The fused batch-norm entry points (native/src/batchnorm.h). */
 export type NativeBatchNorm = Pick<NativeModule, 'batchNorm' | 'batchNormGrad'>;
 
@@ -44,7 +46,7 @@ export interface OnednnAddon {
   readonly version: string;
   readonly conv: ConvImpl;
   readonly eltwise: NativeEltwise;
-  readonly batchNorm: NativeBatchNorm | null;
+  readonly batchNorm: NativeBatchNorm;
   setThreads(n: number): void;
   cacheSize(): number;
 }
@@ -54,6 +56,8 @@ export const addonPath = (): string =>
   process.env.NAS_ONEDNN_ADDON ?? join(packageRoot, 'native', 'build', 'Release', 'nas_onednn.node');
 
 const FWD = 0, BWD_DATA = 1, BWD_WEIGHTS = 2;
+/** The entry points this file calls; an addon built from older sources has another. */
+const ADDON_API = 2;
 
 /** Loads the addon, or says in one line why not. Never throws. */
 export function loadOnednn(): { addon: OnednnAddon | null; error: string | null } {
@@ -65,14 +69,16 @@ export function loadOnednn(): { addon: OnednnAddon | null; error: string | null 
   } catch (e) {
     return { addon: null, error: `the oneDNN addon failed to load (${firstLine(e)})` };
   }
-  const { compiled, runtime } = native.version();
+  const { compiled, runtime, api } = native.version();
+  if (api !== ADDON_API) {
+    return { addon: null, error: 'the oneDNN addon was built from older sources; rebuild it: node scripts/build-native.mjs' };
+  }
   if (majorMinor(compiled) !== majorMinor(runtime)) {
     return { addon: null, error: `the oneDNN addon was built for oneDNN ${compiled} but ${runtime} is installed; rebuild it: node scripts/build-native.mjs` };
   }
   return {
     addon: { version: runtime, conv: nativeConv(native), eltwise: native,
-      // An addon built before the fused batch norm existed still loads; the JS loops run instead.
-      batchNorm: typeof native.batchNorm === 'function' ? native : null, setThreads: (n) => native.setThreads(n), cacheSize: () => native.cacheSize() },
+      batchNorm: native, setThreads: (n) => native.setThreads(n), cacheSize: () => native.cacheSize() },
     error: null,
   };
 }

@@ -5,6 +5,9 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
@@ -65,6 +68,34 @@ describe('fallback without the addon', () => {
     assert.equal(r.lines.length, 1);
     assert.match(r.lines[0], /pure-JS cpu kernels.*build-native/);
     assert.deepEqual(r.avail, ['cpu', 'cpu-stock']);
+  });
+});
+
+describe('an addon of the wrong build', () => {
+  // A stand-in module for the addon (require loads it like the .node file): what a checkout that
+  // pulled new sources without rebuilding, or a oneDNN upgrade, would present.
+  const fake = (version: object) => {
+    const file = join(mkdtempSync(join(tmpdir(), 'nas-addon-')), 'addon.cjs');
+    writeFileSync(file, `module.exports = { version: () => (${JSON.stringify(version)}) };`);
+    return { NAS_ONEDNN_ADDON: file };
+  };
+  const attempt = (env: Record<string, string>) => JSON.parse(runNode(`
+      import { selectBackend } from ${JSON.stringify(backendModule)};
+      const lines = [];
+      let err = '';
+      try { await selectBackend('onednn'); } catch (e) { err = e.message; }
+      const a = await selectBackend('auto', { log: (l) => lines.push(l) });
+      console.log(JSON.stringify({ err, auto: a.name, lines }));`, env).trim().split('\n').pop()!);
+  it('older entry points: refused with the rebuild command, auto falls back to cpu', () => {
+    const r = attempt(fake({ compiled: '2.6.3', runtime: '2.6.3', api: 1 }));
+    assert.match(r.err, /the oneDNN addon was built from older sources; rebuild it: node scripts\/build-native\.mjs/);
+    assert.equal(r.auto, 'cpu');
+    assert.match(r.lines[0], /older sources/);
+  });
+  it('another oneDNN at run time than at build time: refused, auto falls back to cpu', () => {
+    const r = attempt(fake({ compiled: '2.6.3', runtime: '3.1.0', api: 2 }));
+    assert.match(r.err, /built for oneDNN 2\.6\.3 but 3\.1\.0 is installed; rebuild it/);
+    assert.equal(r.auto, 'cpu');
   });
 });
 
