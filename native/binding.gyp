@@ -2,7 +2,7 @@
   "targets": [
     {
       "target_name": "nas_onednn",
-      "sources": ["src/addon.cc", "src/conv.cc", "src/eltwise.cc", "src/batchnorm.cc", "src/layout.cc"],
+      "sources": ["src/addon.cc", "src/conv.cc", "src/eltwise.cc", "src/batchnorm.cc", "src/layout.cc", "src/depthwise.cc"],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       "defines": ["NAPI_VERSION=8", "NAPI_CPP_EXCEPTIONS"],
       "cflags_cc!": ["-fno-exceptions", "-fno-rtti"],

@@ -5,6 +5,10 @@
 // blocked layout the primitive prefers.
 #include "conv.h"
 
+#include <cstdlib>
+
+#include "depthwise.h"
+
 #include <string>
 
 namespace nas {
@@ -87,6 +91,9 @@ ConvEntry& ConvRunner::entry(Direction dir, const ConvGeom& g) {
 }
 
 void ConvRunner::run(Direction dir, const ConvGeom& g, float* src_p, float* w_p, float* dst_p) {
+  // NAS_DEPTHWISE_ONEDNN=1 keeps oneDNN's primitive (to measure the two side by side).
+  static const bool own_depthwise = std::getenv("NAS_DEPTHWISE_ONEDNN") == nullptr;
+  if (dir == kBackwardWeights && own_depthwise && depthwise_backward_weights(g, src_p, dst_p, w_p)) return;
   ConvEntry& e = entry(dir, g);
   dnnl::memory src(dnnl::memory::desc({g.n, g.c, g.h, g.w}, dt::f32, tag::nhwc), eng_, src_p);
   dnnl::memory dst(dnnl::memory::desc({g.n, g.o, g.oh, g.ow}, dt::f32, tag::nhwc), eng_, dst_p);

@@ -77,6 +77,7 @@ describe('depthwise convolutions', () => {
     { x: [1, 10, 10, 4], k: [7, 7], out: 0, m: 2, s: 1, p: 'valid' },
     { x: [3, 7, 7, 5], k: [3, 3], out: 0, m: 1, s: 2, p: 'valid' },
     { x: [1, 8, 8, 16], k: [3, 3], out: 0, m: 1, s: 1, p: 'same' },
+    { x: [32, 14, 14, 32], k: [7, 7], out: 0, m: 1, s: 1, p: 'same' }, // a NASNet sep_conv_7x7: long sums in the filter gradient
   ];
   for (const c of cases) {
     it(`x ${c.x} kernel ${c.k} multiplier ${c.m}, stride ${c.s}, ${c.p}`, async () => {
