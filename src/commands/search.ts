@@ -43,6 +43,7 @@ const HELP = `usage: nas search [options]            start a search
   --with-baselines      also train the hand-designed baselines and seed the strategy with them
   --evaluator pool|table  --table FILE --reward-column C --cost-column C   tabular (no training)
   --queue redis://HOST:PORT   hand children to remote \`nas worker\`s through BullMQ
+  --queue-capacity N    children kept in flight on the queue (default: the live workers' total concurrency)
   --no-dashboard        plain lines even on a terminal`;
 
 export async function searchCommand(argv: string[]): Promise<void> {
@@ -80,7 +81,7 @@ export async function searchCommand(argv: string[]): Promise<void> {
       table: { type: 'string' },
       'reward-column': { type: 'string' },
       'cost-column': { type: 'string' },
-      queue: { type: 'string' },
+      queue: { type: 'string' }, 'queue-capacity': { type: 'string' },
       'no-dashboard': { type: 'boolean' },
     },
   });
@@ -174,6 +175,11 @@ export async function searchCommand(argv: string[]): Promise<void> {
   }
 }
 
+/** `--queue-capacity N` as the run config stores it (so --resume keeps it). */
+function queueCapacity(value: string | undefined): { capacity?: number } {
+  return value === undefined ? {} : { capacity: intOption(value, 'queue-capacity', 1) };
+}
+
 function configFromOptions(v: Record<string, string | boolean | string[] | undefined>, workers: number | undefined): RunConfig {
   const s = (k: string) => v[k] as string | undefined;
   const strategy = s('strategy') ?? 'evolution';
@@ -181,6 +187,7 @@ function configFromOptions(v: Record<string, string | boolean | string[] | undef
   const budget = Number(s('budget') ?? 200);
   if (!Number.isInteger(budget) || budget <= 0) throw new UserError(`--budget must be a positive integer, got "${s('budget')}"`);
   const evaluatorKind = choiceOption(s('evaluator') ?? (s('queue') ? 'queue' : undefined), 'evaluator', ['pool', 'table', 'queue'] as const, 'pool');
+  if (s('queue-capacity') !== undefined && evaluatorKind !== 'queue') throw new UserError('--queue-capacity needs --queue redis://HOST:PORT');
   const budgetSeconds = s('budget-seconds') === undefined ? undefined : numberOption(s('budget-seconds'), 'budget-seconds', 0, 0, true);
   if (budgetSeconds !== undefined && evaluatorKind === 'table' && !s('cost-column')) {
     throw new UserError('--budget-seconds with --evaluator table needs --cost-column (the simulated seconds of each child)');
@@ -215,7 +222,7 @@ function configFromOptions(v: Record<string, string | boolean | string[] | undef
     evaluatorKind === 'table'
       ? { kind: 'table', table: requireOption(s('table'), 'table'), rewardColumn: requireOption(s('reward-column'), 'reward-column'), costColumn: s('cost-column') }
       : evaluatorKind === 'queue'
-        ? { kind: 'queue', url: requireOption(s('queue'), 'queue') }
+        ? { kind: 'queue', url: requireOption(s('queue'), 'queue'), ...queueCapacity(s('queue-capacity')) }
         : { kind: 'pool' };
   const dataset = evaluatorKind === 'table' ? `table:${evaluator.table as string}` : s('dataset') ?? 'default';
   return {
@@ -254,7 +261,8 @@ async function createEvaluator(config: RunConfig, space: SearchSpace): Promise<{
   console.log(`backend: ${backend.name} — ${backend.description}`);
   if (kind === 'queue') {
     const { createQueueEvaluator } = await import('../distributed/queue-evaluator.js');
-    return { evaluator: await createQueueEvaluator({ url: config.evaluator.url as string }), backend: 'queue' };
+    const capacity = config.evaluator.capacity as number | undefined;
+    return { evaluator: await createQueueEvaluator({ url: config.evaluator.url as string, capacity }), backend: 'queue' };
   }
   return { evaluator: createPoolEvaluator({ workers: config.workers }), backend: backend.name };
 }

@@ -69,7 +69,7 @@ test('a worker killed with SIGKILL mid-child: the child completes on the other w
     workers.push(...(await Promise.all([startWorker(redis.url, 'alpha'), startWorker(redis.url, 'beta')])));
     const db = join(tempDir(), 'nas.db');
     // One child in flight at a time, so the killed worker holds the only running child.
-    const search = startNas(['search', '--queue', `${redis.url}?capacity=1`, '--strategy', 'random', '--budget', '2', '--db', db, ...QUEUE_TINY]);
+    const search = startNas(['search', '--queue', redis.url, '--queue-capacity', '1', '--strategy', 'random', '--budget', '2', '--db', db, ...QUEUE_TINY]);
     const first = await Promise.race(workers.map((w, i) => w.waitFor(/trial (\d+) \(job \S+, attempt \d+\) started/, 90_000).then((m) => ({ i, trial: Number(m[1]) }))))
       .catch((err: Error) => assert.fail(`${err.message}\nsearch:\n${search.text()}`));
     const victim = workers[first.i];
@@ -79,6 +79,7 @@ test('a worker killed with SIGKILL mid-child: the child completes on the other w
     assert.deepEqual(completedTrials(victim), [], 'killed before the child finished');
 
     assert.equal(await search.exited, 0, search.text());
+    assert.match(search.text(), /1 worker\(s\), evaluator queue/, '--queue-capacity 1 fixed the capacity although two workers are live');
     const trials = storeTrials(db);
     assert.equal(trials.length, 2, 'no trial lost or added');
     assert.ok(trials.every((t) => t.status === 'complete'), JSON.stringify(trials.map((t) => [t.status, t.error])));

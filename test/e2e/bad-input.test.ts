@@ -26,6 +26,8 @@ test('bad search options exit 2 with one line and create no store', () => {
   assertBadInput(['search', '--space', 'no-such-space', '--db', db], /no-such-space/);
   assertBadInput(['search', '--backend', 'node', '--db', db], /not installed.*npm install @tensorflow\/tfjs-node/);
   assertBadInput(['search', '--frobnicate', '--db', db], /frobnicate/);
+  assertBadInput(['search', '--queue-capacity', '2', '--db', db], /--queue-capacity needs --queue/);
+  assertBadInput(['search', '--queue', 'redis://127.0.0.1:1', '--queue-capacity', '0', '--db', db], /queue-capacity/);
   assert.equal(existsSync(db), false, 'no store was created by bad input');
   assertBadInput(['bogus'], /unknown command "bogus"/);
 });
