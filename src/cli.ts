@@ -45,7 +45,8 @@ function isBadInput(err: unknown): boolean {
 
 main(process.argv.slice(2)).then(
   (code) => {
-    process.exitCode = code;
+    // A command may already have set a status of its own (130: nas train stopped by a signal).
+    process.exitCode = process.exitCode || code;
   },
   (err: unknown) => {
     if (isBadInput(err)) {

@@ -28,7 +28,8 @@ export function renderRun(store: Store, runId: number, top: number, json = false
   const best = store.bestTrial(runId);
   const ancestry = best ? store.ancestry(best.id) : [];
   const ranked = store.topTrials(runId, top, { baselines: true });
-  if (json) return JSON.stringify({ run, top: ranked, best, ancestry }, null, 2);
+  const replays = store.replays(runId).map((r) => ({ ...r, curve: store.curve({ replayId: r.id }) }));
+  if (json) return JSON.stringify({ run, top: ranked, best, ancestry, replays }, null, 2);
   const c = run.config;
   const out: string[] = [];
   out.push(`run ${run.id} — ${run.status}: ${c.strategy} on ${c.space}, dataset ${c.dataset}, seed ${c.seed}, backend ${run.backend ?? c.backend}`);
@@ -44,6 +45,21 @@ export function renderRun(store: Store, runId: number, top: number, json = false
     out.push('', `best trial ${best.id} (reward ${pct(best.reward)}):`, ...cellLines(best.genotype).map((l) => '  ' + l));
     out.push('', `ancestry of trial ${best.id} (${ancestry.length - 1} generation(s) of mutation):`);
     for (const t of ancestry) out.push(`  trial ${String(t.id).padEnd(5)} ${pct(t.reward).padStart(7)}  ${how(t)}`);
+  }
+  if (replays.length > 0) {
+    out.push('', `replays of run ${run.id} (nas train; an unfinished one continues with --resume):`);
+    out.push(
+      table(
+        ['replay', 'what', 'status', 'epochs', 'train acc', 'test acc', 'params', 's/epoch', 'backend'],
+        replays.map((r) => {
+          const total = (r.config as { settings?: { epochs?: number } } | null)?.settings?.epochs;
+          const last = r.curve[r.curve.length - 1];
+          const perEpoch = r.curve.length ? r.curve.reduce((sum, p) => sum + (p.seconds ?? 0), 0) / r.curve.length : null;
+          return [String(r.id), r.label, r.status, `${r.curve.length}/${total ?? '?'}`, last?.trainAccuracy == null ? '-' : pct(last.trainAccuracy),
+            r.testAccuracy == null ? '-' : pct(r.testAccuracy), si(r.params), perEpoch == null ? '-' : String(Math.round(perEpoch)), r.backend ?? '-'];
+        }),
+      ),
+    );
   }
   return out.join('\n');
 }

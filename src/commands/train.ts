@@ -10,7 +10,7 @@ import { readGenotypeFile } from '../export/genotype-json.js';
 import { defaultAugment } from '../replay/augment.js';
 import { PRESETS, preset } from '../replay/presets.js';
 import { formatSeconds, runReplay } from '../replay/replay.js';
-import type { BatchProgress, ReplaySettings } from '../replay/train-loop.js';
+import { ReplayInterrupted, type BatchProgress, type ReplaySettings } from '../replay/train-loop.js';
 import { choiceOption, defaultDb, intOption, numberOption } from './options.js';
 
 const HELP = `usage: nas train (--run RUN --best | --trial ID | --genotype FILE | --baseline NAME) [options]
@@ -128,15 +128,41 @@ export async function trainCommand(argv: string[]): Promise<void> {
       seed: intOption(v.seed, 'seed', src.run?.config.seed ?? 0, 0),
     };
     const bar = progressBar();
-    const outcome = await runReplay({
-      space: src.space, genotype: src.genotype, label: src.label, runId: src.run?.id ?? null, trialId: src.trialId, dataset, macro, settings,
-      backend: v.backend ?? src.run?.config.backend ?? 'auto', threads: v.threads === undefined ? undefined : intOption(v.threads, 'threads', 1), out: v.out, resume: v.resume ?? false, store,
-      log: (line) => {
-        bar.clear();
-        console.log(line);
-      },
-      onBatch: bar.onBatch,
-    });
+    // Ctrl-C, SIGTERM (a service manager, a session ending), SIGHUP (a closed terminal): stop between
+    // batches and mark the replay interrupted; a second signal quits at once.
+    const stop = new AbortController();
+    const onSignal = () => {
+      if (stop.signal.aborted) process.exit(130);
+      bar.clear();
+      console.error('stopping after this batch (again: quit at once)…');
+      stop.abort();
+    };
+    const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+    for (const s of signals) process.on(s, onSignal);
+    let outcome: Awaited<ReturnType<typeof runReplay>>;
+    try {
+      outcome = await runReplay({
+        space: src.space, genotype: src.genotype, label: src.label, runId: src.run?.id ?? null, trialId: src.trialId, dataset, macro, settings,
+        backend: v.backend ?? src.run?.config.backend ?? 'auto', threads: v.threads === undefined ? undefined : intOption(v.threads, 'threads', 1), out: v.out, resume: v.resume ?? false, store,
+        log: (line) => {
+          bar.clear();
+          console.log(line);
+        },
+        onBatch: bar.onBatch,
+        signal: stop.signal,
+      });
+    } catch (e) {
+      if (!(e instanceof ReplayInterrupted)) throw e;
+      bar.clear();
+      console.error(
+        `replay ${e.replayId} interrupted in epoch ${e.epoch} (batch ${e.batch}); ` +
+          (e.epoch > 1 ? `its checkpoint after epoch ${e.epoch - 1} is kept: continue with the same command and --resume` : 'no epoch had finished: run the command again'),
+      );
+      process.exitCode = 130;
+      return;
+    } finally {
+      for (const s of signals) process.off(s, onSignal);
+    }
     bar.clear();
     console.log(
       `replay ${outcome.replayId} done: test accuracy ${(100 * outcome.testAccuracy).toFixed(2)}% (loss ${outcome.testLoss.toFixed(4)}), ` +

@@ -21,7 +21,7 @@ import type { CurvePoint, ReplayRow } from '../store/types.js';
 import { saveModelFiles } from '../export/tfjs-files.js';
 import { concatenatedBlocks } from '../export/cell-graph.js';
 import { checkCompatible, loadCheckpointWeights, readCheckpointMeta, saveCheckpoint, type ModelShape } from './checkpoint.js';
-import { trainReplay, type BatchProgress, type ReplaySettings } from './train-loop.js';
+import { ReplayInterrupted, trainReplay, type BatchProgress, type ReplaySettings } from './train-loop.js';
 
 export interface ReplayJob {
   space: SearchSpace;
@@ -42,6 +42,8 @@ export interface ReplayJob {
   store: Store;
   log: (line: string) => void;
   onBatch?: (p: BatchProgress) => void;
+  /** Aborting it stops the replay between batches (ReplayInterrupted); the store says 'interrupted'. */
+  signal?: AbortSignal;
 }
 
 export interface ReplayOutcome {
@@ -183,6 +185,7 @@ export async function runReplay(job: ReplayJob): Promise<ReplayOutcome> {
     await trainReplay({
       model: built.model, trainModel, train: ds.train, norm, numClasses: ds.numClasses, settings, startEpoch, rng, optimizerState,
       onBatch: job.onBatch,
+      signal: job.signal,
       onEpoch: async (point, slots) => {
         curve.push(point);
         await saveCheckpoint(dir, {
@@ -207,6 +210,7 @@ export async function runReplay(job: ReplayJob): Promise<ReplayOutcome> {
     };
   } catch (e) {
     store.updateReplay(replayId, { status: e instanceof UserError ? 'failed' : 'interrupted' });
+    if (e instanceof ReplayInterrupted) e.replayId = replayId;
     throw e;
   } finally {
     if (trainModel !== built.model) {

@@ -46,6 +46,15 @@ export interface BatchProgress {
   elapsed: number;
 }
 
+/** Thrown between batches once `signal` is aborted (Ctrl-C, SIGTERM, SIGHUP): the epoch in progress is dropped, the last checkpoint stands. */
+export class ReplayInterrupted extends Error {
+  replayId: number | null = null;
+  constructor(readonly epoch: number, readonly batch: number) {
+    super(`interrupted in epoch ${epoch}, batch ${batch}`);
+    this.name = 'ReplayInterrupted';
+  }
+}
+
 export interface LoopInput {
   /** The model whose outputs[0] are the logits (or probabilities); trained through `trainModel`. */
   model: tf.LayersModel;
@@ -62,6 +71,8 @@ export interface LoopInput {
   onBatch?: (p: BatchProgress) => void;
   /** Called after every epoch with the optimizer's state, to checkpoint and record the curve. */
   onEpoch: (point: CurvePoint, slots: () => Promise<Float32Array[]>) => Promise<void>;
+  /** Stops the loop between batches (checked after each one). */
+  signal?: AbortSignal;
 }
 
 /** Trains from `startEpoch` to `settings.epochs`. Throws on a non-finite loss. */
@@ -113,6 +124,9 @@ export async function trainReplay(inp: LoopInput): Promise<void> {
           epoch: epoch + 1, epochs: s.epochs, batch: b + 1, batches, loss: lossSum / seen, accuracy: correctSum / seen,
           imagesPerSec: seen / ((performance.now() - started) / 1000), lr, elapsed: (performance.now() - started) / 1000,
         });
+        // A macrotask turn per batch, so that a signal handler can run; then honour it.
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        if (inp.signal?.aborted) throw new ReplayInterrupted(epoch + 1, b + 1);
       }
       const seconds = (performance.now() - started) / 1000;
       await inp.onEpoch(

@@ -123,3 +123,49 @@ test('an output folder that cannot be created is refused before anything is writ
   await assert.rejects(runReplay(job(store, join(root, 'nothing-here'), { resume: true })), UserError);
   store.close();
 });
+
+test('nas train stops between batches on SIGTERM, marks the replay interrupted, and --resume finishes it', { timeout: 180_000 }, async () => {
+  const { spawn } = await import('node:child_process');
+  const { fileURLToPath } = await import('node:url');
+  const cli = fileURLToPath(new URL('../../src/cli.js', import.meta.url));
+  const db = join(root, 'signal.db');
+  const out = join(root, 'signal');
+  const args = [cli, 'train', '--baseline', 'resnet', '--dataset', dataDir, '--db', db, '--out', out, '--cells', '0', '--filters', '2',
+    '--epochs', '6', '--batch', '16', '--backend', 'cpu', '--seed', '1'];
+  const run = (extra: string[], onStdout?: (text: string, kill: () => void) => void) =>
+    new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+      const p = spawn(process.execPath, [...args, ...extra], { env: { ...process.env, NO_COLOR: '1' } });
+      let stdout = '', stderr = '';
+      p.stdout.on('data', (d) => {
+        stdout += d;
+        onStdout?.(stdout, () => p.kill('SIGTERM'));
+      });
+      p.stderr.on('data', (d) => (stderr += d));
+      p.on('close', (code) => resolve({ code, stdout, stderr }));
+    });
+  let sent = false;
+  const first = await run([], (text, kill) => {
+    if (!sent && /epoch 1\/6 /.test(text)) {
+      sent = true;
+      kill();
+    }
+  });
+  assert.ok(sent, `no epoch line: ${first.stdout}${first.stderr}`);
+  assert.equal(first.code, 130, first.stderr);
+  const m = /replay (\d+) interrupted in epoch (\d+) \(batch \d+\); its checkpoint after epoch (\d+) is kept/.exec(first.stderr);
+  assert.ok(m, first.stderr);
+  assert.equal(Number(m[3]), Number(m[2]) - 1);
+  const ckpt = JSON.parse(readFileSync(join(out, 'checkpoint.json'), 'utf8'));
+  assert.equal(ckpt.epoch, Number(m[3]), 'the checkpoint on disk is the last finished epoch');
+  let store = Store.open(db, { readonly: true });
+  assert.equal(store.requireReplay(Number(m[1])).status, 'interrupted');
+  store.close();
+
+  const second = await run(['--resume']);
+  assert.equal(second.code, 0, second.stderr);
+  assert.match(second.stdout, new RegExp(`replay ${m[1]} done: test accuracy`));
+  store = Store.open(db, { readonly: true });
+  assert.equal(store.requireReplay(Number(m[1])).status, 'complete');
+  assert.deepEqual(store.curve({ replayId: Number(m[1]) }).map((p) => p.epoch), [1, 2, 3, 4, 5, 6]);
+  store.close();
+});
