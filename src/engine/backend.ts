@@ -19,6 +19,7 @@ import { extraRunners } from './js-extras.js';
 import { registerRunners } from './kernel-util.js';
 import { nativeExtraRunners } from './native-extras.js';
 import { registerBatchNormKernels } from './batchnorm-kernels.js';
+import { registerMomentumKernel } from './momentum-kernel.js';
 import { loadOnednn, type OnednnAddon } from './onednn.js';
 
 /** Every name selectBackend() accepts. */
@@ -55,6 +56,7 @@ export function installEngine(): Installed {
   registerConvKernels('cpu', jsConv, stock);
   registerRunners('cpu', extraRunners, stock);
   registerBatchNormKernels('cpu', null);
+  registerMomentumKernel('cpu');
 
   const { addon, error } = loadOnednn();
   if (addon) {
@@ -66,6 +68,7 @@ export function installEngine(): Installed {
     registerConvKernels('onednn', withFallback(addon.conv, jsConv), stock);
     registerRunners('onednn', nativeExtraRunners(addon.eltwise), stock);
     registerBatchNormKernels('onednn', addon.batchNorm);
+    registerMomentumKernel('onednn');
   }
   installed = { onednn: addon, onednnError: error };
   return installed;

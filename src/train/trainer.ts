@@ -10,6 +10,7 @@ import { UserError } from '../core/types.js';
 import { channelStats } from '../data/normalize.js';
 import type { Split } from '../data/types.js';
 import { makeBatch, normalizationTable, shuffleInPlace } from './batches.js';
+import { FusedMomentum } from './momentum.js';
 
 /** The data a child sees: training and validation splits (both from the dataset's train split). */
 export interface TrainData {
@@ -94,7 +95,7 @@ export async function trainChild(
   const order = Int32Array.from({ length: train.count }, (_, i) => i);
   const batches = Math.ceil(train.count / batchSize);
   const totalSteps = epochs * batches;
-  const optimizer = tf.train.momentum(learningRate, MOMENTUM, true);
+  const optimizer = new FusedMomentum(learningRate, MOMENTUM, true);
 
   let step = 0;
   let trainLoss = 0;
@@ -120,7 +121,7 @@ export async function trainChild(
             // Kept out of minimize's tidy so accuracy costs no second forward pass.
             correct = tf.keep(countCorrect(out, batch.ys));
             return lossOf(out, batch.ys, numClasses, probabilities);
-          }, true);
+          });
           const loss = lossT!.dataSync()[0];
           if (!Number.isFinite(loss)) {
             throw new Error(`training diverged: loss is ${loss} at epoch ${epoch + 1}/${epochs}, batch ${b + 1}/${batches}`);
@@ -150,7 +151,7 @@ export async function trainChild(
       await new Promise((resolve) => setImmediate(resolve));
     }
   } finally {
-    disposeOptimizer(optimizer);
+    optimizer.dispose();
   }
   const scored = evaluate(model, { ...val, norm: val.norm ?? norm }, batchSize);
   return {
@@ -240,9 +241,3 @@ function checkShapes(model: tf.LayersModel, split: Split, numClasses: number): v
   if (classes !== numClasses) throw new Error(`model outputs ${classes} classes but the data has ${numClasses}`);
 }
 
-/** MomentumOptimizer.dispose() forgets the learning-rate scalar its SGD base keeps (tfjs 4.22): free it too. */
-function disposeOptimizer(optimizer: tf.MomentumOptimizer): void {
-  optimizer.dispose();
-  const c = (optimizer as unknown as { c?: tf.Tensor }).c;
-  if (c && !c.isDisposed) c.dispose();
-}
