@@ -59,7 +59,13 @@ export function Dashboard({ snapshot: s, details, onQuit, onPause, columns, rows
   const { isRawModeSupported } = useStdin();
   useInput(
     (input, key) => {
-      if (input === 'q' || input === 'Q') onQuit('q');
+      // Two letters typed within one read arrive as one input ("qq", "pp"): act on each.
+      if (!key.ctrl && !key.meta && input.length > 1 && /^[qQpP]+$/.test(input)) {
+        for (const ch of input) {
+          if (ch === 'q' || ch === 'Q') onQuit('q');
+          else onPause?.();
+        }
+      } else if (input === 'q' || input === 'Q') onQuit('q');
       else if (key.ctrl && input === 'c') onQuit('ctrl-c');
       else if ((input === 'p' || input === 'P') && onPause) onPause();
       else if (key.escape) setSelectedId(null);

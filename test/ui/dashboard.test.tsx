@@ -119,6 +119,9 @@ test('arrow keys select a trial for the cell and ancestry; q and Ctrl-C reach th
   stdin.write('\x03');
   await tick();
   assert.deepEqual(quits, ['q', 'ctrl-c']);
+  stdin.write('qq'); // pressed twice within one read: both presses count (the second aborts a live search)
+  await tick();
+  assert.deepEqual(quits, ['q', 'ctrl-c', 'q', 'q']);
 });
 
 test('live: the dashboard follows a real search, q stops it gracefully, and it resumes to its budget', async () => {
