@@ -8,18 +8,11 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { bnBackward, bnForward } from './js/batchnorm.js';
-import type { CpuLike } from './kernel-util.js';
+import { float32Values as f32, type CpuLike } from './kernel-util.js';
 import type { NativeBatchNorm } from './onednn.js';
 
 export const BN_TRAIN = 'NasBatchNormTrain';
 export const BN_GRAD = 'NasBatchNormGrad';
-
-/** The float32 values of a tensor of the cpu family of backends (copied out if stored otherwise). */
-function f32(b: CpuLike & { readSync?(id: unknown): unknown }, t: tf.TensorInfo): Float32Array {
-  const v = b.data.get(t.dataId).values;
-  if (v instanceof Float32Array) return v;
-  return Float32Array.from((b as unknown as { readSync(id: unknown): ArrayLike<number> }).readSync(t.dataId));
-}
 
 type Args = { inputs: Record<string, tf.TensorInfo>; backend: unknown; attrs?: tf.NamedAttrMap };
 

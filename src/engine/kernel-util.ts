@@ -17,6 +17,11 @@ export function values(backend: CpuLike, t: tf.TensorInfo): Float32Array | null 
   return v instanceof Float32Array ? v : null;
 }
 
+/** The float32 values of a tensor of the cpu family of backends, copied out if stored otherwise (for kernels with no stock fallback). */
+export function float32Values(backend: CpuLike, t: tf.TensorInfo): Float32Array {
+  return values(backend, t) ?? Float32Array.from((backend as unknown as { readSync(id: unknown): ArrayLike<number> }).readSync(t.dataId));
+}
+
 /** Registers runners on `backendName`, each falling back to the kernel of the same name in `stock`. */
 export function registerRunners(backendName: string, runners: Record<string, Run>, stock: Map<string, tf.KernelConfig>): void {
   for (const [kernelName, run] of Object.entries(runners)) {

@@ -7,7 +7,7 @@
  *   value' = value − lr·(nesterov ? grad + momentum·accum' : accum')
  */
 import * as tf from '@tensorflow/tfjs';
-import type { CpuLike } from './kernel-util.js';
+import { float32Values, type CpuLike } from './kernel-util.js';
 
 export const MOMENTUM_STEP = 'NasMomentumStep';
 
@@ -17,9 +17,7 @@ function step({ inputs, backend, attrs }: Args): tf.TensorInfo[] {
   const b = backend as CpuLike;
   const { value, accum, grad } = inputs;
   const { lr, momentum, nesterov } = attrs as { lr: number; momentum: number; nesterov: boolean };
-  const w = b.data.get(value.dataId).values as Float32Array;
-  const a = b.data.get(accum.dataId).values as Float32Array;
-  const g = b.data.get(grad.dataId).values as Float32Array;
+  const [w, a, g] = [value, accum, grad].map((t) => float32Values(b, t));
   const w2 = new Float32Array(w.length), a2 = new Float32Array(w.length);
   // Each product rounded to float32 as tfjs' separate kernels round it, so both paths agree bit for bit in most places.
   const f = Math.fround;

@@ -21,21 +21,17 @@ function poolGeom(shape: number[], attrs: tf.NamedAttrMap) {
   return { p, geom };
 }
 
-/** A shape as 4 dims (leading 1s), or null above rank 4. */
-function four(shape: number[]): number[] | null {
-  return shape.length > 4 ? null : [...new Array(4 - shape.length).fill(1), ...shape];
-}
+/** v with leading `fill`s up to 4 entries (shapes take 1s, offsets 0s), or null above rank 4. */
+const four = (v: number[], fill: number): number[] | null => (v.length > 4 ? null : [...new Array(4 - v.length).fill(fill), ...v]);
 
 /** Copies the box `size` at `srcBegin` of src into dst at `dstBegin` with the addon; false if it declines. */
 function box(n: NativeEltwise, src: Float32Array, srcShape: number[], srcBegin: number[], dst: Float32Array, dstShape: number[], dstBegin: number[], size: number[]): boolean {
-  const [ss, sb, ds, db, sz] = [four(srcShape), four(srcBegin), four(dstShape), four(dstBegin), four(size)];
-  if (!ss || !sb || !ds || !db || !sz) return false;
-  // Padding begins with 0s, not 1s: only shapes and sizes take leading 1s.
-  const z = (v: number[], orig: number[]) => [...new Array(4 - orig.length).fill(0), ...orig];
-  return n.copyBox(src, dst, Int32Array.from([...ss, ...z(sb, srcBegin), ...ds, ...z(db, dstBegin), ...sz]));
+  const geom = [four(srcShape, 1), four(srcBegin, 0), four(dstShape, 1), four(dstBegin, 0), four(size, 1)];
+  if (geom.some((g) => !g)) return false;
+  return n.copyBox(src, dst, Int32Array.from(geom.flat() as number[]));
 }
 
-const count = (shape: number[]) => shape.reduce((u, v) => u * v, 1);
+const count = tf.util.sizeFromShape;
 
 /** Kernel name -> runner using the addon, falling back to the JS runner of the same name. */
 export function nativeExtraRunners(n: NativeEltwise): Record<string, Run> {
@@ -73,7 +69,7 @@ export function nativeExtraRunners(n: NativeEltwise): Record<string, Run> {
       const xv = values(b, x);
       if (!xv || x.shape.length !== 4) return null;
       const { p, geom } = poolGeom(x.shape, attrs);
-      const y = new Float32Array(p.outShape.reduce((u, v) => u * v, 1));
+      const y = new Float32Array(count(p.outShape));
       return n.pool(MAX, xv, y, geom) ? b.makeTensorInfo(p.outShape, 'float32', y) : null;
     },
     MaxPoolGrad(b, { dy, input, output }, attrs) {
@@ -141,14 +137,14 @@ export function nativeExtraRunners(n: NativeEltwise): Record<string, Run> {
       const xv = values(b, x);
       if (!xv || x.shape.length !== 4) return null;
       const { p, geom } = poolGeom(x.shape, attrs);
-      const y = new Float32Array(p.outShape.reduce((u, v) => u * v, 1));
+      const y = new Float32Array(count(p.outShape));
       return n.pool(AVG, xv, y, geom) ? b.makeTensorInfo(p.outShape, 'float32', y) : null;
     },
     AvgPoolGrad(b, { dy, input }, attrs) {
       const dv = values(b, dy);
       if (!dv) return null;
       const { geom } = poolGeom(input.shape, attrs);
-      const dx = new Float32Array(input.shape.reduce((u, v) => u * v, 1));
+      const dx = new Float32Array(count(input.shape));
       return n.pool(AVG_GRAD, dv, dx, geom) ? b.makeTensorInfo(input.shape, 'float32', dx) : null;
     },
   };
