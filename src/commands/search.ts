@@ -4,7 +4,6 @@
  */
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { UserError, type Evaluator, type SearchSpace, type Strategy } from '../core/types.js';
 import { loadSpace } from '../space/load.js';
@@ -13,7 +12,7 @@ import { Store } from '../store/store.js';
 import type { RunConfig } from '../store/types.js';
 import { runSearch, type SearchControl } from '../search.js';
 import { selectBackend } from '../engine/backend.js';
-import { createPoolEvaluator, defaultWorkers } from '../train/pool.js';
+import { createPoolEvaluator, defaultWorkers, threadsPerWorker } from '../train/pool.js';
 import { loadDataset } from '../data/datasets.js';
 import { choiceOption, defaultDb, intOption, numberOption, runIdOption } from './options.js';
 import { createPlainLogger } from './plain-log.js';
@@ -256,8 +255,7 @@ async function createEvaluator(config: RunConfig, space: SearchSpace): Promise<{
   }
   config.datasetHash = dataset.hash;
   // The same thread count the pool gives each worker (workers × threads = cores), so the line printed is what trains.
-  const threads = Math.max(1, Math.floor(availableParallelism() / config.workers));
-  const backend = await selectBackend(config.backend, { threads, log: (line) => console.log(line) });
+  const backend = await selectBackend(config.backend, { threads: threadsPerWorker(config.workers), log: (line) => console.log(line) });
   console.log(`backend: ${backend.name} — ${backend.description}`);
   if (kind === 'queue') {
     const { createQueueEvaluator } = await import('../distributed/queue-evaluator.js');

@@ -22,10 +22,15 @@ export function defaultWorkers(): number {
   return Math.max(1, availableParallelism());
 }
 
+/** Engine threads each of `workers` pool threads gets, so that workers × threads = cores. */
+export function threadsPerWorker(workers: number): number {
+  return Math.max(1, Math.floor(availableParallelism() / workers));
+}
+
 /** Creates the piscina-backed evaluator. close() ends the threads. */
 export function createPoolEvaluator(opts: PoolOptions = {}): Evaluator {
   const workers = opts.workers ?? defaultWorkers();
-  const threads = opts.threadsPerWorker ?? Math.max(1, Math.floor(availableParallelism() / workers));
+  const threads = opts.threadsPerWorker ?? threadsPerWorker(workers);
   const pool = new Piscina<WorkerInput, TrialResult>({
     filename: new URL('./worker.js', import.meta.url).href,
     minThreads: workers,
