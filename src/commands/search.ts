@@ -134,9 +134,9 @@ export async function searchCommand(argv: string[]): Promise<void> {
   try {
     const run = resumeId !== undefined ? store.requireRun(resumeId) : store.createRun(config);
     if (resumeId !== undefined) {
+      store.claimRun(run.id);
       const state = store.loadStrategyState(run.id);
       if (state !== undefined) strategy.restore(state);
-      store.setRunStatus(run.id, 'running');
     }
     store.setRunBackend(run.id, backend);
     const progress = workerProgressWriter(store, run.id);

@@ -4,7 +4,8 @@ import { Store } from '../store/store.js';
 import type { TrialRow } from '../store/types.js';
 import { defaultDb, intOption, runIdOption } from './options.js';
 import { duration, pct, si, table } from './format.js';
-import { openReadOnly } from './runs.js';
+import { openReadOnly, STALE_NOTE } from './runs.js';
+import { shownStatus } from '../store/owner.js';
 import { cellLines } from './cell-text.js';
 
 export async function showCommand(argv: string[]): Promise<void> {
@@ -29,10 +30,11 @@ export function renderRun(store: Store, runId: number, top: number, json = false
   const ancestry = best ? store.ancestry(best.id) : [];
   const ranked = store.topTrials(runId, top, { baselines: true });
   const replays = store.replays(runId).map((r) => ({ ...r, curve: store.curve({ replayId: r.id }) }));
-  if (json) return JSON.stringify({ run, top: ranked, best, ancestry, replays }, null, 2);
+  const stale = <T extends { status: string; owner: string | null }>(row: T) => ({ ...row, stale: shownStatus(row) === 'stale' });
+  if (json) return JSON.stringify({ run: stale(run), top: ranked, best, ancestry, replays: replays.map(stale) }, null, 2);
   const c = run.config;
   const out: string[] = [];
-  out.push(`run ${run.id} — ${run.status}: ${c.strategy} on ${c.space}, dataset ${c.dataset}, seed ${c.seed}, backend ${run.backend ?? c.backend}`);
+  out.push(`run ${run.id} — ${shownStatus(run)}: ${c.strategy} on ${c.space}, dataset ${c.dataset}, seed ${c.seed}, backend ${run.backend ?? c.backend}`);
   out.push(`trials: ${store.countTrials(runId, 'complete')} complete, ${store.countTrials(runId, 'failed')} failed, ${store.countTrials(runId, 'running') + store.countTrials(runId, 'interrupted')} unfinished, budget ${c.budget}`);
   out.push('');
   out.push(
@@ -55,12 +57,13 @@ export function renderRun(store: Store, runId: number, top: number, json = false
           const total = (r.config as { settings?: { epochs?: number } } | null)?.settings?.epochs;
           const last = r.curve[r.curve.length - 1];
           const perEpoch = r.curve.length ? r.curve.reduce((sum, p) => sum + (p.seconds ?? 0), 0) / r.curve.length : null;
-          return [String(r.id), r.label, r.status, `${r.curve.length}/${total ?? '?'}`, last?.trainAccuracy == null ? '-' : pct(last.trainAccuracy),
+          return [String(r.id), r.label, shownStatus(r), `${r.curve.length}/${total ?? '?'}`, last?.trainAccuracy == null ? '-' : pct(last.trainAccuracy),
             r.testAccuracy == null ? '-' : pct(r.testAccuracy), si(r.params), perEpoch == null ? '-' : String(Math.round(perEpoch)), r.backend ?? '-'];
         }),
       ),
     );
   }
+  if (shownStatus(run) === 'stale' || replays.some((r) => shownStatus(r) === 'stale')) out.push('', STALE_NOTE);
   return out.join('\n');
 }
 

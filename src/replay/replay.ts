@@ -17,6 +17,7 @@ import { DropPath } from '../model/drop-path.js';
 import { cellOutput, lastReductionCell, withAuxHead } from '../model/aux-head.js';
 import { evaluate } from '../train/trainer.js';
 import type { Store } from '../store/store.js';
+import { refuseLiveOwner } from '../store/owner.js';
 import type { CurvePoint, ReplayRow } from '../store/types.js';
 import { saveModelFiles } from '../export/tfjs-files.js';
 import { concatenatedBlocks } from '../export/cell-graph.js';
@@ -121,11 +122,14 @@ export async function runReplay(job: ReplayJob): Promise<ReplayOutcome> {
     checkCompatible(meta, key, shape, dir);
     if (meta.epochs !== settings.epochs) throw new UserError(`checkpoint in ${dir} was written for ${meta.epochs} epochs, not ${settings.epochs}; pass --epochs ${meta.epochs}`);
     if (meta.replayId !== null && !replay) replay = store.getReplay(meta.replayId);
+    if (replay) refuseLiveOwner(replay, `replay ${replay.id} is still being trained`);
+    store.refuseLiveReplayIn(dir);
   } else {
     dir = job.out ? resolve(job.out) : '';
     if (dir) {
       checkWritable(dir);
       if (readCheckpointMeta(dir)) throw new UserError(`${dir} already holds a checkpoint; pass --resume to continue it or choose another --out`);
+      store.refuseLiveReplayIn(dir);
       makeDir(dir);
     } else checkWritable(runsDir);
   }
@@ -138,7 +142,7 @@ export async function runReplay(job: ReplayJob): Promise<ReplayOutcome> {
       dir = join(runsDir, `train-${replay.id}`);
       store.updateReplay(replay.id, { checkpointDir: dir });
     }
-  } else store.updateReplay(replay.id, { status: 'running' });
+  } else store.claimReplay(replay.id);
   makeDir(dir);
   const replayId = replay.id;
 

@@ -44,7 +44,7 @@ export function openDatabase(file: string, opts: OpenOptions = {}): Database.Dat
     }
     if (readonly) {
       if (version === 0) throw new UserError(`${file} is an empty SQLite file, not a nas store`);
-      if (version < latest) {
+      if (migrations.some((m) => m.version > version && !m.readable)) {
         throw new UserError(`${file} is a nas store of schema version ${version}; open it for writing once (e.g. nas search --resume) to upgrade it to ${latest}`);
       }
       return db;

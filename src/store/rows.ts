@@ -26,6 +26,8 @@ export interface RunRecord {
   backend: string | null;
   created_at: string;
   updated_at: string;
+  /** Absent in a schema-1 store read as it is. */
+  owner?: string | null;
 }
 
 export function toRun(r: RunRecord): RunRow {
@@ -36,6 +38,7 @@ export function toRun(r: RunRecord): RunRow {
     createdAt: r.created_at,
     updatedAt: r.updated_at,
     backend: r.backend,
+    owner: r.owner ?? null,
   };
 }
 
@@ -141,6 +144,8 @@ export interface ReplayRecord {
   checkpoint_dir: string | null;
   created_at: string;
   finished_at: string | null;
+  /** Absent in a schema-1 store read as it is. */
+  owner?: string | null;
 }
 
 export function toReplay(r: ReplayRecord): ReplayRow {
@@ -160,6 +165,7 @@ export function toReplay(r: ReplayRecord): ReplayRow {
     checkpointDir: r.checkpoint_dir,
     createdAt: r.created_at,
     finishedAt: r.finished_at,
+    owner: r.owner ?? null,
   };
 }
 

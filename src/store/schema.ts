@@ -11,6 +11,12 @@ export const APP_MARKER = 'nas';
 export interface Migration {
   version: number;
   up: string;
+  /**
+   * True when this code reads a store that lacks the step correctly (it only adds nullable
+   * columns read as null): `nas runs` / `nas show` / dashboards then read an older store as it
+   * is, without waiting for a writer to upgrade it.
+   */
+  readable?: boolean;
 }
 
 /** Every migration, in order. The last one's version is the version this code writes. */
@@ -106,6 +112,16 @@ export const MIGRATIONS: readonly Migration[] = [
       );
       CREATE UNIQUE INDEX curve_replay_epoch ON curve_points(replay_id, epoch) WHERE replay_id IS NOT NULL;
       CREATE UNIQUE INDEX curve_trial_epoch ON curve_points(trial_id, epoch) WHERE trial_id IS NOT NULL;
+    `,
+  },
+  {
+    // Who holds a run or a replay (src/store/owner.ts): a killed process is told from a live one,
+    // and a second --resume cannot take over a run or replay whose process still runs.
+    version: 2,
+    readable: true,
+    up: `
+      ALTER TABLE runs ADD COLUMN owner TEXT;
+      ALTER TABLE replays ADD COLUMN owner TEXT;
     `,
   },
 ];

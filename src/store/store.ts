@@ -10,6 +10,7 @@
 import type Database from 'better-sqlite3';
 import { UserError, type TrialResult } from '../core/types.js';
 import { openDatabase, type OpenOptions } from './open-database.js';
+import { currentOwner, refuseLiveOwner } from './owner.js';
 import {
   REPLAY_COLUMNS,
   finiteOrNull,
@@ -103,15 +104,27 @@ export class Store {
 
   // ------------------------------------------------------------------ runs
 
-  /** A new run, status 'running'. */
+  /** A new run, status 'running', held by this process. */
   createRun(config: RunConfig): RunRow {
     const t = now();
-    const info = this.stmt(`INSERT INTO runs (status, config, backend, created_at, updated_at) VALUES ('running', ?, NULL, ?, ?)`).run(
+    const info = this.stmt(`INSERT INTO runs (status, config, backend, created_at, updated_at, owner) VALUES ('running', ?, NULL, ?, ?, ?)`).run(
       JSON.stringify(config),
       t,
       t,
+      currentOwner(),
     );
     return this.requireRun(Number(info.lastInsertRowid));
+  }
+
+  /**
+   * A resume takes the run over: status 'running', held by this process. UserError while the
+   * process that holds it still runs (two searches would train the same trials).
+   */
+  claimRun(id: number): void {
+    this.transaction(() => {
+      refuseLiveOwner(this.requireRun(id), `run ${id} is still being searched`);
+      this.stmt(`UPDATE runs SET status = 'running', owner = ?, updated_at = ? WHERE id = ?`).run(currentOwner(), now(), id);
+    });
   }
 
   getRun(id: number): RunRow | undefined {
@@ -328,13 +341,30 @@ export class Store {
 
   // ------------------------------------------------------------------ replays and curves
 
-  /** Records a replay about to train, status 'running'. */
+  /** Records a replay about to train, status 'running', held by this process. */
   addReplay(r: NewReplay): ReplayRow {
     const info = this.stmt(
-      `INSERT INTO replays (run_id, trial_id, label, genotype, config, status, checkpoint_dir, created_at)
-       VALUES (?, ?, ?, ?, ?, 'running', ?, ?)`,
-    ).run(r.runId ?? null, r.trialId ?? null, r.label, JSON.stringify(r.genotype), JSON.stringify(r.config ?? null), r.checkpointDir ?? null, now());
+      `INSERT INTO replays (run_id, trial_id, label, genotype, config, status, checkpoint_dir, created_at, owner)
+       VALUES (?, ?, ?, ?, ?, 'running', ?, ?, ?)`,
+    ).run(r.runId ?? null, r.trialId ?? null, r.label, JSON.stringify(r.genotype), JSON.stringify(r.config ?? null), r.checkpointDir ?? null, now(), currentOwner());
     return this.requireReplay(Number(info.lastInsertRowid));
+  }
+
+  /**
+   * A resume takes the replay over: status 'running', held by this process. UserError while the
+   * process that holds it still runs (both would write the same checkpoint).
+   */
+  claimReplay(id: number): void {
+    this.transaction(() => {
+      refuseLiveOwner(this.requireReplay(id), `replay ${id} is still being trained`);
+      this.stmt(`UPDATE replays SET status = 'running', owner = ?, finished_at = NULL WHERE id = ?`).run(currentOwner(), id);
+    });
+  }
+
+  /** UserError when a live replay of another process writes its checkpoints into `dir`. */
+  refuseLiveReplayIn(dir: string): void {
+    const rows = (this.stmt(`SELECT * FROM replays WHERE checkpoint_dir = ? AND status = 'running'`).all(dir) as ReplayRecord[]).map(toReplay);
+    for (const r of rows) refuseLiveOwner(r, `${dir} is in use: replay ${r.id} is being trained there`);
   }
 
   getReplay(id: number): ReplayRow | undefined {

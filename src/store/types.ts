@@ -40,6 +40,8 @@ export interface RunRow {
   updatedAt: string;
   /** The backend actually used (after 'auto' resolved), once known. */
   backend: string | null;
+  /** The process that started or last resumed it, "host:pid:start" (src/store/owner.ts). */
+  owner: string | null;
 }
 
 /** A run with its counts, for `nas runs`. */
@@ -113,6 +115,8 @@ export interface ReplayRow {
   checkpointDir: string | null;
   createdAt: string;
   finishedAt: string | null;
+  /** The process that started or last resumed it, "host:pid:start" (src/store/owner.ts). */
+  owner: string | null;
 }
 
 /** Live progress of one worker, written (throttled) by the search so that an attached dashboard can show it. */

@@ -5,6 +5,7 @@
  */
 import type { SearchEvent, TrialProgress } from '../core/types.js';
 import type { Store } from '../store/store.js';
+import { shownStatus } from '../store/owner.js';
 import type { RunRow, TrialRow } from '../store/types.js';
 
 /** One child being trained now, with its worker's latest progress when known. */
@@ -30,7 +31,7 @@ export interface FailureRow {
 /** Everything the panels draw. Immutable once handed to a render. */
 export interface DashboardSnapshot {
   runId: number;
-  /** 'running' | 'complete' | 'interrupted' | 'failed', or 'stopping' / 'paused' overlays below. */
+  /** 'running' | 'complete' | 'interrupted' | 'failed' | 'stale' (attached: its process is gone), or 'stopping' / 'paused' overlays below. */
   status: string;
   strategy: string;
   space: string;
@@ -98,7 +99,9 @@ export class DashboardModel {
   reload(): void {
     const id = this.s.runId;
     const run = this.store.getRun(id);
-    const signature = [run?.status, run?.updatedAt, ...(['running', 'complete', 'failed', 'interrupted'] as const).map((st) => this.store.countTrials(id, st))].join('/');
+    // A search killed without a word leaves its run 'running': 'stale' once its process is gone.
+    const status = run ? (this.s.live ? run.status : shownStatus(run)) : this.s.status;
+    const signature = [status, run?.updatedAt, ...(['running', 'complete', 'failed', 'interrupted'] as const).map((st) => this.store.countTrials(id, st))].join('/');
     if (signature === this.signature) {
       const progress = new Map(this.store.workerProgress(id).map((p) => [p.trialId, p] as const));
       this.s = { ...this.s, inFlight: this.s.inFlight.map((f) => ({ ...f, progress: progress.get(f.trialId) ?? f.progress })) };
@@ -113,11 +116,12 @@ export class DashboardModel {
     const byFinish = [...finished].sort((a, b) => (a.finishedAt ?? '').localeCompare(b.finishedAt ?? '') || a.id - b.id);
     const progress = new Map(this.store.workerProgress(this.s.runId).map((p) => [p.trialId, p] as const));
     const liveProgress = new Map(this.s.inFlight.map((f) => [f.trialId, f.progress] as const));
-    this.endedAt = !this.s.live && run && run.status !== 'running' ? Date.parse(run.updatedAt) : undefined;
+    const lastFinish = Math.max(0, ...finished.map((t) => Date.parse(t.finishedAt ?? '') || 0));
+    this.endedAt = !this.s.live && run && status !== 'running' ? Math.max(Date.parse(run.updatedAt), lastFinish) : undefined;
     const best = search.reduce<number | null>((m, t) => (t.status === 'complete' && t.reward !== null && (m === null || t.reward > m) ? t.reward : m), null);
     this.s = {
       ...this.s,
-      status: run?.status ?? this.s.status,
+      status,
       backend: this.s.live ? this.s.backend : run?.backend ?? this.s.backend,
       done: search.length,
       failed: search.filter((t) => t.status === 'failed').length,

@@ -29,8 +29,29 @@ test('kill -9 in the middle of a search, then --resume finishes it with every tr
   const deadline = Date.now() + 300_000;
   while (completed(db) < 4 && Date.now() < deadline) await sleep(100);
   assert.ok(completed(db) >= 4, `the search did not get going:\n${output}`);
+
+  // While it runs, a second resume is refused and writes nothing; `nas runs` says running.
+  const snapshot = () => {
+    const s = Store.open(db, { readonly: true });
+    try {
+      return JSON.stringify([s.getRun(1), s.loadStrategyState(1)]);
+    } finally {
+      s.close();
+    }
+  };
+  const held = snapshot();
+  const second = nas(['search', '--resume', '1', '--db', db]);
+  assert.equal(second.status, 2, second.stderr + second.stdout);
+  assert.match(second.stderr.trim(), new RegExp(`^nas: run 1 is still being searched by process ${child.pid} on \\S+; stop that one first`));
+  assert.equal(second.stderr.trim().split('\n').length, 1);
+  assert.match(nas(['runs', '--db', db]).stdout, /^1 +running /m);
+
   child.kill('SIGKILL');
   await new Promise((r) => child.once('exit', r));
+  assert.equal(JSON.parse(held)[0].owner, JSON.parse(snapshot())[0].owner, 'the refused resume did not take the run over');
+  const runs = nas(['runs', '--db', db]).stdout;
+  assert.match(runs, /^1 +stale /m, runs);
+  assert.match(runs, /its process is gone \(killed\); --resume continues it/);
 
   const before = Store.open(db, { readonly: true });
   const done = before.trials(1).filter((t) => t.status === 'complete');

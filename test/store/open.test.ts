@@ -133,26 +133,52 @@ test('a store of a newer schema version is refused untouched, by writers and rea
   const raw = new Database(file);
   raw.prepare(`UPDATE meta SET value = '99' WHERE key = 'schema_version'`).run();
   raw.close();
-  refuses(file, /schema version 99, newer than this nas supports \(1\)/);
+  refuses(file, new RegExp(`schema version 99, newer than this nas supports \\(${SCHEMA_VERSION}\\)`));
   refuses(file, /schema version 99/, { readonly: true });
 });
 
 test('an older store is migrated by a writer (data kept) and refused by a reader until then', () => {
   const file = tmp.path('old.db');
-  const v1 = Store.open(file);
-  const run = v1.createRun(runConfig());
-  v1.close();
-  const v2 = [...MIGRATIONS, { version: 2, up: `ALTER TABLE runs ADD COLUMN note TEXT; CREATE TABLE tags (run_id INTEGER, tag TEXT);` }];
-  assert.throws(() => Store.openWith(file, { readonly: true, migrations: v2 }), (e: unknown) => e instanceof UserError && /schema version 1; open it for writing/.test(e.message));
-  const s = Store.openWith(file, { migrations: v2 });
-  assert.equal(s.schemaVersion(), 2);
+  const current = Store.open(file);
+  const run = current.createRun(runConfig());
+  current.close();
+  const next = SCHEMA_VERSION + 1;
+  const upgraded = [...MIGRATIONS, { version: next, up: `ALTER TABLE runs ADD COLUMN note TEXT; CREATE TABLE tags (run_id INTEGER, tag TEXT);` }];
+  assert.throws(
+    () => Store.openWith(file, { readonly: true, migrations: upgraded }),
+    (e: unknown) => e instanceof UserError && new RegExp(`schema version ${SCHEMA_VERSION}; open it for writing`).test(e.message),
+  );
+  const s = Store.openWith(file, { migrations: upgraded });
+  assert.equal(s.schemaVersion(), next);
   assert.deepEqual(s.requireRun(run.id).config, runConfig());
   s.close();
   const raw = new Database(file, { readonly: true });
   assert.ok(raw.prepare(`SELECT 1 FROM sqlite_master WHERE name = 'tags'`).get());
   raw.close();
-  // This nas (version 1) now refuses the upgraded file rather than misreading it.
-  refuses(file, /schema version 2, newer/);
+  // This nas now refuses the upgraded file rather than misreading it.
+  refuses(file, new RegExp(`schema version ${next}, newer`));
+});
+
+test('a schema-1 store is read as it is (owner is a readable step) and gains owners when a writer opens it', () => {
+  const file = tmp.path('v1.db');
+  Store.openWith(file, { migrations: MIGRATIONS.slice(0, 1) }).close();
+  // A run as schema-1 nas wrote it (this code's createRun writes the owner column).
+  const raw = new Database(file);
+  const t = new Date().toISOString();
+  const run = { id: Number(raw.prepare(`INSERT INTO runs (status, config, created_at, updated_at) VALUES ('running', ?, ?, ?)`).run(JSON.stringify(runConfig()), t, t).lastInsertRowid) };
+  raw.close();
+  const before = digest(file);
+  const reader = Store.open(file, { readonly: true });
+  assert.equal(reader.schemaVersion(), 1);
+  assert.equal(reader.requireRun(run.id).owner, null);
+  assert.equal(reader.listRuns()[0].status, 'running');
+  reader.close();
+  assert.equal(digest(file), before, 'a reader does not upgrade');
+  const writer = Store.open(file);
+  assert.equal(writer.schemaVersion(), SCHEMA_VERSION);
+  writer.claimRun(run.id);
+  assert.match(writer.requireRun(run.id).owner ?? '', new RegExp(`:${process.pid}:`));
+  writer.close();
 });
 
 test('a read-only store refuses every write', () => {

@@ -6,6 +6,8 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import { hostname } from 'node:os';
+import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
@@ -291,6 +293,19 @@ test('an attached viewer (read-only) sees a writer\'s new trials, progress and r
     assert.equal(after.done, 6);
     assert.equal(after.inFlight.length, 0);
     assert.deepEqual(after.rewards.at(-1), { trialId: t.id, reward: 0.5, baseline: null });
+    // Its search killed (a row 'running' whose process is gone: here this pid with another start
+    // time), the viewer says stale and its clock stops instead of running on.
+    writer.setRunStatus(r.runId, 'running');
+    model.reload();
+    assert.equal(model.snapshot().status, 'running');
+    const raw = new Database(file);
+    raw.prepare('UPDATE runs SET owner = ? WHERE id = ?').run(`${hostname()}:${process.pid}:1`, r.runId);
+    raw.close();
+    model.reload();
+    const stale = model.snapshot();
+    assert.equal(stale.status, 'stale');
+    await new Promise((done) => setTimeout(done, 20));
+    assert.equal(model.snapshot().now, stale.now, 'the clock of a stale run stands still');
   } finally {
     reader.close();
     writer.close();
