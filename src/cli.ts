@@ -14,6 +14,7 @@ const commands: Record<string, { help: string; load: () => Promise<Command> }> =
   dashboard: { help: 'attach the terminal dashboard to a run (nas dashboard [RUN])', load: async () => (await import('./commands/dashboard.js')).dashboardCommand },
   worker: { help: 'serve a remote search through a Redis queue (nas worker --queue redis://…)', load: async () => (await import('./commands/worker.js')).workerCommand },
   baselines: { help: 'train the hand-designed baselines with a run\'s proxy settings', load: async () => (await import('./commands/baselines.js')).baselinesCommand },
+  replays: { help: 'list the full-training replays and their results (nas replays [--run RUN])', load: async () => (await import('./commands/replays.js')).replaysCommand },
   train: { help: 'replay a cell into full training (nas train --run RUN --best)', load: async () => (await import('./commands/train.js')).trainCommand },
   export: { help: 'export a cell as json, dot or svg', load: async () => (await import('./commands/export.js')).exportCommand },
   plot: { help: 'SVG of reward over trials and replay learning curves', load: async () => (await import('./commands/plot.js')).plotCommand },

@@ -7,6 +7,7 @@ import { duration, pct, si, table } from './format.js';
 import { openReadOnly, STALE_NOTE } from './runs.js';
 import { shownStatus } from '../store/owner.js';
 import { cellLines } from './cell-text.js';
+import { replayTable, withCurves } from './replays.js';
 
 export async function showCommand(argv: string[]): Promise<void> {
   const { values, positionals } = parseArgs({
@@ -29,7 +30,7 @@ export function renderRun(store: Store, runId: number, top: number, json = false
   const best = store.bestTrial(runId);
   const ancestry = best ? store.ancestry(best.id) : [];
   const ranked = store.topTrials(runId, top, { baselines: true });
-  const replays = store.replays(runId).map((r) => ({ ...r, curve: store.curve({ replayId: r.id }) }));
+  const replays = withCurves(store, store.replays(runId));
   const stale = <T extends { status: string; owner: string | null }>(row: T) => ({ ...row, stale: shownStatus(row) === 'stale' });
   if (json) return JSON.stringify({ run: stale(run), top: ranked, best, ancestry, replays: replays.map(stale) }, null, 2);
   const c = run.config;
@@ -48,22 +49,8 @@ export function renderRun(store: Store, runId: number, top: number, json = false
     out.push('', `ancestry of trial ${best.id} (${ancestry.length - 1} generation(s) of mutation):`);
     for (const t of ancestry) out.push(`  trial ${String(t.id).padEnd(5)} ${pct(t.reward).padStart(7)}  ${how(t)}`);
   }
-  if (replays.length > 0) {
-    out.push('', `replays of run ${run.id} (nas train; an unfinished one continues with --resume):`);
-    out.push(
-      table(
-        ['replay', 'what', 'status', 'epochs', 'train acc', 'test acc', 'params', 's/epoch', 'backend'],
-        replays.map((r) => {
-          const total = (r.config as { settings?: { epochs?: number } } | null)?.settings?.epochs;
-          const last = r.curve[r.curve.length - 1];
-          const perEpoch = r.curve.length ? r.curve.reduce((sum, p) => sum + (p.seconds ?? 0), 0) / r.curve.length : null;
-          return [String(r.id), r.label, shownStatus(r), `${r.curve.length}/${total ?? '?'}`, last?.trainAccuracy == null ? '-' : pct(last.trainAccuracy),
-            r.testAccuracy == null ? '-' : pct(r.testAccuracy), si(r.params), perEpoch == null ? '-' : String(Math.round(perEpoch)), r.backend ?? '-'];
-        }),
-      ),
-    );
-  }
-  if (shownStatus(run) === 'stale' || replays.some((r) => shownStatus(r) === 'stale')) out.push('', STALE_NOTE);
+  if (replays.length > 0) out.push('', `replays of run ${run.id} (nas train; an unfinished one continues with --resume):`, replayTable(replays));
+  if (shownStatus(run) === 'stale') out.push('', STALE_NOTE);
   return out.join('\n');
 }
 

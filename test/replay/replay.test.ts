@@ -125,7 +125,7 @@ test('an output folder that cannot be created is refused before anything is writ
 });
 
 test('nas train stops between batches on SIGTERM, marks the replay interrupted, and --resume finishes it', { timeout: 180_000 }, async () => {
-  const { spawn } = await import('node:child_process');
+  const { spawn, spawnSync } = await import('node:child_process');
   const { fileURLToPath } = await import('node:url');
   const cli = fileURLToPath(new URL('../../src/cli.js', import.meta.url));
   const db = join(root, 'signal.db');
@@ -160,6 +160,13 @@ test('nas train stops between batches on SIGTERM, marks the replay interrupted, 
   let store = Store.open(db, { readonly: true });
   assert.equal(store.requireReplay(Number(m[1])).status, 'interrupted');
   store.close();
+  const replays = (...extra: string[]) => spawnSync(process.execPath, [cli, 'replays', '--db', db, ...extra], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  const listed = replays();
+  assert.equal(listed.status, 0, listed.stderr);
+  assert.match(listed.stdout, new RegExp(`^${m[1]} +- +baseline resnet +interrupted +${m[3]}/6 +\\d+\\.\\d\\d% +- `, 'm'), listed.stdout);
+  const unknown = replays('--run', '99');
+  assert.equal(unknown.status, 2);
+  assert.equal(unknown.stderr.trim(), `nas: unknown run 99 in ${db}`);
 
   const second = await run(['--resume']);
   assert.equal(second.code, 0, second.stderr);
@@ -168,4 +175,7 @@ test('nas train stops between batches on SIGTERM, marks the replay interrupted, 
   assert.equal(store.requireReplay(Number(m[1])).status, 'complete');
   assert.deepEqual(store.curve({ replayId: Number(m[1]) }).map((p) => p.epoch), [1, 2, 3, 4, 5, 6]);
   store.close();
+  const accuracy = /done: test accuracy (\d+\.\d\d)%/.exec(second.stdout)![1];
+  assert.match(replays().stdout, new RegExp(`^${m[1]} +- +baseline resnet +complete +6/6 +\\d+\\.\\d\\d% +${accuracy}% `, 'm'));
+  assert.equal(JSON.parse(replays('--json').stdout)[0].status, 'complete');
 });
