@@ -9,6 +9,7 @@
  * PyTorch's SGD uses, and with it the DARTS / NASNet-style replays).
  */
 import * as tf from '@tensorflow/tfjs';
+import { hasFusedMomentum, momentumStep } from '../train/momentum.js';
 
 export interface SgdOptions {
   momentum: number;
@@ -33,15 +34,13 @@ export class MomentumSgd {
    */
   step(grads: tf.Tensor[], lr: number): void {
     const { momentum, nesterov, weightDecay } = this.opts;
+    const fused = hasFusedMomentum();
     tf.tidy(() => {
       this.vars.forEach((v, i) => {
         const w = read(v);
         let g = grads[i];
         if (weightDecay > 0 && w.rank >= 2) g = tf.add(g, tf.mul(w, weightDecay));
-        const vel = tf.add(tf.mul(this.velocity[i], momentum), g);
-        this.velocity[i].assign(vel);
-        const update = nesterov ? tf.add(g, tf.mul(vel, momentum)) : vel;
-        write(v, tf.sub(w, tf.mul(update, lr)));
+        write(v, momentumStep(w, this.velocity[i], g, { lr, momentum, nesterov }, fused));
       });
     });
   }

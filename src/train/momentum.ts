@@ -6,6 +6,35 @@
 import * as tf from '@tensorflow/tfjs';
 import { MOMENTUM_STEP } from '../engine/momentum-kernel.js';
 
+export interface MomentumStepOptions {
+  lr: number;
+  momentum: number;
+  nesterov: boolean;
+}
+
+/**
+ * One momentum-SGD update of one variable, the one place its formula lives (the proxy trainer and
+ * the replays' MomentumSgd both step through it):
+ *   accum <- momentum·accum + grad;  value <- value − lr·(nesterov ? grad + momentum·accum : accum)
+ * Assigns the new accumulator and returns the new value (call inside tf.tidy). One NasMomentumStep
+ * kernel where the backend registers it, tfjs ops elsewhere.
+ */
+export function momentumStep(value: tf.Tensor, accum: tf.Variable, grad: tf.Tensor, o: MomentumStepOptions, fused = hasFusedMomentum()): tf.Tensor {
+  if (fused) {
+    const [w, a] = tf.engine().runKernel(MOMENTUM_STEP, { value, accum, grad }, { lr: o.lr, momentum: o.momentum, nesterov: o.nesterov }) as tf.Tensor[];
+    accum.assign(a);
+    return w;
+  }
+  const a = tf.add(tf.mul(accum, o.momentum), grad);
+  accum.assign(a);
+  return tf.add(tf.mul(o.nesterov ? tf.add(grad, tf.mul(a, o.momentum)) : a, -o.lr), value);
+}
+
+/** Whether the active backend has the fused kernel (cpu, onednn). */
+export function hasFusedMomentum(): boolean {
+  return tf.getKernel(MOMENTUM_STEP, tf.getBackend()) !== undefined;
+}
+
 export class FusedMomentum {
   private lr: number;
   private readonly accum = new Map<string, tf.Variable>();
@@ -21,21 +50,13 @@ export class FusedMomentum {
   /** One step on every trainable variable f reaches; returns the cost (caller disposes it). */
   minimize(f: () => tf.Scalar): tf.Scalar {
     const { value, grads } = tf.variableGrads(f);
-    const fused = tf.getKernel(MOMENTUM_STEP, tf.getBackend()) !== undefined;
+    const fused = hasFusedMomentum();
     tf.tidy(() => {
       for (const [name, grad] of Object.entries(grads)) {
         const v = tf.engine().registeredVariables[name];
         let acc = this.accum.get(name);
         if (!acc) this.accum.set(name, (acc = tf.variable(tf.zerosLike(v), false)));
-        if (fused) {
-          const [w, a] = tf.engine().runKernel(MOMENTUM_STEP, { value: v, accum: acc, grad }, { lr: this.lr, momentum: this.momentum, nesterov: this.nesterov }) as tf.Tensor[];
-          acc.assign(a);
-          v.assign(w);
-        } else {
-          const a = tf.add(tf.mul(acc, this.momentum), grad);
-          acc.assign(a);
-          v.assign(tf.add(tf.mul(this.nesterov ? tf.add(grad, tf.mul(a, this.momentum)) : a, -this.lr), v));
-        }
+        v.assign(momentumStep(v, acc, grad, { lr: this.lr, momentum: this.momentum, nesterov: this.nesterov }, fused));
       }
     });
     tf.dispose(Object.values(grads));

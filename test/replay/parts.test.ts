@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { learningRate } from '../../src/replay/schedule.js';
 import { MomentumSgd } from '../../src/replay/sgd.js';
+import { availableBackends, selectBackend } from '../../src/engine/backend.js';
 import { augmentBatch, defaultAugment } from '../../src/replay/augment.js';
 import { smoothedCrossEntropy } from '../../src/replay/loss.js';
 import { DropPath, setDropPathRate } from '../../src/model/drop-path.js';
@@ -22,21 +23,25 @@ test('step schedule: x0.1 at 50%, x0.01 at 75%; cosine from lr to 0', () => {
   assert.ok(learningRate('cosine', 0.1, 1) < 1e-12);
 });
 
-test('momentum SGD: heavy ball and Nesterov follow their update rules; state round-trips', async () => {
-  for (const nesterov of [false, true]) {
-    const w = tf.variable(tf.tensor2d([[1, -2]]));
+test('momentum SGD: heavy ball and Nesterov follow their update rules on every backend (fused kernel or tfjs ops); state round-trips', async () => {
+  for (const backend of availableBackends()) for (const nesterov of [false, true]) {
+    await selectBackend(backend, { threads: 1 });
+    const tensors = tf.memory().numTensors;
+    const w = tf.tidy(() => tf.variable(tf.tensor2d([[1, -2]]))); // tidy frees the initial value the variable copied
     const sgd = new MomentumSgd([w], { momentum: 0.9, nesterov, weightDecay: 0.1 });
     // Two steps by hand: g = grad + wd * w, v = 0.9 v + g, w -= lr * (nesterov ? g + 0.9 v : v).
     let wv = [1, -2], v = [0, 0];
     for (let s = 0; s < 2; s++) {
       const grad = [0.5, 0.5];
-      sgd.step([tf.tensor2d([grad])], 0.1);
+      const gradTensor = tf.tensor2d([grad]);
+      sgd.step([gradTensor], 0.1);
+      gradTensor.dispose();
       const g = grad.map((x, i) => x + 0.1 * wv[i]);
       v = v.map((x, i) => 0.9 * x + g[i]);
       wv = wv.map((x, i) => x - 0.1 * (nesterov ? g[i] + 0.9 * v[i] : v[i]));
     }
     const got = Array.from(await w.data());
-    got.forEach((x, i) => assert.ok(Math.abs(x - wv[i]) < 1e-6, `${nesterov}: ${got} vs ${wv}`));
+    got.forEach((x, i) => assert.ok(Math.abs(x - wv[i]) < 1e-6, `${backend} ${nesterov}: ${got} vs ${wv}`));
     const state = await sgd.state();
     assert.deepEqual(Array.from(state[0]).map((x) => +x.toFixed(5)), v.map((x) => +x.toFixed(5)));
     const other = new MomentumSgd([w], { momentum: 0.9, nesterov, weightDecay: 0.1 });
@@ -46,7 +51,9 @@ test('momentum SGD: heavy ball and Nesterov follow their update rules; state rou
     sgd.dispose();
     other.dispose();
     w.dispose();
+    assert.equal(tf.memory().numTensors, tensors, `${backend}: no tensor leaked`);
   }
+  await selectBackend('cpu-stock'); // the rest of the file runs on stock tfjs, as before
 });
 
 test('augment: crop shifts with zero fill, flip mirrors, cutout zeroes a square, erasing stays inside', () => {
