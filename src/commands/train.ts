@@ -22,7 +22,8 @@ const HELP = `usage: nas train (--run RUN --best | --trial ID | --genotype FILE 
   --schedule step|cosine --nesterov --weight-decay W
   --cutout PX --random-erasing P --drop-path P --aux-weight W --label-smoothing S --no-augment
   --seed S --backend B --threads T --out DIR --resume
-  --threads T            engine threads (default: every core; give 1 to run two replays side by side)`;
+  --threads T            engine threads (default: the fastest of 1, 2, 4, … all cores, timed on a copy of the network
+                         before training; a resume keeps the count; give 1 to run two replays side by side)`;
 
 /** Where the cell comes from: exactly one of --best, --trial, --genotype, --baseline. */
 interface Source {

@@ -137,6 +137,14 @@ function quietCpuBanner(): void {
   if ('firstUse' in b) b.firstUse = false;
 }
 
+/** Changes the engine's thread count for this JS thread's kernels; false when the active backend has none to change. */
+export function setEngineThreads(threads: number): boolean {
+  const addon = installEngine().onednn;
+  if (!addon || tf.getBackend() !== 'onednn') return false;
+  addon.setThreads(threads);
+  return true;
+}
+
 async function useOnednn(addon: OnednnAddon, threads: number): Promise<SelectedBackend> {
   addon.setThreads(threads);
   await tf.setBackend('onednn');

@@ -4,6 +4,7 @@
  * store and the final model saved in the tfjs format.
  */
 import { accessSync, constants, existsSync, mkdirSync, statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { UserError, type Genotype, type MacroSettings, type NasnetGenotype, type SearchSpace } from '../core/types.js';
@@ -11,7 +12,7 @@ import { createRng, restoreRng } from '../core/rng.js';
 import { runsDir } from '../core/paths.js';
 import { loadDataset } from '../data/datasets.js';
 import { channelStats } from '../data/normalize.js';
-import { selectBackend } from '../engine/backend.js';
+import { selectBackend, setEngineThreads } from '../engine/backend.js';
 import { buildModel } from '../model/build.js';
 import { DropPath } from '../model/drop-path.js';
 import { cellOutput, lastReductionCell, withAuxHead } from '../model/aux-head.js';
@@ -22,6 +23,7 @@ import type { CurvePoint, ReplayRow } from '../store/types.js';
 import { saveModelFiles } from '../export/tfjs-files.js';
 import { concatenatedBlocks } from '../export/cell-graph.js';
 import { checkCompatible, loadCheckpointWeights, readCheckpointMeta, saveCheckpoint, type ModelShape } from './checkpoint.js';
+import { probeThreads } from './threads.js';
 import { ReplayInterrupted, trainReplay, type BatchProgress, type ReplaySettings } from './train-loop.js';
 
 export interface ReplayJob {
@@ -134,8 +136,12 @@ export async function runReplay(job: ReplayJob): Promise<ReplayOutcome> {
     } else checkWritable(runsDir);
   }
 
-  const backend = await selectBackend(job.backend, { log: job.log, threads: job.threads });
-  const config = { dataset: job.dataset, macro, settings, backend: job.backend };
+  // A resumed replay keeps the thread count it was probed or given (unless --threads says otherwise).
+  const threads = job.threads ?? (meta?.config as { threads?: number } | null | undefined)?.threads;
+  const backend = await selectBackend(job.backend, { log: job.log, threads });
+  const config: { dataset: string; macro: MacroSettings; settings: ReplaySettings; backend: string; threads?: number } = {
+    dataset: job.dataset, macro, settings, backend: job.backend, threads,
+  };
   if (!replay) {
     replay = store.addReplay({ runId: job.runId, trialId: job.trialId, label: job.label, genotype, config, checkpointDir: dir || null });
     if (!dir) {
@@ -166,6 +172,16 @@ export async function runReplay(job: ReplayJob): Promise<ReplayOutcome> {
   const trainModel = settings.auxWeight > 0 ? withAuxHead(built.model, cellOutput(auxPaths, concatenatedBlocks((genotype as NasnetGenotype).reduce)), ds.numClasses, settings.seed) : built.model;
   const started = performance.now();
   try {
+    if (config.threads === undefined && backend.name === 'onednn' && availableParallelism() > 1) {
+      const probe = probeThreads({
+        build: () => buildModel(space, genotype, macro, { inputShape: shape.inputShape as [number, number, number], numClasses: ds.numClasses, seed: settings.seed }).model,
+        inputShape: shape.inputShape, numClasses: ds.numClasses, batchSize: settings.batchSize, maxThreads: availableParallelism(),
+        setThreads: (n) => setEngineThreads(n),
+      });
+      config.threads = probe.threads;
+      store.updateReplay(replayId, { config });
+      job.log(`engine threads: ${probe.threads} (timed ${probe.rates.map((r) => `${r.threads}: ${r.imagesPerSec.toFixed(1)} img/s`).join(', ')}; --threads T chooses)`);
+    }
     let rng = createRng(`replay:${settings.seed}`);
     let curve: CurvePoint[] = [];
     let startEpoch = 0;

@@ -13,6 +13,8 @@ import type { ReplaySettings } from '../../src/replay/train-loop.js';
 import { modelFiles } from '../../src/export/tfjs-files.js';
 import { evaluate } from '../../src/train/trainer.js';
 import { UserError } from '../../src/core/types.js';
+import { availableBackends, selectBackend } from '../../src/engine/backend.js';
+import { availableParallelism } from 'node:os';
 
 const space = loadSpace('nasnet');
 const root = mkdtempSync(join(tmpdir(), 'nas-replay-'));
@@ -178,4 +180,31 @@ test('nas train stops between batches on SIGTERM, marks the replay interrupted, 
   const accuracy = /done: test accuracy (\d+\.\d\d)%/.exec(second.stdout)![1];
   assert.match(replays().stdout, new RegExp(`^${m[1]} +- +baseline resnet +complete +6/6 +\\d+\\.\\d\\d% +${accuracy}% `, 'm'));
   assert.equal(JSON.parse(replays('--json').stdout)[0].status, 'complete');
+});
+
+test('oneDNN: without --threads a replay times its thread counts, trains exactly as with the chosen count given, and a resume keeps it', { skip: !availableBackends().includes('onednn') || availableParallelism() < 2 ? 'needs the oneDNN addon and 2+ cores' : false }, async () => {
+  const store = Store.open(':memory:');
+  const lines: string[] = [];
+  const onednn = (out: string, over: Partial<ReplayJob> = {}) => job(store, join(root, out), { backend: 'onednn', log: (l) => lines.push(l), ...over });
+  const tensorsBefore = tf.memory().numTensors;
+  const probed = await runReplay(onednn('probed'));
+  assert.equal(tf.memory().numTensors, tensorsBefore, 'the probe leaked no tensor');
+  const m = /^engine threads: (\d+) \(timed 1: [\d.]+ img\/s, 2: [\d.]+ img\/s/m.exec(lines.join('\n'));
+  assert.ok(m, lines.join('\n'));
+  const chosen = Number(m[1]);
+  assert.equal((store.requireReplay(probed.replayId).config as { threads: number }).threads, chosen);
+
+  await runReplay(onednn('given', { threads: chosen }));
+  assert.deepEqual(readFileSync(join(root, 'given', 'model', 'weights.bin')), readFileSync(join(root, 'probed', 'model', 'weights.bin')), 'the probe changed the training');
+
+  lines.length = 0;
+  await assert.rejects(runReplay(onednn('resumed', { onBatch: killInEpoch2 })), Killed);
+  const first = /^engine threads: (\d+)/m.exec(lines.join('\n'));
+  assert.ok(first, lines.join('\n'));
+  lines.length = 0;
+  const resumed = await runReplay(onednn('resumed', { resume: true }));
+  assert.doesNotMatch(lines.join('\n'), /engine threads/, 'a resume does not probe again');
+  assert.equal((store.requireReplay(resumed.replayId).config as { threads: number }).threads, Number(first[1]), 'a resume keeps the count its first run chose');
+  store.close();
+  await selectBackend('cpu');
 });
