@@ -2,10 +2,9 @@
 import { parseArgs } from 'node:util';
 import type { Store } from '../store/store.js';
 import type { CurvePoint, ReplayRow } from '../store/types.js';
-import { shownStatus } from '../store/owner.js';
 import { defaultDb, runIdOption } from './options.js';
 import { duration, pct, si, table } from './format.js';
-import { openReadOnly, STALE_NOTE } from './runs.js';
+import { flagStale, openReadOnly, STALE_NOTE, statusOf } from './runs.js';
 
 export async function replaysCommand(argv: string[]): Promise<void> {
   const { values } = parseArgs({
@@ -18,7 +17,7 @@ export async function replaysCommand(argv: string[]): Promise<void> {
   try {
     if (runId !== undefined) store.requireRun(runId);
     const replays = withCurves(store, store.replays(runId));
-    if (values.json) return void console.log(JSON.stringify(replays.map((r) => ({ ...r, stale: shownStatus(r) === 'stale' })), null, 2));
+    if (values.json) return void console.log(JSON.stringify(replays, null, 2));
     if (replays.length === 0) return void console.log(`no replays${runId === undefined ? '' : ` of run ${runId}`} in ${store.file} (nas train makes them)`);
     console.log(replayTable(replays));
   } finally {
@@ -26,10 +25,11 @@ export async function replaysCommand(argv: string[]): Promise<void> {
   }
 }
 
-export type ReplayWithCurve = ReplayRow & { curve: CurvePoint[] };
+export type ReplayWithCurve = ReplayRow & { curve: CurvePoint[]; stale: boolean };
 
+/** Replays with their learning curves and whether each is stale. */
 export function withCurves(store: Store, replays: ReplayRow[]): ReplayWithCurve[] {
-  return replays.map((r) => ({ ...r, curve: store.curve({ replayId: r.id }) }));
+  return flagStale(replays).map((r) => ({ ...r, curve: store.curve({ replayId: r.id }) }));
 }
 
 /** One row per replay: progress in epochs, last training accuracy, test accuracy, time. */
@@ -39,11 +39,11 @@ export function replayTable(replays: ReplayWithCurve[]): string {
     const last = r.curve[r.curve.length - 1];
     const trained = r.curve.reduce((sum, p) => sum + (p.seconds ?? 0), 0);
     return [
-      String(r.id), r.runId === null ? '-' : String(r.runId), r.label, shownStatus(r), `${r.curve.length}/${total ?? '?'}`,
+      String(r.id), r.runId === null ? '-' : String(r.runId), r.label, statusOf(r), `${r.curve.length}/${total ?? '?'}`,
       last?.trainAccuracy == null ? '-' : pct(last.trainAccuracy), r.testAccuracy == null ? '-' : pct(r.testAccuracy), si(r.params),
       r.curve.length ? String(Math.round(trained / r.curve.length)) : '-', r.curve.length ? duration(trained) : '-', r.backend ?? '-',
     ];
   });
   const text = table(['replay', 'run', 'what', 'status', 'epochs', 'train acc', 'test acc', 'params', 's/epoch', 'trained', 'backend'], rows);
-  return replays.some((r) => shownStatus(r) === 'stale') ? `${text}\n${STALE_NOTE}` : text;
+  return replays.some((r) => r.stale) ? `${text}\n${STALE_NOTE}` : text;
 }

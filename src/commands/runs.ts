@@ -5,29 +5,37 @@ import { UserError } from '../core/types.js';
 import { Store } from '../store/store.js';
 import { defaultDb } from './options.js';
 import { pct, table } from './format.js';
-import { shownStatus } from '../store/owner.js';
+import { isStale } from '../store/owner.js';
 
 /** Said under a table that shows a 'stale' row. */
 export const STALE_NOTE = 'stale: recorded as running, but its process is gone (killed); --resume continues it';
+
+/** Rows with `stale` worked out once each (it asks the OS about the owner process). */
+export function flagStale<T extends { status: string; owner: string | null }>(rows: T[]): Array<T & { stale: boolean }> {
+  return rows.map((r) => ({ ...r, stale: isStale(r) }));
+}
+
+/** The status a report shows for a flagged row. */
+export const statusOf = (r: { status: string; stale: boolean }): string => (r.stale ? 'stale' : r.status);
 
 export async function runsCommand(argv: string[]): Promise<void> {
   const { values } = parseArgs({ args: argv, strict: true, options: { db: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } });
   if (values.help) return void console.log('usage: nas runs [--db FILE] [--json]');
   const store = openReadOnly(values.db ?? defaultDb());
   try {
-    const runs = store.listRuns();
-    if (values.json) return void console.log(JSON.stringify(runs.map((r) => ({ ...r, stale: shownStatus(r) === 'stale' })), null, 2));
+    const runs = flagStale(store.listRuns());
+    if (values.json) return void console.log(JSON.stringify(runs, null, 2));
     if (runs.length === 0) return void console.log(`no runs in ${store.file}`);
     console.log(
       table(
         ['run', 'status', 'strategy', 'space', 'dataset', 'trials', 'failed', 'best', 'backend', 'started'],
         runs.map((r) => [
-          String(r.id), shownStatus(r), r.config.strategy, r.config.space, r.config.dataset,
+          String(r.id), statusOf(r), r.config.strategy, r.config.space, r.config.dataset,
           `${r.completed}/${r.config.budget}`, String(r.failed), pct(r.best), r.backend ?? '-', r.createdAt.slice(0, 16).replace('T', ' '),
         ]),
       ),
     );
-    if (runs.some((r) => shownStatus(r) === 'stale')) console.log(STALE_NOTE);
+    if (runs.some((r) => r.stale)) console.log(STALE_NOTE);
   } finally {
     store.close();
   }

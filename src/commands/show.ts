@@ -4,8 +4,7 @@ import { Store } from '../store/store.js';
 import type { TrialRow } from '../store/types.js';
 import { defaultDb, intOption, runIdOption } from './options.js';
 import { duration, pct, si, table } from './format.js';
-import { openReadOnly, STALE_NOTE } from './runs.js';
-import { shownStatus } from '../store/owner.js';
+import { flagStale, openReadOnly, STALE_NOTE, statusOf } from './runs.js';
 import { cellLines } from './cell-text.js';
 import { replayTable, withCurves } from './replays.js';
 
@@ -26,16 +25,15 @@ export async function showCommand(argv: string[]): Promise<void> {
 
 /** The text of `nas show` (or its JSON), for a run in an open store. */
 export function renderRun(store: Store, runId: number, top: number, json = false): string {
-  const run = store.requireRun(runId);
+  const [run] = flagStale([store.requireRun(runId)]);
   const best = store.bestTrial(runId);
   const ancestry = best ? store.ancestry(best.id) : [];
   const ranked = store.topTrials(runId, top, { baselines: true });
   const replays = withCurves(store, store.replays(runId));
-  const stale = <T extends { status: string; owner: string | null }>(row: T) => ({ ...row, stale: shownStatus(row) === 'stale' });
-  if (json) return JSON.stringify({ run: stale(run), top: ranked, best, ancestry, replays: replays.map(stale) }, null, 2);
+  if (json) return JSON.stringify({ run, top: ranked, best, ancestry, replays }, null, 2);
   const c = run.config;
   const out: string[] = [];
-  out.push(`run ${run.id} — ${shownStatus(run)}: ${c.strategy} on ${c.space}, dataset ${c.dataset}, seed ${c.seed}, backend ${run.backend ?? c.backend}`);
+  out.push(`run ${run.id} — ${statusOf(run)}: ${c.strategy} on ${c.space}, dataset ${c.dataset}, seed ${c.seed}, backend ${run.backend ?? c.backend}`);
   out.push(`trials: ${store.countTrials(runId, 'complete')} complete, ${store.countTrials(runId, 'failed')} failed, ${store.countTrials(runId, 'running') + store.countTrials(runId, 'interrupted')} unfinished, budget ${c.budget}`);
   out.push('');
   out.push(
@@ -50,7 +48,7 @@ export function renderRun(store: Store, runId: number, top: number, json = false
     for (const t of ancestry) out.push(`  trial ${String(t.id).padEnd(5)} ${pct(t.reward).padStart(7)}  ${how(t)}`);
   }
   if (replays.length > 0) out.push('', `replays of run ${run.id} (nas train; an unfinished one continues with --resume):`, replayTable(replays));
-  if (shownStatus(run) === 'stale') out.push('', STALE_NOTE);
+  if (run.stale) out.push('', STALE_NOTE);
   return out.join('\n');
 }
 

@@ -176,7 +176,7 @@ export async function runReplay(job: ReplayJob): Promise<ReplayOutcome> {
       const probe = probeThreads({
         build: () => buildModel(space, genotype, macro, { inputShape: shape.inputShape as [number, number, number], numClasses: ds.numClasses, seed: settings.seed }).model,
         inputShape: shape.inputShape, numClasses: ds.numClasses, batchSize: settings.batchSize, maxThreads: availableParallelism(),
-        setThreads: (n) => setEngineThreads(n),
+        setThreads: setEngineThreads,
       });
       config.threads = probe.threads;
       store.updateReplay(replayId, { config });

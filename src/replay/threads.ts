@@ -45,13 +45,13 @@ export function probeThreads(p: ThreadProbe): { threads: number; rates: ThreadRa
       value.dataSync();
       tf.dispose(Object.values(grads));
     });
+  const steps = p.steps ?? 2;
   const rates: ThreadRate[] = [];
   try {
     for (const threads of threadCandidates(p.maxThreads)) {
       p.setThreads(threads);
       step();
       const started = performance.now();
-      const steps = p.steps ?? 2;
       for (let i = 0; i < steps; i++) step();
       rates.push({ threads, imagesPerSec: (steps * p.batchSize) / ((performance.now() - started) / 1000) });
     }

@@ -22,12 +22,17 @@ export function ownerOf(pid: number): string {
   return `${hostname()}:${pid}:${startTicks(pid) ?? ''}`;
 }
 
-/** Whether the process named by an owner string still runs. */
-export function ownerState(owner: string): OwnerState {
+/** An owner string's parts (the host name may itself hold colons). */
+function parseOwner(owner: string): { host: string; pid: number; start: string } {
   const parts = owner.split(':');
   const start = parts.pop() ?? '';
   const pid = Number(parts.pop());
-  const host = parts.join(':');
+  return { host: parts.join(':'), pid, start };
+}
+
+/** Whether the process named by an owner string still runs. */
+export function ownerState(owner: string): OwnerState {
+  const { host, pid, start } = parseOwner(owner);
   if (host !== hostname() || !Number.isInteger(pid) || pid <= 0) return 'unknown';
   try {
     process.kill(pid, 0);
@@ -40,12 +45,10 @@ export function ownerState(owner: string): OwnerState {
   return now === undefined || String(now) === start ? 'alive' : 'gone';
 }
 
-/** "pid 123 on host": for messages. */
+/** "process 123 on host": for messages. */
 export function describeOwner(owner: string): string {
-  const parts = owner.split(':');
-  parts.pop();
-  const pid = parts.pop();
-  return `process ${pid} on ${parts.join(':')}`;
+  const { host, pid } = parseOwner(owner);
+  return `process ${pid} on ${host}`;
 }
 
 /** Field 22 of /proc/PID/stat (start time after boot, clock ticks); undefined off Linux. */
@@ -61,9 +64,14 @@ function startTicks(pid: number): number | undefined {
   }
 }
 
+/** A row recorded as 'running' whose process is gone (killed). */
+export function isStale(row: { status: string; owner: string | null }): boolean {
+  return row.status === 'running' && row.owner !== null && ownerState(row.owner) === 'gone';
+}
+
 /** A row's status as reports show it: 'running' whose process is gone becomes 'stale'. */
 export function shownStatus(row: { status: string; owner: string | null }): string {
-  return row.status === 'running' && row.owner !== null && ownerState(row.owner) === 'gone' ? 'stale' : row.status;
+  return isStale(row) ? 'stale' : row.status;
 }
 
 /**

@@ -59,15 +59,13 @@ export function Dashboard({ snapshot: s, details, onQuit, onPause, columns, rows
   const { isRawModeSupported } = useStdin();
   useInput(
     (input, key) => {
-      // Two letters typed within one read arrive as one input ("qq", "pp"): act on each.
-      if (!key.ctrl && !key.meta && input.length > 1 && /^[qQpP]+$/.test(input)) {
+      // Letters typed within one read arrive as one input ("qq", "pp"): act on each.
+      if (/^[qQpP]+$/.test(input) && (input.length === 1 || (!key.ctrl && !key.meta))) {
         for (const ch of input) {
           if (ch === 'q' || ch === 'Q') onQuit('q');
           else onPause?.();
         }
-      } else if (input === 'q' || input === 'Q') onQuit('q');
-      else if (key.ctrl && input === 'c') onQuit('ctrl-c');
-      else if ((input === 'p' || input === 'P') && onPause) onPause();
+      } else if (key.ctrl && input === 'c') onQuit('ctrl-c');
       else if (key.escape) setSelectedId(null);
       else if ((key.upArrow || key.downArrow) && shownTop.length > 0) {
         const at = shownTop.findIndex((t) => t.id === focusId);

@@ -116,7 +116,7 @@ export class DashboardModel {
     const byFinish = [...finished].sort((a, b) => (a.finishedAt ?? '').localeCompare(b.finishedAt ?? '') || a.id - b.id);
     const progress = new Map(this.store.workerProgress(this.s.runId).map((p) => [p.trialId, p] as const));
     const liveProgress = new Map(this.s.inFlight.map((f) => [f.trialId, f.progress] as const));
-    const lastFinish = Math.max(0, ...finished.map((t) => Date.parse(t.finishedAt ?? '') || 0));
+    const lastFinish = Date.parse(byFinish.at(-1)?.finishedAt ?? '') || 0;
     this.endedAt = !this.s.live && run && status !== 'running' ? Math.max(Date.parse(run.updatedAt), lastFinish) : undefined;
     const best = search.reduce<number | null>((m, t) => (t.status === 'complete' && t.reward !== null && (m === null || t.reward > m) ? t.reward : m), null);
     this.s = {
