@@ -10,7 +10,9 @@
  * go straight to the classifier.
  */
 import * as tf from '@tensorflow/tfjs';
+import { UserError } from '../core/types.js';
 import { batchNormalization } from './batch-norm.js';
+import { initializerSeed } from './context.js';
 
 /** Logits of the auxiliary head on the feature map `x` (NHWC). Layer names start with `aux_`. */
 export function auxHead(x: tf.SymbolicTensor, numClasses: number, seed = 0): tf.SymbolicTensor {
@@ -18,7 +20,7 @@ export function auxHead(x: tf.SymbolicTensor, numClasses: number, seed = 0): tf.
   let y = tf.layers.reLU({ name: 'aux_relu' }).apply(x) as tf.SymbolicTensor;
   if (side >= 5) y = tf.layers.averagePooling2d({ poolSize: 5, strides: 3, padding: 'valid', name: 'aux_pool' }).apply(y) as tf.SymbolicTensor;
   y = tf.layers
-    .conv2d({ filters: 128, kernelSize: 1, useBias: false, name: 'aux_conv', kernelInitializer: tf.initializers.heNormal({ seed }) })
+    .conv2d({ filters: 128, kernelSize: 1, useBias: false, name: 'aux_conv', kernelInitializer: tf.initializers.heNormal({ seed: initializerSeed(seed) }) })
     .apply(y) as tf.SymbolicTensor;
   y = batchNormalization({ name: 'aux_bn' }).apply(y) as tf.SymbolicTensor;
   y = tf.layers.reLU({ name: 'aux_relu2' }).apply(y) as tf.SymbolicTensor;
@@ -26,35 +28,20 @@ export function auxHead(x: tf.SymbolicTensor, numClasses: number, seed = 0): tf.
   return tf.layers.dense({ units: numClasses, name: 'aux_logits', kernelInitializer: tf.initializers.glorotUniform({ seed: seed + 1 }) }).apply(y) as tf.SymbolicTensor;
 }
 
-type LayerWithNodes = tf.layers.Layer & { outboundNodes: Array<{ outboundLayer: tf.layers.Layer }> };
-const consumers = (l: tf.layers.Layer) => (l as LayerWithNodes).outboundNodes.map((n) => n.outboundLayer);
-
-/**
- * The output of a cell, found from the op outputs of its blocks (as the builder's wrapPath hook
- * sees them, by block): the sum each block's paths feed; then the one unused block's sum, or the
- * concatenation that joins the unused blocks' sums.
- */
-export function cellOutput(blockPaths: tf.SymbolicTensor[][], unusedBlocks: number[]): tf.SymbolicTensor {
-  const sumOf = (paths: tf.SymbolicTensor[]) => {
-    const sets = paths.map((t) => consumers(t.sourceLayer as tf.layers.Layer).filter((c) => c.getClassName() === 'Add'));
-    const common = sets[0]?.filter((a) => sets.every((s) => s.includes(a))) ?? [];
-    if (common.length !== 1) throw new Error('auxiliary head: cannot find a block sum of the cell');
-    return common[0];
-  };
-  const sums = unusedBlocks.map((j) => sumOf(blockPaths[j] ?? []));
-  if (sums.length === 1) return sums[0].output as tf.SymbolicTensor;
-  const joins = consumers(sums[0]).filter((c) => c.getClassName() === 'Concatenate' && sums.every((a) => consumers(a).includes(c)));
-  if (joins.length !== 1) throw new Error('auxiliary head: cannot find the cell output');
-  return joins[0].output as tf.SymbolicTensor;
-}
-
 /** Index of the last reduction cell: the 2/3-depth point of a three-stage NASNet network. */
 export function lastReductionCell(cellsPerStage: number, reductions: number): number {
   return reductions * (cellsPerStage + 1) - 1;
 }
 
-/** A training model with outputs [logits, auxLogits], sharing all weights with `model`. */
+/**
+ * A training model with outputs [logits, auxLogits], sharing all weights with `model`; `anchor`
+ * is a cell output (the builder's onCell hook). UserError when that cell feeds nothing (a genotype
+ * whose next cells read only h[i-2] leaves it out of the network).
+ */
 export function withAuxHead(model: tf.LayersModel, anchor: tf.SymbolicTensor, numClasses: number, seed = 0): tf.LayersModel {
+  if (!model.layers.includes(anchor.sourceLayer as tf.layers.Layer)) {
+    throw new UserError('--aux-weight: the cell at 2/3 depth feeds nothing in this network (the next cells read only h[i-2]); use --aux-weight 0');
+  }
   const aux = auxHead(anchor, numClasses, seed);
   return tf.model({ inputs: model.inputs, outputs: [model.outputs[0], aux], name: model.name + '_with_aux' });
 }

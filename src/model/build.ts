@@ -50,14 +50,39 @@ export function buildModel(space: SearchSpace, genotype: Genotype, macro: MacroS
   const ctx = new BuildContext(opts.seed ?? 0);
   const input = tf.input({ shape: opts.inputShape, name: 'image' });
   let x = batchNorm(ctx, conv(ctx, input, macro.stemChannels, 3));
-  x = g.space === 'nasnet' ? nasnetBody(ctx, g, macro, x, opts) : nb201Body(ctx, g, macro, x, opts);
+  const onCell: BuildOptions['onCell'] = (out, info) => {
+    ctx.states.push(out);
+    opts.onCell?.(out, info);
+  };
+  x = g.space === 'nasnet' ? nasnetBody(ctx, g, macro, x, { ...opts, onCell }) : nb201Body(ctx, g, macro, x, { ...opts, onCell });
   x = tf.layers.globalAveragePooling2d({ name: 'gap' }).apply(x) as Sym;
   const out = tf.layers
     .dense({ units: opts.numClasses, activation: opts.softmax ? 'softmax' : 'linear', kernelInitializer: tf.initializers.glorotUniform({ seed: ctx.nextSeed() }), name: 'classifier' })
     .apply(x) as Sym;
   const model = tf.model({ inputs: input, outputs: out, name: 'child' });
+  disposeDeadLayers(model, ctx.states);
   const cost = modelCost(model);
   return { model, params: cost.params, multAdds: cost.multAdds, layers: cost.layers };
+}
+
+/**
+ * Frees the weights of what the output never reads: a NASNet cell that reads only h[i-2] leaves the
+ * cell before it dead, an NB201 node whose out-edges are all `none` is dead. Their layers are built
+ * but are not part of the model, so model.dispose() would never free their weights (~100 tensors
+ * per such child, in a worker that trains hundreds).
+ */
+function disposeDeadLayers(model: tf.LayersModel, roots: Sym[]): void {
+  const live = new Set<tf.layers.Layer>(model.layers);
+  const seen = new Set<tf.layers.Layer>();
+  const stack = [...roots];
+  while (stack.length > 0) {
+    const t = stack.pop()!;
+    const layer = t.sourceLayer;
+    if (live.has(layer) || seen.has(layer)) continue;
+    seen.add(layer);
+    stack.push(...t.inputs);
+  }
+  for (const layer of seen) layer.dispose();
 }
 
 /** Filters of stage s (after s reductions). */

@@ -8,12 +8,23 @@ import { batchNormalization } from './batch-norm.js';
 
 export type Sym = tf.SymbolicTensor;
 
+/**
+ * A seed as tfjs' initializers need it. Their normal and truncated-normal generators take seed 0
+ * for "no seed" (`seed ? seed : Math.random()`), so a build with seed 0 drew different weights
+ * every time; 0 becomes 2^31 - 1, which no other seed of a build reaches (those stay < 10^9).
+ */
+export function initializerSeed(seed: number): number {
+  return seed === 0 ? 2 ** 31 - 1 : seed;
+}
+
 /** Names and seeds for one model build. */
 export class BuildContext {
   private seed: number;
   private readonly counts = new Map<string, number>();
   /** ReLU outputs by input: ops reading the same state share one ReLU layer (fewer kernels per step). */
   readonly relus = new WeakMap<Sym, Sym>();
+  /** Every cell state and cell output built: the builder frees those the output never reads. */
+  readonly states: Sym[] = [];
 
   constructor(seed = 0, readonly prefix = '') {
     // Keep seeds in int32 range: tfjs initializers hand them to seedrandom as numbers.
@@ -22,7 +33,7 @@ export class BuildContext {
 
   /** The next initializer seed. */
   nextSeed(): number {
-    return this.seed++;
+    return initializerSeed(this.seed++);
   }
 
   /** A layer name unique within the model: `<prefix><base>_<k>`. */
@@ -92,6 +103,22 @@ export function factorizedReduce(ctx: BuildContext, x: Sym, filters: number): Sy
   const b = conv(ctx, shifted, filters - half, 1, 2, 1, 'valid');
   const cat = half > 0 ? (tf.layers.concatenate({ axis: -1, name: ctx.name('concat') }).apply([conv(ctx, r, half, 1, 2, 1, 'valid'), b]) as Sym) : b;
   return batchNorm(ctx, cat);
+}
+
+/**
+ * The sum of `terms` as one layer. A tensor that appears k times enters once, scaled by k:
+ * tfjs-layers' executor counts a tensor's consumers once per layer but releases it once per
+ * input slot, so `add([s, s])` (a block `identity(s) + identity(s)`: identity returns its input
+ * at stride 1) frees `s` in predict() while later layers still read it, and inference throws
+ * "Cannot read properties of undefined (reading 'backend')". Training (apply) is unaffected.
+ */
+export function sum(ctx: BuildContext, terms: Sym[]): Sym {
+  const counts = new Map<Sym, number>();
+  for (const t of terms) counts.set(t, (counts.get(t) ?? 0) + 1);
+  const parts = [...counts].map(([t, k]) => (k === 1 ? t : (tf.layers.rescaling({ scale: k, name: ctx.name('scale') }).apply(t) as Sym)));
+  const out = parts.length === 1 ? parts[0] : (tf.layers.add({ name: ctx.name('add') }).apply(parts) as Sym);
+  ctx.states.push(out);
+  return out;
 }
 
 /** Fits x to (channels, stride): itself, a ReLU-1x1 conv-BN projection, or a factorized reduction. */

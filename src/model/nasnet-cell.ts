@@ -6,7 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { NasnetBlock } from '../core/types.js';
-import { channelsOf, factorizedReduce, heightOf, reluConvBn, type BuildContext, type Sym } from './context.js';
+import { channelsOf, factorizedReduce, heightOf, reluConvBn, sum, type BuildContext, type Sym } from './context.js';
 import { getOp } from './ops/registry.js';
 
 /** Where an op output sits, for hooks (e.g. scheduled drop-path) that wrap op outputs. */
@@ -52,7 +52,7 @@ export function buildNasnetCell(ctx: BuildContext, blocks: readonly NasnetBlock[
       if (opts.wrapPath) y = opts.wrapPath(y, { cell: opts.index, block: j, pair: k, op: b.ops[k] });
       return y;
     });
-    states[2 + j] = tf.layers.add({ name: ctx.name('add') }).apply(paths) as Sym;
+    states[2 + j] = sum(ctx, paths);
   });
 
   const unused = blocks.map((_, j) => 2 + j).filter((i) => !used(i));

@@ -4,7 +4,7 @@
  * output. Every op keeps the width and the resolution (stride 1).
  */
 import * as tf from '@tensorflow/tfjs';
-import { channelsOf, reluConvBn, type BuildContext, type Sym } from './context.js';
+import { channelsOf, reluConvBn, sum, type BuildContext, type Sym } from './context.js';
 import { getOp } from './ops/registry.js';
 import { NB201_EDGES } from '../space/nb201.js';
 import type { PathInfo } from './nasnet-cell.js';
@@ -29,7 +29,7 @@ export function buildNb201Cell(ctx: BuildContext, edges: readonly string[], x: S
       if (opts.wrapPath) y = opts.wrapPath(y, { cell: opts.index, block: k - 1, pair: from, op: edges[e] });
       terms.push(y);
     });
-    nodes[k] = terms.length === 0 ? null : terms.length === 1 ? terms[0] : (tf.layers.add({ name: ctx.name('add') }).apply(terms) as Sym);
+    nodes[k] = terms.length === 0 ? null : sum(ctx, terms);
   }
   return nodes[3] ?? getOp('none')(ctx, input, channels, 1);
 }

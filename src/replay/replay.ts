@@ -15,13 +15,12 @@ import { channelStats } from '../data/normalize.js';
 import { selectBackend, setEngineThreads } from '../engine/backend.js';
 import { buildModel } from '../model/build.js';
 import { DropPath } from '../model/drop-path.js';
-import { cellOutput, lastReductionCell, withAuxHead } from '../model/aux-head.js';
+import { lastReductionCell, withAuxHead } from '../model/aux-head.js';
 import { evaluate } from '../train/trainer.js';
 import type { Store } from '../store/store.js';
 import { refuseLiveOwner } from '../store/owner.js';
 import type { CurvePoint, ReplayRow } from '../store/types.js';
 import { saveModelFiles } from '../export/tfjs-files.js';
-import { concatenatedBlocks } from '../export/cell-graph.js';
 import { checkCompatible, loadCheckpointWeights, readCheckpointMeta, saveCheckpoint, type ModelShape } from './checkpoint.js';
 import { probeThreads } from './threads.js';
 import { ReplayInterrupted, trainReplay, type BatchProgress, type ReplaySettings } from './train-loop.js';
@@ -154,22 +153,21 @@ export async function runReplay(job: ReplayJob): Promise<ReplayOutcome> {
 
   let pathSeed = settings.seed * 7919;
   const auxCell = lastReductionCell(macro.cellsPerStage, macro.reductions);
-  const auxPaths: tf.SymbolicTensor[][] = [];
+  let auxAnchor: tf.SymbolicTensor | undefined;
   if (settings.auxWeight > 0 && (macro.reductions < 1 || genotype.space !== 'nasnet')) throw new UserError('--aux-weight needs a NASNet-space network with at least one reduction cell');
   const built = buildModel(space, genotype, macro, {
     inputShape: shape.inputShape as [number, number, number],
     numClasses: ds.numClasses,
     seed: settings.seed,
     // Drop-path on every non-identity op output (NASNet's nasnet_utils and DARTS skip identities).
-    wrapPath: (y, info) => {
-      const out = settings.dropPath > 0 && info.op !== 'identity'
-        ? (new DropPath({ cellRatio: (info.cell + 1) / info.cells, seed: pathSeed++ }).apply(y) as tf.SymbolicTensor)
-        : y;
-      if (info.cell === auxCell) (auxPaths[info.block] ??= []).push(out);
-      return out;
+    wrapPath: (y, info) => settings.dropPath > 0 && info.op !== 'identity'
+      ? (new DropPath({ cellRatio: (info.cell + 1) / info.cells, seed: pathSeed++ }).apply(y) as tf.SymbolicTensor)
+      : y,
+    onCell: (out, info) => {
+      if (info.index === auxCell) auxAnchor = out;
     },
   });
-  const trainModel = settings.auxWeight > 0 ? withAuxHead(built.model, cellOutput(auxPaths, concatenatedBlocks((genotype as NasnetGenotype).reduce)), ds.numClasses, settings.seed) : built.model;
+  const trainModel = settings.auxWeight > 0 ? withAuxHead(built.model, auxAnchor!, ds.numClasses, settings.seed) : built.model;
   const started = performance.now();
   try {
     if (config.threads === undefined && backend.name === 'onednn' && availableParallelism() > 1) {

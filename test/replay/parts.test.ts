@@ -124,25 +124,23 @@ test('aux head anchors at the last reduction cell output (single block or concat
   const { loadSpace } = await import('../../src/space/load.js');
   const { buildModel } = await import('../../src/model/build.js');
   const { loadBaseline } = await import('../../src/baselines/index.js');
-  const { cellOutput, lastReductionCell, withAuxHead } = await import('../../src/model/aux-head.js');
-  const { concatenatedBlocks } = await import('../../src/export/cell-graph.js');
+  const { lastReductionCell, withAuxHead } = await import('../../src/model/aux-head.js');
   const space = loadSpace('nasnet');
   const macro = { ...space.macro, cellsPerStage: 1, reductions: 2, filters: 2, stemChannels: 2, filterMultiplier: 2 };
   for (const [name, width] of [['nasnet-a', 3 * 8], ['resnet', 8]] as const) {
     const g = loadBaseline(name, space).genotype as import('../../src/core/types.js').NasnetGenotype;
-    const paths: tf.SymbolicTensor[][] = [];
+    let anchor: tf.SymbolicTensor | undefined;
     const cell = lastReductionCell(macro.cellsPerStage, macro.reductions);
     const built = buildModel(space, g, macro, {
       inputShape: [16, 16, 1], numClasses: 10, seed: 1,
-      wrapPath: (y, info) => {
-        if (info.cell === cell) (paths[info.block] ??= []).push(y);
-        return y;
+      onCell: (out, info) => {
+        if (info.index === cell) anchor = out;
       },
     });
-    const anchor = cellOutput(paths, concatenatedBlocks(g.reduce));
+    assert.ok(anchor);
     // After two reductions: 16 -> 8 -> 4 pixels, F * 2^2 = 8 channels per concatenated block.
     assert.deepEqual(anchor.shape, [null, 4, 4, width], name);
-    const m = withAuxHead(built.model, anchor, 10, 1);
+    const m = withAuxHead(built.model, anchor!, 10, 1);
     assert.equal(m.outputs.length, 2);
     const outs = tf.tidy(() => (m.predict(tf.zeros([2, 16, 16, 1])) as tf.Tensor[]).map((t) => t.shape));
     assert.deepEqual(outs, [[2, 10], [2, 10]]);
