@@ -14,7 +14,7 @@
 PACKAGES="libdnnl-dev redis-server tmux dataset-fashion-mnist"
 
 cd "$(dirname "$0")/.." || exit 0
-status_file=.system-deps
+status_file=${NAS_SYSTEM_DEPS_FILE:-.system-deps}
 
 missing() {
   out=""

@@ -1,3 +1,4 @@
+import { needs } from '../helpers/system.js';
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { copyFileSync, mkdirSync } from 'node:fs';
@@ -60,18 +61,10 @@ test('missing and unknown datasets are one-line UserErrors', () => {
   assert.match(err('default', nowhere), /embedded dataset is missing/);
 });
 
-test('fashion-mnist loads the full Debian set when installed', { skip: !existsIdx(defaultLocations.fashionMnistDir) && 'dataset-fashion-mnist not installed' }, () => {
+test('fashion-mnist loads the full Debian set when installed', needs('dataset-fashion-mnist'), () => {
   const d = loadDataset('fashion-mnist');
   assert.equal(d.train.count, 60000);
   assert.equal(d.test.count, 10000);
   assert.notEqual(d.hash, loadDataset('default').hash);
 });
 
-function existsIdx(dir: string): boolean {
-  try {
-    readFileSync(join(dir, 'train-labels-idx1-ubyte.gz'));
-    return true;
-  } catch {
-    return false;
-  }
-}

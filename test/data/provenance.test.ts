@@ -1,3 +1,4 @@
+import { needs } from '../helpers/system.js';
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -26,7 +27,7 @@ test('PROVENANCE.md lists the sha256 of every embedded data file, and they match
 });
 
 const source = '/usr/share/datasets/fashion-mnist';
-test('scripts/make-default-dataset regenerates the embedded files byte for byte', { skip: !existsSync(join(source, 'train-images-idx3-ubyte.gz')) && 'dataset-fashion-mnist not installed' }, () => {
+test('scripts/make-default-dataset regenerates the embedded files byte for byte', needs('dataset-fashion-mnist'), () => {
   const tmp = tempDir();
   after(tmp.cleanup);
   const script = fileURLToPath(new URL('../../scripts/make-default-dataset.js', import.meta.url));

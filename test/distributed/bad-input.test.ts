@@ -1,4 +1,5 @@
 /** A wrong --queue never gets past the first check: one clear UserError line, nothing written. */
+import { needs } from '../helpers/system.js';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Redis } from 'ioredis';
@@ -33,7 +34,7 @@ test('an unreachable Redis is one line', async () => {
   await assert.rejects(createQueueEvaluator({ url: `redis://127.0.0.1:${port}` }), oneLineUserError(new RegExp(`127\\.0\\.0\\.1:${port}.*connection refused`)));
 });
 
-test('a wrong or missing password is one line and the password is not echoed', async () => {
+test('a wrong or missing password is one line and the password is not echoed', needs('redis-server'), async () => {
   const redis = await startRedis({ password: 'right-one' });
   try {
     await assert.rejects(createQueueEvaluator({ url: `redis://:wrong-one@127.0.0.1:${redis.port}` }), (err: unknown) => {
@@ -49,7 +50,7 @@ test('a wrong or missing password is one line and the password is not echoed', a
   }
 });
 
-test('a queue made by another queue format is refused; a foreign BullMQ queue too', async () => {
+test('a queue made by another queue format is refused; a foreign BullMQ queue too', needs('redis-server'), async () => {
   const redis = await startRedis();
   const client = new Redis(redis.url);
   try {
@@ -69,7 +70,7 @@ test('a queue made by another queue format is refused; a foreign BullMQ queue to
   }
 });
 
-test('nas search --queue with a bad Redis exits 2 with one line and creates no store; so does nas worker', async () => {
+test('nas search --queue with a bad Redis exits 2 with one line and creates no store; so does nas worker', needs('redis-server'), async () => {
   const { nas, tempDir } = await import('./cli-helpers.js');
   const { existsSync } = await import('node:fs');
   const { join } = await import('node:path');

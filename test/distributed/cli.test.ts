@@ -2,6 +2,7 @@
  * The issue's end-to-end tests with real processes: a real redis-server, `nas worker` processes
  * training real tfjs children, `nas search --queue` writing a real SQLite store.
  */
+import { needs } from '../helpers/system.js';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
@@ -36,7 +37,7 @@ function storeTrials(db: string) {
   }
 }
 
-test('a search served by two nas worker processes trains every child exactly once', { timeout: 120_000 }, async () => {
+test('a search served by two nas worker processes trains every child exactly once', { ...needs('redis-server'), timeout: 120_000 }, async () => {
   const redis = await startRedis();
   const workers: Proc[] = [];
   try {
@@ -62,7 +63,7 @@ test('a search served by two nas worker processes trains every child exactly onc
   }
 });
 
-test('a worker killed with SIGKILL mid-child: the child completes on the other worker, nothing lost or duplicated', { timeout: 120_000 }, async () => {
+test('a worker killed with SIGKILL mid-child: the child completes on the other worker, nothing lost or duplicated', { ...needs('redis-server'), timeout: 120_000 }, async () => {
   const redis = await startRedis();
   const workers: Proc[] = [];
   try {
@@ -94,7 +95,7 @@ test('a worker killed with SIGKILL mid-child: the child completes on the other w
   }
 });
 
-test('a search restarted with --resume picks up children that finished while it was down, enqueuing none twice', { timeout: 150_000 }, async () => {
+test('a search restarted with --resume picks up children that finished while it was down, enqueuing none twice', { ...needs('redis-server'), timeout: 150_000 }, async () => {
   const redis = await startRedis();
   const workers: Proc[] = [];
   try {

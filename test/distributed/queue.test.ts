@@ -3,6 +3,7 @@
  * worker (real lookups, no training) and a real redis-server: results, job ids, resume, retries,
  * progress and capacity. The CLI tests (cli.test.ts) do the same with real training processes.
  */
+import { needs } from '../helpers/system.js';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
@@ -45,7 +46,7 @@ function tableWithProgress(capacity: number): Evaluator & { calls: number[]; spa
   };
 }
 
-test('children go through the queue and come back with the table\'s results, progress and worker names', async () => {
+test('children go through the queue and come back with the table\'s results, progress and worker names', needs('redis-server'), async () => {
   const redis = await startRedis();
   const backend = tableWithProgress(2);
   const worker = await startQueueWorker({ url: redis.url, evaluator: backend, name: 'box-a' });
@@ -91,7 +92,7 @@ test('children go through the queue and come back with the table\'s results, pro
   }
 });
 
-test('a child queued while no worker runs is trained when one joins; capacity follows the workers', async () => {
+test('a child queued while no worker runs is trained when one joins; capacity follows the workers', needs('redis-server'), async () => {
   const redis = await startRedis();
   const queue = await createQueueEvaluator({ url: redis.url });
   const backends = [tableWithProgress(1), tableWithProgress(3)];
@@ -114,7 +115,7 @@ test('a child queued while no worker runs is trained when one joins; capacity fo
   }
 });
 
-test('a child that fails for a real error is retried a bounded number of times, then reported failed', async () => {
+test('a child that fails for a real error is retried a bounded number of times, then reported failed', needs('redis-server'), async () => {
   const redis = await startRedis();
   const backend = tableWithProgress(1);
   const worker = await startQueueWorker({ url: redis.url, evaluator: backend, name: 'box' });
@@ -141,7 +142,7 @@ test('a child that fails for a real error is retried a bounded number of times, 
   }
 });
 
-test('aborting a wait leaves the job running; the result is picked up by the next evaluator', async () => {
+test('aborting a wait leaves the job running; the result is picked up by the next evaluator', needs('redis-server'), async () => {
   const redis = await startRedis();
   const first = await createQueueEvaluator({ url: redis.url, capacity: 1 });
   const t = task(11);

@@ -2,6 +2,7 @@
  * Backend selection, the oneDNN fallback paths (addon missing, call declined), loading in
  * worker threads, and no tensor leaks over training steps.
  */
+import { needs } from '../helpers/system.js';
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -16,7 +17,6 @@ import { availableBackends, installEngine, selectBackend } from '../../src/engin
 import { rand } from './helpers.js';
 
 const backendModule = fileURLToPath(new URL('../../src/engine/backend.js', import.meta.url));
-const hasOnednn = () => installEngine().onednn !== null;
 
 /** Runs a snippet in a fresh node process (its own tfjs), with `env` added; returns stdout. */
 function runNode(code: string, env: Record<string, string> = {}): string {
@@ -40,7 +40,7 @@ describe('selectBackend', () => {
     assert.equal((await selectBackend('cpu-stock')).name, 'cpu-stock');
     assert.equal(tf.getBackend(), 'cpu-stock');
   });
-  it('auto prefers onednn when the addon is built', { skip: !hasOnednn() && 'addon not built' }, async () => {
+  it('auto prefers onednn when the addon is built', needs('oneDNN engine'), async () => {
     const lines: string[] = [];
     const chosen = await selectBackend('auto', { threads: 1, log: (l) => lines.push(l) });
     assert.equal(chosen.name, 'onednn');
@@ -99,7 +99,7 @@ describe('an addon of the wrong build', () => {
   });
 });
 
-describe('oneDNN addon', { skip: !hasOnednn() && 'addon not built' }, () => {
+describe('oneDNN addon', needs('oneDNN engine'), () => {
   it('declines a call whose buffers do not match the geometry, and the wrapper falls back', () => {
     const { onednn } = installEngine();
     const info = tf.backend_util.computeConv2DInfo([2, 5, 5, 3], [3, 3, 3, 4], 1, 1, 'same');
@@ -137,7 +137,7 @@ describe('oneDNN addon', { skip: !hasOnednn() && 'addon not built' }, () => {
 
 describe('no leaks', () => {
   for (const name of ['cpu', 'onednn']) {
-    it(`training steps on ${name} keep the tensor count constant`, { skip: name === 'onednn' && !hasOnednn() && 'addon not built' }, async () => {
+    it(`training steps on ${name} keep the tensor count constant`, name === 'onednn' ? needs('oneDNN engine') : {}, async () => {
       await selectBackend(name, { threads: 1 });
       const model = tf.sequential({ layers: [
         tf.layers.conv2d({ inputShape: [10, 10, 2], filters: 4, kernelSize: 3, padding: 'same', activation: 'relu' }),

@@ -1,3 +1,4 @@
+import { needs } from '../helpers/system.js';
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
@@ -182,7 +183,7 @@ test('nas train stops between batches on SIGTERM, marks the replay interrupted, 
   assert.equal(JSON.parse(replays('--json').stdout)[0].status, 'complete');
 });
 
-test('oneDNN: without --threads a replay times its thread counts, trains exactly as with the chosen count given, and a resume keeps it', { skip: !availableBackends().includes('onednn') || availableParallelism() < 2 ? 'needs the oneDNN addon and 2+ cores' : false }, async () => {
+test('oneDNN: without --threads a replay times its thread counts, trains exactly as with the chosen count given, and a resume keeps it', availableParallelism() < 2 ? { skip: 'needs 2+ cores' } : needs('oneDNN engine'), async () => {
   const store = Store.open(':memory:');
   const lines: string[] = [];
   const onednn = (out: string, over: Partial<ReplayJob> = {}) => job(store, join(root, out), { backend: 'onednn', log: (l) => lines.push(l), ...over });

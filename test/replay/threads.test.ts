@@ -1,4 +1,5 @@
 /** The thread probe: candidates, a real timing on the oneDNN engine, the engine left at the winner. */
+import { needs } from '../helpers/system.js';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
@@ -12,7 +13,7 @@ test('candidates: 1, 2, 4, … below the core count, then the core count', () =>
   assert.deepEqual(threadCandidates(8), [1, 2, 4, 8]);
 });
 
-test('probeThreads times every candidate on a real network, ends at the fastest, leaks nothing', { skip: availableBackends().includes('onednn') ? false : 'needs the oneDNN addon' }, async () => {
+test('probeThreads times every candidate on a real network, ends at the fastest, leaks nothing', needs('oneDNN engine'), async () => {
   await selectBackend('onednn', { threads: 1 });
   const set: number[] = [];
   const before = tf.memory().numTensors;

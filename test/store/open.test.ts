@@ -7,13 +7,14 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { Store } from '../../src/store/store.js';
 import { UserError } from '../../src/core/types.js';
 import { MIGRATIONS, SCHEMA_VERSION } from '../../src/store/schema.js';
 import { complete, genotype, runConfig, tempDir } from './helpers/fixtures.js';
+import { readableStoreCopy } from './helpers/readable-copy.js';
 
 const tmp = tempDir();
 after(tmp.cleanup);
@@ -206,7 +207,9 @@ test('a --db in a folder the user cannot write is refused', { skip: process.plat
   chmodSync(dir, 0o555);
   chmodSync(existing, 0o644);
   chmodSync(tmp.dir, 0o755);
-  const storeJs = fileURLToPath(new URL('../../src/store/store.js', import.meta.url));
+  // The child imports a world-readable copy of the store: the checkout may sit where nobody cannot enter.
+  const copy = readableStoreCopy();
+  const storeJs = copy.storeJs;
   const script = `
     const { Store } = await import(${JSON.stringify(storeJs)});
     for (const [file, ro] of [[${JSON.stringify(`${dir}/new.db`)}, false], [${JSON.stringify(existing)}, false], [${JSON.stringify(existing)}, true]]) {
@@ -216,6 +219,7 @@ test('a --db in a folder the user cannot write is refused', { skip: process.plat
   const asNobody = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
   const out = spawnSync(process.execPath, ['--input-type=module', '-e', script], { ...asNobody, encoding: 'utf8', cwd: '/' });
   chmodSync(dir, 0o755);
+  rmSync(copy.dir, { recursive: true, force: true });
   assert.equal(out.status, 0, out.stderr);
   const lines = out.stdout.trim().split('\n');
   assert.match(lines[0], /^UserError: cannot create .*new\.db: folder .*locked is not writable$/);

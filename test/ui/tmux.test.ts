@@ -4,6 +4,7 @@
  * from a second window and quit it with q (the search goes on), press q in the search, and check
  * that the run is resumable: `nas search --resume` finishes it with no trial lost or duplicated.
  */
+import { needs } from '../helpers/system.js';
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile, execFileSync } from 'node:child_process';
@@ -15,14 +16,6 @@ import { fileURLToPath } from 'node:url';
 import { Store } from '../../src/store/store.js';
 
 const cli = fileURLToPath(new URL('../../src/cli.js', import.meta.url));
-const hasTmux = (() => {
-  try {
-    execFileSync('tmux', ['-V'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
 const dir = mkdtempSync(join(tmpdir(), 'nas-tmux-'));
 const socket = `nas-test-${process.pid}`;
 const tmux = (...args: string[]) => execFileSync('tmux', ['-L', socket, ...args], { encoding: 'utf8' });
@@ -47,7 +40,7 @@ async function waitFor(target: string, pattern: RegExp, ms: number): Promise<str
   }
 }
 
-test('nas search in tmux: dashboard on screen, a viewer attaches and quits, q stops, the run resumes', { skip: !hasTmux && 'tmux is not installed', timeout: 240_000 }, async () => {
+test('nas search in tmux: dashboard on screen, a viewer attaches and quits, q stops, the run resumes', { ...needs('tmux'), timeout: 240_000 }, async () => {
   const db = join(dir, 'nas.db');
   // is-in-ci would make ink print only the last frame; the search must see a plain interactive terminal.
   const env = 'env -u CI -u CONTINUOUS_INTEGRATION';
@@ -100,7 +93,7 @@ test('nas search in tmux: dashboard on screen, a viewer attaches and quits, q st
   }
 });
 
-test('under CI=true a terminal gets plain lines: nas search logs per trial, nas dashboard prints one frame and exits', { skip: !hasTmux && 'tmux is not installed', timeout: 60_000 }, async () => {
+test('under CI=true a terminal gets plain lines: nas search logs per trial, nas dashboard prints one frame and exits', { ...needs('tmux'), timeout: 60_000 }, async () => {
   const db = join(dir, 'ci.db');
   const table = fileURLToPath(new URL('../../../data/nas-bench-201/nb201-12epoch.csv', import.meta.url));
   const search = [process.execPath, cli, 'search', '--space', 'nas-bench-201', '--evaluator', 'table', '--table', table,
