@@ -124,6 +124,48 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE replays ADD COLUMN owner TEXT;
     `,
   },
+  {
+    // Studies (`nas fidelity`): a fixed set of cells, each scored by estimators at seeds. One row per
+    // (cell, estimator, seed) that finished, so a resumed study computes exactly what is missing.
+    version: 3,
+    readable: true,
+    up: `
+      CREATE TABLE studies (
+        id          INTEGER PRIMARY KEY AUTOINCREMENT,
+        kind        TEXT NOT NULL,            -- 'fidelity'
+        status      TEXT NOT NULL CHECK (status IN ('running', 'complete', 'interrupted', 'failed')),
+        config      TEXT NOT NULL,            -- the study's settings as JSON (dataset, reference, estimators, seeds)
+        created_at  TEXT NOT NULL,
+        updated_at  TEXT NOT NULL,
+        owner       TEXT
+      );
+      CREATE TABLE study_cells (
+        id          INTEGER PRIMARY KEY AUTOINCREMENT,
+        study_id    INTEGER NOT NULL REFERENCES studies(id) ON DELETE CASCADE,
+        position    INTEGER NOT NULL,         -- 1-based order within the study
+        label       TEXT NOT NULL,            -- "random 3", "run 1 trial 108", "baseline resnet"
+        source      TEXT NOT NULL,            -- 'random' | 'run' | 'baseline'
+        key         TEXT NOT NULL,
+        genotype    TEXT NOT NULL,
+        UNIQUE (study_id, position),
+        UNIQUE (study_id, key)
+      );
+      CREATE TABLE study_scores (
+        id           INTEGER PRIMARY KEY AUTOINCREMENT,
+        cell_id      INTEGER NOT NULL REFERENCES study_cells(id) ON DELETE CASCADE,
+        estimator    TEXT NOT NULL,           -- 'reference', 'proxy:<name>', a zero-cost estimator, 'params', ...
+        seed         INTEGER NOT NULL,
+        status       TEXT NOT NULL CHECK (status IN ('complete', 'failed')),
+        value        REAL,                    -- the score (accuracy in [0, 1] for trained ones); NULL when failed
+        cpu_seconds  REAL,
+        seconds      REAL,
+        metrics      TEXT,                    -- JSON: loss, params, mult-adds, images/s, backend ...
+        error        TEXT,
+        created_at   TEXT NOT NULL,
+        UNIQUE (cell_id, estimator, seed)
+      );
+    `,
+  },
 ];
 
 /** The schema version this code reads and writes. */

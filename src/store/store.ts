@@ -11,6 +11,7 @@ import type Database from 'better-sqlite3';
 import { UserError, type TrialResult } from '../core/types.js';
 import { openDatabase, type OpenOptions } from './open-database.js';
 import { currentOwner, refuseLiveOwner } from './owner.js';
+import { Studies } from './studies.js';
 import {
   REPLAY_COLUMNS,
   finiteOrNull,
@@ -53,11 +54,14 @@ export class Store {
   readonly readOnly: boolean;
   private readonly db: Database.Database;
   private readonly statements = new Map<string, Database.Statement>();
+  /** The study tables (`nas fidelity`). */
+  readonly studies: Studies;
 
   private constructor(file: string, db: Database.Database, readOnly: boolean) {
     this.file = file;
     this.db = db;
     this.readOnly = readOnly;
+    this.studies = new Studies((sql) => this.stmt(sql), (fn) => this.transaction(fn), file);
   }
 
   /**

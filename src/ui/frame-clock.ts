@@ -6,7 +6,6 @@
  * 2-core machine, so the frame rate adapts to ~0.5 fps there and goes up on a faster machine).
  * Keys redraw at once: they are the user's, and rare.
  */
-import { readFileSync } from 'node:fs';
 
 export interface FrameStats {
   frames: number;
@@ -43,18 +42,8 @@ export interface FrameClockOptions {
   share?: number;
 }
 
-/**
- * CPU time of the calling thread in ms, from Linux's per-thread scheduler statistics (ns precision;
- * Node 20 has no per-thread cpuUsage and process.cpuUsage() also counts the training workers).
- * undefined where /proc is not available.
- */
-export function threadCpuMs(): number | undefined {
-  try {
-    return Number(readFileSync('/proc/thread-self/schedstat', 'utf8').split(' ')[0]) / 1e6;
-  } catch {
-    return undefined;
-  }
-}
+export { threadCpuMs } from '../core/cpu.js';
+import { threadCpuMs } from '../core/cpu.js';
 
 /** Calls draw() on a timer as described above. The timer is unref'd: it never keeps the process alive. */
 export function startFrameClock(draw: () => void, isDirty: () => boolean, opts: FrameClockOptions = {}): FrameClock {

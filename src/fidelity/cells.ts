@@ -1,0 +1,43 @@
+/**
+ * The reference set of a fidelity study: K cells drawn at random from the space (seeded), plus the
+ * top cells of a search run, plus the hand-designed baselines. Each appears once (canonical key).
+ */
+import { UserError, type SearchSpace } from '../core/types.js';
+import { createRng } from '../core/rng.js';
+import { listBaselines, loadBaseline } from '../baselines/index.js';
+import type { Store } from '../store/store.js';
+import type { StudyCellRow } from '../store/studies.js';
+
+export type NewCell = Pick<StudyCellRow, 'label' | 'source' | 'key' | 'genotype'>;
+
+/** `count` distinct random cells; the same seed gives the same cells. */
+export function randomCells(space: SearchSpace, count: number, seed: number): NewCell[] {
+  const rng = createRng(`fidelity-cells:${seed}`);
+  const out: NewCell[] = [];
+  const seen = new Set<string>();
+  for (let tries = 0; out.length < count && tries < count * 100; tries++) {
+    const genotype = space.sample(rng);
+    const key = space.key(genotype);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push({ label: `random ${out.length + 1}`, source: 'random', key, genotype });
+  }
+  return out;
+}
+
+/** The `top` best complete trials of a run (baselines excluded), best first. */
+export function runCells(store: Store, runId: number, top: number, space: SearchSpace): NewCell[] {
+  const run = store.requireRun(runId);
+  if (run.config.spaceFile !== space.file) throw new UserError(`run ${runId} searched ${run.config.space}, not ${space.name}`);
+  const trials = store.topTrials(runId, top);
+  if (trials.length === 0) throw new UserError(`run ${runId} has no completed trial to add`);
+  return trials.map((t) => ({ label: `run ${runId} trial ${t.id}`, source: 'run' as const, key: t.key, genotype: t.genotype }));
+}
+
+/** Every hand-designed baseline of the space. */
+export function baselineCells(space: SearchSpace): NewCell[] {
+  return listBaselines().map((name) => {
+    const b = loadBaseline(name, space);
+    return { label: `baseline ${name}`, source: 'baseline' as const, key: space.key(b.genotype), genotype: b.genotype };
+  });
+}

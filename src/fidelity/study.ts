@@ -1,0 +1,145 @@
+/**
+ * Runs a fidelity study: every (cell, estimator, seed) unit that has no score yet, over a pool of
+ * worker threads, each result stored as it arrives. A study killed at any moment resumes with the
+ * units it lacks: a stored unit is never computed again; only the units in flight are lost.
+ */
+import { availableParallelism } from 'node:os';
+import { Piscina } from 'piscina';
+import type { Store } from '../store/store.js';
+import type { StudyCellRow } from '../store/studies.js';
+import { formatSeconds } from '../replay/replay.js';
+import { describeFidelity, relativeCost, type Fidelity } from './fidelity.js';
+import { REFERENCE, type EstimatorSpec, type UnitResult, type UnitTask } from './unit.js';
+
+/** A study's settings: plain JSON in the store. */
+export interface StudyConfig {
+  dataset: string;
+  datasetHash: string;
+  /** Training images and side of the dataset (for the relative costs). */
+  datasetImages: number;
+  datasetSide: number;
+  space: string;
+  spaceFile: string;
+  reference: Fidelity;
+  /** The estimators besides the reference, in the order they are reported. */
+  estimators: EstimatorSpec[];
+  seeds: number[];
+  backend: string;
+  workers: number;
+  /** How the cells were chosen (for the report). */
+  cells: { random: number; seed: number; run?: { id: number; top: number }; baselines: boolean };
+}
+
+export interface StudyControl {
+  stop(): void;
+  abort(): void;
+}
+
+export interface RunStudyOptions {
+  store: Store;
+  studyId: number;
+  config: StudyConfig;
+  log: (line: string) => void;
+  control?: (c: StudyControl) => void;
+}
+
+/** The reference as an estimator spec. */
+export const referenceSpec = (config: Pick<StudyConfig, 'reference'>): EstimatorSpec => ({ name: REFERENCE, kind: 'trained', fidelity: config.reference });
+
+/** Cheap units first, the reference last, seed by seed: a first seed's full table arrives early. */
+function unitOrder(config: StudyConfig): EstimatorSpec[] {
+  const cost = (e: EstimatorSpec) => (e.kind === 'trained' ? relativeCost(e.fidelity!, config.datasetImages, config.datasetSide) : 0);
+  return [...config.estimators].sort((a, b) => cost(a) - cost(b)).concat(referenceSpec(config));
+}
+
+export interface PendingUnit {
+  cell: StudyCellRow;
+  estimator: EstimatorSpec;
+  seed: number;
+}
+
+/** The units of a study that have no score yet, in the order they run. */
+export function pendingUnits(store: Store, studyId: number, config: StudyConfig): PendingUnit[] {
+  const done = new Set(store.studies.scores(studyId).map((s) => `${s.cellId}\n${s.estimator}\n${s.seed}`));
+  const cells = store.studies.cells(studyId);
+  const out: PendingUnit[] = [];
+  for (const seed of config.seeds) {
+    for (const estimator of unitOrder(config)) {
+      for (const cell of cells) if (!done.has(`${cell.id}\n${estimator.name}\n${seed}`)) out.push({ cell, estimator, seed });
+    }
+  }
+  return out;
+}
+
+/** Computes the pending units; returns 'complete' or 'interrupted'. */
+export async function runStudy(opts: RunStudyOptions): Promise<'complete' | 'interrupted'> {
+  const { store, studyId, config, log } = opts;
+  const queue = pendingUnits(store, studyId, config);
+  const total = queue.length;
+  const threads = Math.max(1, Math.floor(availableParallelism() / config.workers));
+  const pool = new Piscina<UnitTask, UnitResult>({
+    filename: new URL('./worker.js', import.meta.url).href,
+    minThreads: config.workers, maxThreads: config.workers, idleTimeout: 2 ** 31 - 1, concurrentTasksPerWorker: 1,
+    resourceLimits: { maxOldGenerationSizeMb: 8192 },
+  });
+  let stopping = false;
+  const aborts = new Set<AbortController>();
+  opts.control?.({
+    stop: () => { stopping = true; },
+    abort: () => { stopping = true; for (const a of aborts) a.abort(); },
+  });
+  let finished = 0;
+  const started = performance.now();
+  const referenceSeconds: number[] = [];
+  const next = async (): Promise<void> => {
+    while (!stopping && queue.length > 0) {
+      const unit = queue.shift()!;
+      const abort = new AbortController();
+      aborts.add(abort);
+      let result: UnitResult;
+      try {
+        result = await pool.run({
+          cellId: unit.cell.id, genotype: unit.cell.genotype, spaceFile: config.spaceFile, dataset: config.dataset, datasetHash: config.datasetHash,
+          estimator: unit.estimator, reference: config.reference, seed: unit.seed, backend: config.backend, threads,
+        }, { signal: abort.signal });
+      } catch (e) {
+        if (abort.signal.aborted) return; // not computed: a resume runs it again
+        const err = e as { code?: string; message?: string };
+        result = { status: 'failed', value: null, cpuSeconds: null, seconds: 0, metrics: {}, error: err.code === 'ERR_WORKER_OUT_OF_MEMORY' ? 'out of memory' : (err.message ?? String(e)).split('\n')[0] };
+      } finally {
+        aborts.delete(abort);
+      }
+      store.studies.addScore({ cellId: unit.cell.id, estimator: unit.estimator.name, seed: unit.seed, ...result });
+      finished++;
+      if (unit.estimator.name === REFERENCE && result.status === 'complete') referenceSeconds.push(result.seconds);
+      log(progressLine(unit, result, finished, total, started, queue, referenceSeconds, config.workers));
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: config.workers }, () => next()));
+  } finally {
+    await pool.destroy();
+  }
+  return queue.length === 0 && !stopping ? 'complete' : 'interrupted';
+}
+
+const valueText = (unit: PendingUnit, r: UnitResult): string => {
+  if (r.status !== 'complete' || r.value === null) return `failed: ${r.error}`;
+  if (unit.estimator.kind === 'trained') return `${(100 * r.value).toFixed(2)}% ${unit.estimator.fidelity!.protocol === 'replay' ? 'test' : 'val'}`;
+  return Number.isInteger(r.value) ? r.value.toLocaleString('en') : r.value.toPrecision(5);
+};
+
+function progressLine(unit: PendingUnit, r: UnitResult, done: number, total: number, started: number, queue: PendingUnit[], refSeconds: number[], workers: number): string {
+  const width = String(total).length;
+  const leftRefs = queue.filter((u) => u.estimator.name === REFERENCE).length;
+  const meanRef = refSeconds.length ? refSeconds.reduce((a, b) => a + b, 0) / refSeconds.length : NaN;
+  const eta = leftRefs > 0 && Number.isFinite(meanRef) ? `  ETA ≥ ${formatSeconds((leftRefs * meanRef) / workers)}` : '';
+  const cpu = r.cpuSeconds === null ? '' : ` (${r.cpuSeconds.toFixed(1)} CPU-s)`;
+  return `[${String(done).padStart(width)}/${total}] ${unit.estimator.name} seed ${unit.seed} ${unit.cell.label}: ${valueText(unit, r)}  ${r.seconds.toFixed(1)} s${cpu}` +
+    `  elapsed ${formatSeconds((performance.now() - started) / 1000)}${eta}`;
+}
+
+/** A one-line description of a trained estimator for logs. */
+export function describeEstimator(e: EstimatorSpec): string {
+  return e.kind === 'trained' ? `${e.name} (${describeFidelity(e.fidelity!)})` : e.name;
+}
