@@ -242,6 +242,7 @@ export async function runReplay(job: ReplayJob): Promise<ReplayOutcome> {
 /** 1h02m, 3m20s, 42s. */
 export function formatSeconds(s: number): string {
   if (!Number.isFinite(s)) return '?';
-  const h = Math.floor(s / 3600), m = Math.floor((s % 3600) / 60), sec = Math.round(s % 60);
+  const t = Math.round(s);
+  const h = Math.floor(t / 3600), m = Math.floor((t % 3600) / 60), sec = t % 60;
   return h > 0 ? `${h}h${String(m).padStart(2, '0')}m` : m > 0 ? `${m}m${String(sec).padStart(2, '0')}s` : `${sec}s`;
 }
