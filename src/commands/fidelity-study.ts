@@ -14,6 +14,7 @@ import { CURRENT_DEFAULT_PROXY, DEFAULT_REFERENCE, GRID, checkFidelity, describe
 import { baselineCells, randomCells, runCells, type NewCell } from '../fidelity/cells.js';
 import { describeEstimator, runStudy, type StudyConfig, type StudyControl } from '../fidelity/study.js';
 import { REFERENCE, type EstimatorSpec } from '../fidelity/unit.js';
+import { reportTable, studyReport } from '../fidelity/report.js';
 import { backendNames } from '../engine/backend.js';
 import { choiceOption, defaultDb, intOption, runIdOption } from './options.js';
 
@@ -21,6 +22,7 @@ const STATIC = ['params', 'mult-adds'] as const;
 
 const HELP = `usage: nas fidelity [options]                 measure cheap rewards against a reference training
        nas fidelity --resume STUDY [options]  continue a study (add estimators or cells)
+       nas fidelity --show STUDY [--json]     the study's table (also while it runs)
 
   --dataset NAME        the data (default fashion-mnist: the reference trains on its whole training split)
   --cells K             random cells of the space in the reference set (default 24)
@@ -103,10 +105,13 @@ export async function fidelityStudyCommand(argv: string[]): Promise<void> {
       cells: { type: 'string' }, run: { type: 'string' }, top: { type: 'string' }, 'with-baselines': { type: 'boolean' },
       reference: { type: 'string' }, estimators: { type: 'string' }, grid: { type: 'boolean' }, proxy: { type: 'string', multiple: true },
       seeds: { type: 'string' }, seed: { type: 'string' }, workers: { type: 'string' }, backend: { type: 'string' }, db: { type: 'string' },
+      show: { type: 'string' }, json: { type: 'boolean' },
     },
   });
   if (v.help) return void console.log(HELP);
   const dbFile = v.db ?? defaultDb();
+  if (v.show !== undefined) return showStudy(dbFile, runIdOption(v.show, 'show'), v.json ?? false);
+  if (v.json) throw new UserError('--json goes with --show STUDY');
   const resumeId = v.resume === undefined ? undefined : runIdOption(v.resume, 'resume');
   if (resumeId !== undefined) {
     for (const k of ['dataset', 'space', 'reference', 'seeds', 'seed', 'cells'] as const) {
@@ -213,6 +218,26 @@ export async function fidelityStudyCommand(argv: string[]): Promise<void> {
   } finally {
     process.off('SIGINT', onInt);
     process.off('SIGTERM', onTerm);
+    store.close();
+  }
+}
+
+/** The table of a study (finished or not) from a read-only store. */
+function showStudy(dbFile: string, id: number, json: boolean): void {
+  if (!existsSync(dbFile)) throw new UserError(`no store at ${dbFile}`);
+  const store = Store.open(dbFile, { readonly: true });
+  try {
+    const study = store.studies.require(id);
+    const config = study.config as StudyConfig;
+    const cells = store.studies.cells(id);
+    const scores = store.studies.scores(id);
+    const report = studyReport(config, cells, scores);
+    if (json) return void console.log(JSON.stringify({ study: id, status: study.status, config, report, cells, scores }, null, 2));
+    const units = cells.length * config.seeds.length * (config.estimators.length + 1);
+    console.log(`study ${id} (${study.status}): ${cells.length} cells of ${config.space} on ${config.dataset}; ${scores.length}/${units} units scored` +
+      `; reference ${describeFidelity(config.reference)} on ${report.referenceCells} cells${report.referenceFailed ? ` (${report.referenceFailed} failed)` : ''}`);
+    for (const line of reportTable(report)) console.log(line);
+  } finally {
     store.close();
   }
 }

@@ -70,15 +70,17 @@ function staticScore(space: SearchSpace, task: UnitTask): Omit<UnitResult, 'cpuS
 async function proxyScore(space: SearchSpace, task: UnitTask, f: Fidelity): Promise<Omit<UnitResult, 'cpuSeconds' | 'seconds'>> {
   const data = searchData({ dataset: task.dataset, datasetHash: task.datasetHash, proxy: { trainSize: f.trainImages, valSize: f.valImages, imageSize: f.imageSize, epochs: f.epochs, batchSize: f.batchSize, learningRate: f.learningRate } });
   const built = buildModel(space, task.genotype, macroOf(f), { inputShape: data.inputShape, numClasses: data.numClasses, seed: task.seed });
+  let m: Awaited<ReturnType<typeof trainChild>>;
   try {
-    const m = await trainChild(built.model, data, { epochs: f.epochs, batchSize: f.batchSize, learningRate: f.learningRate, seed: task.seed });
-    return {
-      status: 'complete', value: m.valAccuracy, error: null,
-      metrics: { valLoss: m.valLoss, trainAccuracy: m.trainAccuracy, trainLoss: m.trainLoss, imagesPerSec: m.imagesPerSec, params: built.params, multAdds: built.multAdds, liveTensors: tf.memory().numTensors },
-    };
+    m = await trainChild(built.model, data, { epochs: f.epochs, batchSize: f.batchSize, learningRate: f.learningRate, seed: task.seed });
   } finally {
     built.model.dispose();
   }
+  // Live tensors once the child is gone: the same from unit to unit unless something leaks.
+  return {
+    status: 'complete', value: m.valAccuracy, error: null,
+    metrics: { valLoss: m.valLoss, trainAccuracy: m.trainAccuracy, trainLoss: m.trainLoss, imagesPerSec: m.imagesPerSec, params: built.params, multAdds: built.multAdds, liveTensors: tf.memory().numTensors },
+  };
 }
 
 /** The whole training split (or a stratified part), the test split, at the fidelity's resolution; kept per thread. */
@@ -119,13 +121,13 @@ async function referenceScore(space: SearchSpace, task: UnitTask, f: Fidelity): 
     });
     const trainSeconds = (performance.now() - started) / 1000;
     const scored = evaluate(built.model, test, 256);
-    return {
-      status: 'complete', value: scored.accuracy, error: null,
-      metrics: {
-        testLoss: scored.loss, trainAccuracy: curve[curve.length - 1], imagesPerSec: (train.count * f.epochs) / trainSeconds,
-        params: built.params, multAdds: built.multAdds, curve: curve.map((a) => a.toFixed(4)).join(' '),
-      },
+    const metrics = {
+      testLoss: scored.loss, trainAccuracy: curve[curve.length - 1], imagesPerSec: (train.count * f.epochs) / trainSeconds,
+      params: built.params, multAdds: built.multAdds, curve: curve.map((a) => a.toFixed(4)).join(' '),
     };
+    built.model.dispose();
+    built = undefined;
+    return { status: 'complete', value: scored.accuracy, error: null, metrics: { ...metrics, liveTensors: tf.memory().numTensors } };
   } finally {
     built?.model.dispose();
   }
