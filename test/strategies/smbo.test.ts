@@ -6,7 +6,7 @@ import { loadSpace } from '../../src/space/load.js';
 import { loadTable } from '../../src/evaluators/table.js';
 import { NB201_TABLE } from '../../src/commands/bench-strategies.js';
 import { SmboStrategy } from '../../src/strategies/smbo/smbo-strategy.js';
-import { ranks, spearman } from '../../src/strategies/smbo/spearman.js';
+import { ranks, spearman } from '../../src/stats/correlation.js';
 import type { Proposal } from '../../src/core/types.js';
 import { createRng, randInt } from '../../src/core/rng.js';
 import { CellTemplate } from '../../src/strategies/smbo/cell-template.js';

@@ -25,7 +25,7 @@ import { createRng, randInt, restoreRng, type StatefulRng } from '../../core/rng
 import { findUnseen } from '../unseen.js';
 import { CellTemplate } from './cell-template.js';
 import { MlpEnsemble } from './mlp-ensemble.js';
-import { ranks, spearman } from './spearman.js';
+import { ranks, spearman } from '../../stats/correlation.js';
 
 /** SMBO options (`--strategy-option name=value`), with defaults. */
 export interface SmboOptions {
