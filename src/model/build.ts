@@ -26,6 +26,8 @@ export interface BuildOptions {
   seed?: number;
   /** End in a softmax instead of logits (default false). */
   softmax?: boolean;
+  /** false leaves every batch norm out (default true). Synflow scores the network without BN. */
+  batchNorm?: boolean;
   /** Wraps every op output inside cells before the sum (scheduled drop-path). */
   wrapPath?: (y: Sym, info: PathInfo & { cells: number }) => Sym;
   /** Sees every cell output (index 0-based of `cells`), e.g. to attach an auxiliary head at 2/3 depth. */
@@ -47,7 +49,7 @@ export function buildModel(space: SearchSpace, genotype: Genotype, macro: MacroS
   const g = space.validate(genotype);
   checkMacro(macro);
   checkOptions(opts);
-  const ctx = new BuildContext(opts.seed ?? 0);
+  const ctx = new BuildContext(opts.seed ?? 0, '', opts.batchNorm ?? true);
   const input = tf.input({ shape: opts.inputShape, name: 'image' });
   let x = batchNorm(ctx, conv(ctx, input, macro.stemChannels, 3));
   const onCell: BuildOptions['onCell'] = (out, info) => {

@@ -26,7 +26,11 @@ export class BuildContext {
   /** Every cell state and cell output built: the builder frees those the output never reads. */
   readonly states: Sym[] = [];
 
-  constructor(seed = 0, readonly prefix = '') {
+  /**
+   * @param withBatchNorm false builds every batch norm as the identity (for synflow: Tanaka et al.
+   * 2020 score the network without BN, as zero-cost-nas' copy with `bn=False` does).
+   */
+  constructor(seed = 0, readonly prefix = '', readonly withBatchNorm = true) {
     // Keep seeds in int32 range: tfjs initializers hand them to seedrandom as numbers.
     this.seed = (Math.abs(Math.floor(seed)) % 1_000_000) * 1000;
   }
@@ -74,7 +78,9 @@ export function relu(ctx: BuildContext, x: Sym): Sym {
  */
 export const BN_MOMENTUM = 0.9;
 
+/** Batch norm of x; x itself when the context builds without BN. */
 export function batchNorm(ctx: BuildContext, x: Sym): Sym {
+  if (!ctx.withBatchNorm) return x;
   return batchNormalization({ axis: -1, momentum: BN_MOMENTUM, name: ctx.name('bn') }).apply(x) as Sym;
 }
 

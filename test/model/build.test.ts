@@ -133,3 +133,22 @@ test('bad input to buildModel is a UserError', () => {
   assert.throws(() => buildModel(nasnet, everyOp, tiny, { ...opts, numClasses: 1 }), /numClasses/);
   assert.throws(() => buildModel(nb201, everyOp, tiny, opts), /\$\.space: expected "nas-bench-201"/);
 });
+
+test('batchNorm: false leaves every BN out and keeps the other weights; the default keeps BN', () => {
+  for (const [space, g] of [[nasnet, everyOp], [nb201, { space: 'nas-bench-201', arch: '|nor_conv_3x3~0|+|skip_connect~0|nor_conv_1x1~1|+|avg_pool_3x3~0|nor_conv_3x3~1|skip_connect~2|' }]] as const) {
+    const withBn = buildModel(space, g, tiny, opts);
+    const explicit = buildModel(space, g, tiny, { ...opts, batchNorm: true });
+    const noBn = buildModel(space, g, tiny, { ...opts, batchNorm: false });
+    const bnLayers = (m: tf.LayersModel) => m.layers.filter((l) => l.getClassName() === 'BatchNormalization');
+    assert.ok(bnLayers(withBn.model).length > 0);
+    assert.equal(bnLayers(explicit.model).length, bnLayers(withBn.model).length);
+    assert.equal(bnLayers(noBn.model).length, 0);
+    const bnParams = bnLayers(withBn.model).reduce((s, l) => s + l.trainableWeights.reduce((a, w) => a + w.shape.reduce((p: number, c) => p * (c as number), 1), 0), 0);
+    assert.equal(noBn.params, withBn.params - bnParams);
+    // BN draws no seed: the convolutions and the classifier start from the same weights.
+    const kernels = (m: tf.LayersModel) =>
+      Object.fromEntries(m.layers.filter((l) => l.getClassName() !== 'BatchNormalization').map((l) => [l.name, l.getWeights().map((w) => Array.from(w.dataSync()))]));
+    assert.deepEqual(kernels(noBn.model), kernels(withBn.model));
+    [withBn, explicit, noBn].forEach((m) => m.model.dispose());
+  }
+});
