@@ -16,9 +16,13 @@ import { describeEstimator, runStudy, type StudyConfig, type StudyControl } from
 import { REFERENCE, type EstimatorSpec } from '../fidelity/unit.js';
 import { reportTable, studyReport } from '../fidelity/report.js';
 import { backendNames } from '../engine/backend.js';
+import { estimatorNames } from '../estimators/index.js';
 import { choiceOption, defaultDb, intOption, runIdOption } from './options.js';
 
 const STATIC = ['params', 'mult-adds'] as const;
+/** The zero-cost estimators of src/estimators/ (params and mult-adds are counted by the study itself). */
+const ZERO_COST = estimatorNames().filter((n) => !(STATIC as readonly string[]).includes(n));
+const DEFAULT_ESTIMATORS = ['proxy:default', ...STATIC, ...ZERO_COST].join(',');
 
 const HELP = `usage: nas fidelity [options]                 measure cheap rewards against a reference training
        nas fidelity --resume STUDY [options]  continue a study (add estimators or cells)
@@ -29,8 +33,8 @@ const HELP = `usage: nas fidelity [options]                 measure cheap reward
   --run RUN --top K     also the K best trials of a search run (default K 6)
   --with-baselines      also the hand-designed baselines
   --reference SPEC      the reference fidelity (default ${specOf(DEFAULT_REFERENCE)})
-  --estimators LIST     comma-separated: proxy:default, proxy:<grid name>, ${STATIC.join(', ')}
-                        (default proxy:default,params,mult-adds)
+  --estimators LIST     comma-separated: proxy:default, proxy:<grid name>, ${[...STATIC, ...ZERO_COST].join(', ')}
+                        (default: all but the grid)
   --grid                add every proxy of the grid: ${Object.keys(GRID).map((g) => `proxy:${g}`).join(', ')}
   --proxy NAME=SPEC     add a proxy of your own, e.g. --proxy big=train=6000,val=2000,size=28 (repeatable)
   --seeds N             seeds per trained estimator and for the reference (default 2: the noise floor)
@@ -48,7 +52,7 @@ function specOf(f: Fidelity): string {
 
 /** The estimators a list of names and --grid / --proxy ask for. UserError for an unknown name. */
 function estimatorsFrom(list: string | undefined, grid: boolean, proxies: string[]): EstimatorSpec[] {
-  const names = (list ?? 'proxy:default,params,mult-adds').split(',').map((s) => s.trim()).filter(Boolean);
+  const names = (list ?? DEFAULT_ESTIMATORS).split(',').map((s) => s.trim()).filter(Boolean);
   if (names.length === 0) throw new UserError('--estimators: empty list');
   const custom = new Map<string, Fidelity>();
   for (const p of proxies) {
@@ -64,11 +68,12 @@ function estimatorsFrom(list: string | undefined, grid: boolean, proxies: string
   };
   for (const name of names) {
     if ((STATIC as readonly string[]).includes(name)) add({ name, kind: 'static' });
+    else if (ZERO_COST.includes(name)) add({ name, kind: 'zero-cost' });
     else if (name === 'proxy:default') add({ name, kind: 'trained', fidelity: CURRENT_DEFAULT_PROXY });
     else if (name.startsWith('proxy:') && name.slice(6) in GRID) add({ name, kind: 'trained', fidelity: gridFidelity(name.slice(6)) });
     else if (name.startsWith('proxy:') && custom.has(name.slice(6))) add({ name, kind: 'trained', fidelity: custom.get(name.slice(6))! });
     else if (name === REFERENCE) throw new UserError('--estimators: the reference is always trained; list the estimators to compare with it');
-    else throw new UserError(`unknown estimator "${name}" (known: proxy:default, ${Object.keys(GRID).map((g) => `proxy:${g}`).join(', ')}, ${STATIC.join(', ')}${custom.size ? `, ${[...custom.keys()].map((k) => `proxy:${k}`).join(', ')}` : ''})`);
+    else throw new UserError(`unknown estimator "${name}" (known: proxy:default, ${Object.keys(GRID).map((g) => `proxy:${g}`).join(', ')}, ${[...STATIC, ...ZERO_COST].join(', ')}${custom.size ? `, ${[...custom.keys()].map((k) => `proxy:${k}`).join(', ')}` : ''})`);
   }
   if (grid) for (const g of Object.keys(GRID)) add({ name: `proxy:${g}`, kind: 'trained', fidelity: gridFidelity(g) });
   for (const name of custom.keys()) add({ name: `proxy:${name}`, kind: 'trained', fidelity: custom.get(name)! });

@@ -19,6 +19,8 @@ import { searchData } from '../train/search-data.js';
 import { defaultAugment } from '../replay/augment.js';
 import { trainReplay, type ReplaySettings } from '../replay/train-loop.js';
 import type { Fidelity } from './fidelity.js';
+import { getEstimator } from '../estimators/index.js';
+import { gatherBatch } from '../replay/batches.js';
 import type { UnitResult, UnitTask } from './unit.js';
 
 let backendKey: string | undefined;
@@ -46,7 +48,7 @@ export default async function scoreUnit(task: UnitTask): Promise<UnitResult> {
       const f = estimator.fidelity!;
       return done(f.protocol === 'proxy' ? await proxyScore(space, task, f) : await referenceScore(space, task, f));
     }
-    throw new Error(`estimator kind ${estimator.kind} is not available in this build`);
+    return done(zeroCostScore(space, task));
   } catch (e) {
     return done({ status: 'failed', value: null, metrics: {}, error: (e instanceof Error ? e.message : String(e)).split('\n')[0] });
   }
@@ -64,6 +66,35 @@ function staticScore(space: SearchSpace, task: UnitTask): Omit<UnitResult, 'cpuS
   built.model.dispose();
   const value = task.estimator.name === 'params' ? built.params : built.multAdds;
   return { status: 'complete', value, metrics: { params: built.params, multAdds: built.multAdds }, error: null };
+}
+
+/** Images a data-dependent zero-cost estimator sees: a class-stratified batch of the training split (zero-cost-nas uses 64). */
+const ZERO_COST_BATCH = 64;
+
+/** A zero-cost estimator (src/estimators/) on the untrained network at the reference size. */
+function zeroCostScore(space: SearchSpace, task: UnitTask): Omit<UnitResult, 'cpuSeconds' | 'seconds'> {
+  const estimator = getEstimator(task.estimator.name);
+  const { train } = referenceSplits(task, task.reference);
+  const ds = loadDataset(task.dataset);
+  const macro = macroOf(task.reference);
+  const inputShape: [number, number, number] = [train.height, train.width, train.channels];
+  let batch: { xs: tf.Tensor4D; ys: tf.Tensor1D } | undefined;
+  if (estimator.needsData) {
+    const idx = stratifiedSample(train.labels, ds.numClasses, ZERO_COST_BATCH, createRng(`zero-cost-batch:${task.seed}`));
+    const { x, y } = gatherBatch(train, idx, train.norm!);
+    batch = { xs: tf.tensor4d(x, [idx.length, ...inputShape]), ys: tf.tensor1d(y, 'int32') };
+  }
+  try {
+    const value = estimator.score({
+      build: (opts) => buildModel(space, task.genotype, macro, { inputShape, numClasses: ds.numClasses, seed: task.seed, ...(opts?.batchNorm === false ? { batchNorm: false } : {}) }),
+      inputShape, numClasses: ds.numClasses, batch,
+    });
+    if (Number.isNaN(value)) return { status: 'failed', value: null, metrics: {}, error: `${estimator.name} could not be computed (NaN)` };
+    // -Infinity (a log score of 0: no path from input to output) ranks below every cell; the store keeps finite numbers.
+    return { status: 'complete', value: value === -Infinity ? -Number.MAX_VALUE : value, metrics: { liveTensors: tf.memory().numTensors - (batch ? 2 : 0) }, error: null };
+  } finally {
+    if (batch) tf.dispose([batch.xs, batch.ys]);
+  }
 }
 
 /** The search's child training (src/train/trainer.ts) on the search's split of the training images. */
