@@ -13,7 +13,7 @@ import * as tf from '@tensorflow/tfjs';
 import { selectBackend } from '../src/engine/backend.js';
 import { loadDataset } from '../src/data/datasets.js';
 import { splitForSearch } from '../src/data/split.js';
-import { trainChild } from '../src/train/trainer.js';
+import { trainProxy } from '../src/training/train-cell.js';
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(name);
@@ -38,9 +38,9 @@ async function sweep(backend: string, lrs: number[], images: number, batchSize: 
   console.log(`| peak lr | val accuracy | val loss | train loss |  (${chosen.name}, ${images} images, batch ${batchSize}, 1 epoch)\n| ---: | ---: | ---: | ---: |`);
   for (const learningRate of lrs) {
     const model = smallNet();
-    const r = await trainChild(model, data, { epochs: 1, batchSize, learningRate, seed: 1 });
+    const r = await trainProxy(model, data, { epochs: 1, batchSize, learningRate, seed: 1 });
     model.dispose();
-    console.log(`| ${learningRate} | ${r.valAccuracy.toFixed(3)} | ${r.valLoss.toFixed(3)} | ${r.trainLoss.toFixed(3)} |`);
+    console.log(`| ${learningRate} | ${r.accuracy.toFixed(3)} | ${r.loss.toFixed(3)} | ${r.trainLoss.toFixed(3)} |`);
   }
 }
 
@@ -66,10 +66,10 @@ async function main(): Promise<void> {
       }
       labels.set(name, chosen.description);
       const model = smallNet();
-      const res = await trainChild(model, data, { epochs: 1, batchSize: 64, learningRate: 0.05, seed: 1 });
+      const res = await trainProxy(model, data, { epochs: 1, batchSize: 64, learningRate: 0.05, seed: 1 });
       model.dispose();
       rates.set(name, [...(rates.get(name) ?? []), res.imagesPerSec]);
-      console.log(`round ${r + 1} ${name}: ${res.imagesPerSec.toFixed(1)} images/s (val acc ${res.valAccuracy.toFixed(3)})`);
+      console.log(`round ${r + 1} ${name}: ${res.imagesPerSec.toFixed(1)} images/s (val acc ${res.accuracy.toFixed(3)})`);
     }
   }
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];

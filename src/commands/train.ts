@@ -7,10 +7,10 @@ import { Store } from '../store/store.js';
 import type { RunRow } from '../store/types.js';
 import { loadBaseline } from '../baselines/index.js';
 import { readGenotypeFile } from '../export/genotype-json.js';
-import { defaultAugment } from '../replay/augment.js';
+import { defaultAugment } from '../training/augment.js';
 import { PRESETS, preset } from '../replay/presets.js';
 import { formatSeconds, runReplay } from '../replay/replay.js';
-import { ReplayInterrupted, type BatchProgress, type ReplaySettings } from '../replay/train-loop.js';
+import { ReplayInterrupted, type BatchProgress, type ReplaySettings } from '../training/loop.js';
 import { choiceOption, defaultDb, intOption, numberOption } from './options.js';
 
 const HELP = `usage: nas train (--run RUN --best | --trial ID | --genotype FILE | --baseline NAME) [options]

@@ -10,7 +10,7 @@
  */
 import { kendallTauB, rankOfBest, spearman, spearmanInterval, topKendall } from '../stats/correlation.js';
 import type { ScoreRow, StudyCellRow } from '../store/studies.js';
-import { describeFidelity } from './fidelity.js';
+import { describeFidelity } from '../training/fidelity.js';
 import type { StudyConfig } from './study.js';
 import { REFERENCE, type EstimatorSpec } from './unit.js';
 

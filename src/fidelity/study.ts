@@ -8,7 +8,7 @@ import { Piscina } from 'piscina';
 import type { Store } from '../store/store.js';
 import type { StudyCellRow } from '../store/studies.js';
 import { formatSeconds } from '../replay/replay.js';
-import { describeFidelity, relativeCost, type Fidelity } from './fidelity.js';
+import { describeFidelity, relativeCost, type Fidelity } from '../training/fidelity.js';
 import { REFERENCE, type EstimatorSpec, type UnitResult, type UnitTask } from './unit.js';
 
 /** A study's settings: plain JSON in the store. */

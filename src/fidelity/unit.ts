@@ -3,7 +3,7 @@
  * into the worker threads that compute it (src/fidelity/worker.ts).
  */
 import type { Genotype } from '../core/types.js';
-import type { Fidelity } from './fidelity.js';
+import type { Fidelity } from '../training/fidelity.js';
 
 /**
  * What scores a cell. 'trained': trained at `fidelity` and scored by its protocol (the reference is

@@ -1,31 +1,26 @@
 /**
  * A piscina worker of `nas fidelity`: computes one unit (a cell, an estimator, a seed) and returns its
- * score. The backend and the datasets are set up once per thread. A trained proxy goes through the
- * search's own child trainer on the search's own split, the reference through the replay protocol.
+ * score. The backend and the datasets are set up once per thread. A trained proxy and the reference go
+ * through the one training core (src/training/train-cell.ts), a proxy on the search's own split.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { MacroSettings, SearchSpace } from '../core/types.js';
+import type { SearchSpace } from '../core/types.js';
 import { threadCpuMs } from '../core/cpu.js';
 import { createRng } from '../core/rng.js';
 import { selectBackend } from '../engine/backend.js';
 import { loadSpace } from '../space/load.js';
-import { buildModel, type BuiltModel } from '../model/build.js';
+import { buildModel } from '../model/build.js';
 import { loadDataset } from '../data/datasets.js';
-import { resizeSplit } from '../data/resize.js';
-import { stratifiedSample, take } from '../data/split.js';
-import type { Split } from '../data/types.js';
-import { evaluate, trainChild } from '../train/trainer.js';
-import { searchData } from '../train/search-data.js';
-import { defaultAugment } from '../replay/augment.js';
-import { trainReplay, type ReplaySettings } from '../replay/train-loop.js';
-import type { Fidelity } from './fidelity.js';
+import { stratifiedSample } from '../data/split.js';
 import { getEstimator } from '../estimators/index.js';
-import { gatherBatch } from '../replay/batches.js';
+import { gatherBatch } from '../training/batches.js';
+import { fidelityData } from '../training/data.js';
+import type { Fidelity } from '../training/fidelity.js';
+import { macroOf, trainCell } from '../training/train-cell.js';
 import type { UnitResult, UnitTask } from './unit.js';
 
 let backendKey: string | undefined;
 const spaces = new Map<string, SearchSpace>();
-const referenceData = new Map<string, { train: Split; test: Split }>();
 
 export default async function scoreUnit(task: UnitTask): Promise<UnitResult> {
   const cpu0 = threadCpuMs();
@@ -46,7 +41,7 @@ export default async function scoreUnit(task: UnitTask): Promise<UnitResult> {
     if (estimator.kind === 'static') return done(staticScore(space, task));
     if (estimator.kind === 'trained') {
       const f = estimator.fidelity!;
-      return done(f.protocol === 'proxy' ? await proxyScore(space, task, f) : await referenceScore(space, task, f));
+      return done(await trainedScore(space, task, f));
     }
     return done(zeroCostScore(space, task));
   } catch (e) {
@@ -54,15 +49,11 @@ export default async function scoreUnit(task: UnitTask): Promise<UnitResult> {
   }
 }
 
-const macroOf = (f: Fidelity): MacroSettings => ({
-  stemChannels: f.stemChannels, filters: f.filters, cellsPerStage: f.cellsPerStage, reductions: f.reductions, filterMultiplier: 2,
-});
-
 /** Built once and disposed: what a cell costs on paper at the reference size. */
 function staticScore(space: SearchSpace, task: UnitTask): Omit<UnitResult, 'cpuSeconds' | 'seconds'> {
   const ds = loadDataset(task.dataset);
   const side = task.reference.imageSize || ds.height;
-  const built = buildModel(space, task.genotype, macroOf(task.reference), { inputShape: [side, side, ds.channels], numClasses: ds.numClasses, seed: task.seed });
+  const built = buildModel(space, task.genotype, macroOf(task.reference, space), { inputShape: [side, side, ds.channels], numClasses: ds.numClasses, seed: task.seed });
   built.model.dispose();
   const value = task.estimator.name === 'params' ? built.params : built.multAdds;
   return { status: 'complete', value, metrics: { params: built.params, multAdds: built.multAdds }, error: null };
@@ -74,9 +65,9 @@ const ZERO_COST_BATCH = 64;
 /** A zero-cost estimator (src/estimators/) on the untrained network at the reference size. */
 function zeroCostScore(space: SearchSpace, task: UnitTask): Omit<UnitResult, 'cpuSeconds' | 'seconds'> {
   const estimator = getEstimator(task.estimator.name);
-  const { train } = referenceSplits(task, task.reference);
+  const { train } = fidelityData(task.dataset, task.reference, task.datasetHash);
   const ds = loadDataset(task.dataset);
-  const macro = macroOf(task.reference);
+  const macro = macroOf(task.reference, space);
   const inputShape: [number, number, number] = [train.height, train.width, train.channels];
   let batch: { xs: tf.Tensor4D; ys: tf.Tensor1D } | undefined;
   if (estimator.needsData) {
@@ -97,69 +88,12 @@ function zeroCostScore(space: SearchSpace, task: UnitTask): Omit<UnitResult, 'cp
   }
 }
 
-/** The search's child training (src/train/trainer.ts) on the search's split of the training images. */
-async function proxyScore(space: SearchSpace, task: UnitTask, f: Fidelity): Promise<Omit<UnitResult, 'cpuSeconds' | 'seconds'>> {
-  const data = searchData({ dataset: task.dataset, datasetHash: task.datasetHash, proxy: { trainSize: f.trainImages, valSize: f.valImages, imageSize: f.imageSize, epochs: f.epochs, batchSize: f.batchSize, learningRate: f.learningRate } });
-  const built = buildModel(space, task.genotype, macroOf(f), { inputShape: data.inputShape, numClasses: data.numClasses, seed: task.seed });
-  let m: Awaited<ReturnType<typeof trainChild>>;
-  try {
-    m = await trainChild(built.model, data, { epochs: f.epochs, batchSize: f.batchSize, learningRate: f.learningRate, seed: task.seed });
-  } finally {
-    built.model.dispose();
-  }
+/** A trained estimator or the reference: the one training core at the unit's fidelity. */
+async function trainedScore(space: SearchSpace, task: UnitTask, f: Fidelity): Promise<Omit<UnitResult, 'cpuSeconds' | 'seconds'>> {
+  const m = await trainCell({ space, genotype: task.genotype, fidelity: f, dataset: task.dataset, datasetHash: task.datasetHash, seed: task.seed });
   // Live tensors once the child is gone: the same from unit to unit unless something leaks.
   return {
-    status: 'complete', value: m.valAccuracy, error: null,
-    metrics: { valLoss: m.valLoss, trainAccuracy: m.trainAccuracy, trainLoss: m.trainLoss, imagesPerSec: m.imagesPerSec, params: built.params, multAdds: built.multAdds, liveTensors: tf.memory().numTensors },
+    status: 'complete', value: m.accuracy, error: null,
+    metrics: { loss: m.loss, trainAccuracy: m.trainAccuracy, trainLoss: m.trainLoss, imagesPerSec: m.imagesPerSec, params: m.params, multAdds: m.multAdds, liveTensors: tf.memory().numTensors },
   };
-}
-
-/** The whole training split (or a stratified part), the test split, at the fidelity's resolution; kept per thread. */
-function referenceSplits(task: UnitTask, f: Fidelity): { train: Split; test: Split } {
-  const key = JSON.stringify([task.dataset, f.trainImages, f.imageSize]);
-  let d = referenceData.get(key);
-  if (!d) {
-    const ds = loadDataset(task.dataset);
-    if (task.datasetHash && ds.hash !== task.datasetHash) throw new Error(`dataset ${task.dataset} has content hash ${ds.hash}, the study expects ${task.datasetHash}`);
-    let train = f.trainImages === 0 ? ds.train : take(ds.train, stratifiedSample(ds.train.labels, ds.numClasses, f.trainImages, createRng('reference-subset')));
-    let test = ds.test;
-    if (f.imageSize > 0 && f.imageSize !== ds.height) {
-      train = resizeSplit(train, f.imageSize, f.imageSize);
-      test = resizeSplit(test, f.imageSize, f.imageSize);
-    }
-    referenceData.set(key, (d = { train: { ...train, norm: ds.train.norm }, test: { ...test, norm: ds.train.norm } }));
-  }
-  return d;
-}
-
-/** The replay protocol (`nas train`), scored on the held-out test split. */
-async function referenceScore(space: SearchSpace, task: UnitTask, f: Fidelity): Promise<Omit<UnitResult, 'cpuSeconds' | 'seconds'>> {
-  const { train, test } = referenceSplits(task, f);
-  const ds = loadDataset(task.dataset);
-  const settings: ReplaySettings = {
-    epochs: f.epochs, batchSize: f.batchSize, learningRate: f.learningRate, schedule: 'cosine', momentum: 0.9, nesterov: true,
-    weightDecay: 5e-4, augment: defaultAugment(task.dataset), dropPath: 0, auxWeight: 0, labelSmoothing: 0, seed: task.seed,
-  };
-  let built: BuiltModel | undefined;
-  try {
-    built = buildModel(space, task.genotype, macroOf(f), { inputShape: [train.height, train.width, train.channels], numClasses: ds.numClasses, seed: task.seed });
-    const curve: number[] = [];
-    const started = performance.now();
-    await trainReplay({
-      model: built.model, trainModel: built.model, train, norm: train.norm!, numClasses: ds.numClasses, settings, startEpoch: 0,
-      rng: createRng(`replay:${task.seed}`),
-      onEpoch: async (p) => void curve.push(p.trainAccuracy),
-    });
-    const trainSeconds = (performance.now() - started) / 1000;
-    const scored = evaluate(built.model, test, 256);
-    const metrics = {
-      testLoss: scored.loss, trainAccuracy: curve[curve.length - 1], imagesPerSec: (train.count * f.epochs) / trainSeconds,
-      params: built.params, multAdds: built.multAdds, curve: curve.map((a) => a.toFixed(4)).join(' '),
-    };
-    built.model.dispose();
-    built = undefined;
-    return { status: 'complete', value: scored.accuracy, error: null, metrics: { ...metrics, liveTensors: tf.memory().numTensors } };
-  } finally {
-    built?.model.dispose();
-  }
 }

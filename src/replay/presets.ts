@@ -11,7 +11,7 @@
  *    step schedule at lr 0.1 as in the issue's protocol).
  */
 import { UserError, type MacroSettings } from '../core/types.js';
-import type { ReplaySettings } from './train-loop.js';
+import type { ReplaySettings } from '../training/loop.js';
 
 export type PresetName = 'nasnet-cifar' | 'small';
 export const PRESETS: readonly PresetName[] = ['nasnet-cifar', 'small'];

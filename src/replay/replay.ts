@@ -16,14 +16,14 @@ import { selectBackend, setEngineThreads } from '../engine/backend.js';
 import { buildModel } from '../model/build.js';
 import { DropPath } from '../model/drop-path.js';
 import { lastReductionCell, withAuxHead } from '../model/aux-head.js';
-import { evaluate } from '../train/trainer.js';
+import { evaluate } from '../training/evaluate.js';
 import type { Store } from '../store/store.js';
 import { refuseLiveOwner } from '../store/owner.js';
 import type { CurvePoint, ReplayRow } from '../store/types.js';
 import { saveModelFiles } from '../export/tfjs-files.js';
 import { checkCompatible, loadCheckpointWeights, readCheckpointMeta, saveCheckpoint, type ModelShape } from './checkpoint.js';
 import { probeThreads } from './threads.js';
-import { ReplayInterrupted, trainReplay, type BatchProgress, type ReplaySettings } from './train-loop.js';
+import { ReplayInterrupted, runTraining, type BatchProgress, type ReplaySettings } from '../training/loop.js';
 
 export interface ReplayJob {
   space: SearchSpace;
@@ -200,7 +200,7 @@ export async function runReplay(job: ReplayJob): Promise<ReplayOutcome> {
     );
     store.updateReplay(replayId, { params: built.params, multAdds: built.multAdds, backend: backend.name });
     const epochStarted = performance.now();
-    await trainReplay({
+    await runTraining({
       model: built.model, trainModel, train: ds.train, norm, numClasses: ds.numClasses, settings, startEpoch, rng, optimizerState,
       onBatch: job.onBatch,
       signal: job.signal,

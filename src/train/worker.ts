@@ -1,16 +1,16 @@
 /**
- * A piscina worker: trains one child per call and returns its metrics. The backend, the dataset
- * and its split are set up once per worker thread and kept (module-level caches), not per child.
+ * A piscina worker: trains one child per call (src/training/train-cell.ts) and returns its metrics.
+ * The backend, the dataset and its split are set up once per worker thread and kept, not per child.
  */
 import { threadId, type MessagePort } from 'node:worker_threads';
 import { hostname } from 'node:os';
 import * as tf from '@tensorflow/tfjs';
 import type { SearchSpace, TrainTask, TrialProgress, TrialResult } from '../core/types.js';
+import { threadCpuMs } from '../core/cpu.js';
 import { selectBackend } from '../engine/backend.js';
 import { loadSpace } from '../space/load.js';
-import { buildModel } from '../model/build.js';
-import { trainChild } from './trainer.js';
-import { searchData, type SearchData } from './search-data.js';
+import { trainCell } from '../training/train-cell.js';
+import { taskFidelity } from '../training/fidelity.js';
 
 export interface WorkerInput {
   task: TrainTask;
@@ -19,42 +19,44 @@ export interface WorkerInput {
 }
 
 const workerName = `${hostname()}/w${threadId}`;
+/** Progress reports at most this often (plus the last batch). */
+const PROGRESS_INTERVAL_MS = 250;
 let backend: { requested: string; name: string } | undefined;
 const spaces = new Map<string, SearchSpace>();
 
-/** Trains `task.genotype` on the proxy task; a child that throws becomes a failed result. */
+/** Trains `task.genotype` at the task's fidelity; a child that throws becomes a failed result. */
 export default async function trainTask({ task, port, threads }: WorkerInput): Promise<TrialResult> {
+  const cpu0 = threadCpuMs();
   try {
     if (!backend || backend.requested !== task.backend) {
       const chosen = await selectBackend(task.backend, { threads });
       backend = { requested: task.backend, name: chosen.name };
     }
-    const data: SearchData = searchData(task);
     let space = spaces.get(task.spaceFile);
     if (!space) spaces.set(task.spaceFile, (space = loadSpace(task.spaceFile)));
-
-    const started = performance.now();
-    const built = buildModel(space, task.genotype, task.macro, { inputShape: data.inputShape, numClasses: data.numClasses, seed: task.seed });
-    const report = (p: Omit<TrialProgress, 'trialId' | 'worker'>) => port?.postMessage({ ...p, trialId: task.trialId, worker: workerName });
-    let m: Awaited<ReturnType<typeof trainChild>>;
-    try {
-      m = await trainChild(built.model, data, { ...task.proxy, seed: task.seed }, report);
-    } finally {
-      built.model.dispose();
-    }
+    const fidelity = taskFidelity(task);
+    let lastReport = 0;
+    const m = await trainCell({
+      space, genotype: task.genotype, fidelity, dataset: task.dataset, datasetHash: task.datasetHash, seed: task.seed,
+      onBatch: port && ((p) => {
+        const now = performance.now();
+        if (now - lastReport < PROGRESS_INTERVAL_MS && !(p.batch === p.batches && p.epoch === p.epochs)) return;
+        lastReport = now;
+        const progress: Omit<TrialProgress, 'trialId' | 'worker'> = { epoch: p.epoch, epochs: p.epochs, batch: p.batch, batches: p.batches, loss: p.loss, imagesPerSec: p.imagesPerSec };
+        port.postMessage({ ...progress, trialId: task.trialId, worker: workerName });
+      }),
+    });
+    const cpu1 = threadCpuMs();
     return {
       trialId: task.trialId,
       status: 'complete',
-      reward: m.valAccuracy,
+      reward: m.accuracy,
       metrics: {
-        ...m,
-        params: built.params,
-        multAdds: built.multAdds,
-        seconds: (performance.now() - started) / 1000,
-        backend: backend.name,
+        valAccuracy: m.accuracy, valLoss: m.loss, trainAccuracy: m.trainAccuracy, trainLoss: m.trainLoss,
+        params: m.params, multAdds: m.multAdds, seconds: m.seconds, imagesPerSec: m.imagesPerSec, backend: backend.name, epochs: fidelity.epochs,
         worker: workerName,
         // Live tensors after the child is disposed: constant from child to child unless something leaks.
-        extra: { liveTensors: tf.memory().numTensors },
+        extra: { liveTensors: tf.memory().numTensors, ...(cpu0 !== undefined && cpu1 !== undefined ? { cpuSeconds: (cpu1 - cpu0) / 1000 } : {}) },
       },
     };
   } catch (err) {

@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { studyReport } from '../../src/fidelity/report.js';
-import { CURRENT_DEFAULT_PROXY, DEFAULT_REFERENCE } from '../../src/fidelity/fidelity.js';
+import { CURRENT_DEFAULT_PROXY, DEFAULT_REFERENCE } from '../../src/fidelity/presets.js';
 import type { StudyConfig } from '../../src/fidelity/study.js';
 import type { ScoreRow, StudyCellRow } from '../../src/store/studies.js';
 

@@ -1,7 +1,10 @@
 /**
- * The replay's training loop: momentum SGD with weight decay, a step or cosine schedule,
- * augmentation, scheduled drop-path, an auxiliary head and label smoothing, one checkpoint
- * per epoch. The test split is touched once, at the end (evaluate()).
+ * The one training loop: a search child's proxy training, a promotion to a higher rung, a fidelity
+ * study's reference and a full replay all run here, with their differences as data (the settings of
+ * src/training/protocol.ts) and hooks: batches (shuffle + normalise), loss (label smoothing, an
+ * auxiliary head), schedule (step or cosine, restartable), optimizer (momentum SGD with weight decay,
+ * its state in and out), augmentation, per-epoch checkpoint (onEpoch), progress (onBatch), stop (signal).
+ * The held-out split is never touched here (src/training/evaluate.ts scores it).
  */
 import * as tf from '@tensorflow/tfjs';
 import type { StatefulRng } from '../core/rng.js';
@@ -14,8 +17,8 @@ import { endsInSoftmax, smoothedCrossEntropy } from './loss.js';
 import { learningRate, type ScheduleKind } from './schedule.js';
 import { MomentumSgd } from './sgd.js';
 
-/** Training hyper-parameters of a replay (plain JSON, stored with the replay and its checkpoint). */
-export interface ReplaySettings {
+/** Training hyper-parameters (plain JSON, stored with a replay and its checkpoint). */
+export interface TrainingSettings {
   epochs: number;
   batchSize: number;
   learningRate: number;
@@ -63,9 +66,15 @@ export interface LoopInput {
   train: Split;
   norm: Normalization;
   numClasses: number;
-  settings: ReplaySettings;
+  settings: TrainingSettings;
   /** Epochs already done (resume) and the state they left. */
   startEpoch: number;
+  /**
+   * The epoch the learning-rate cycle began at: 0 for a training and its resume (one schedule over
+   * all epochs); a promotion that adds epochs to a trained child restarts the schedule at the epoch it
+   * continues from (a warm restart, SGDR: Loshchilov & Hutter 2017).
+   */
+  cycleStart?: number;
   rng: StatefulRng;
   optimizerState?: Float32Array[];
   onBatch?: (p: BatchProgress) => void;
@@ -76,7 +85,7 @@ export interface LoopInput {
 }
 
 /** Trains from `startEpoch` to `settings.epochs`. Throws on a non-finite loss. */
-export async function trainReplay(inp: LoopInput): Promise<void> {
+export async function runTraining(inp: LoopInput): Promise<void> {
   const { model, trainModel, train, norm, numClasses, settings: s, rng } = inp;
   const vars = trainModel.trainableWeights.map((w) => w.read() as tf.Variable);
   const sgd = new MomentumSgd(vars, { momentum: s.momentum, nesterov: s.nesterov, weightDecay: s.weightDecay });
@@ -84,6 +93,7 @@ export async function trainReplay(inp: LoopInput): Promise<void> {
   const probabilities = endsInSoftmax(model);
   const { height: h, width: w, channels: c } = train;
   const batches = Math.ceil(train.count / s.batchSize);
+  const cycleStart = inp.cycleStart ?? 0;
   try {
     for (let epoch = inp.startEpoch; epoch < s.epochs; epoch++) {
       // NASNet's ScheduledDropPath: the probability rises linearly to dropPath over training.
@@ -98,7 +108,7 @@ export async function trainReplay(inp: LoopInput): Promise<void> {
         const idx = order.subarray(b * s.batchSize, Math.min((b + 1) * s.batchSize, train.count));
         const { x, y } = gatherBatch(train, idx, norm);
         augmentBatch(x, idx.length, h, w, c, s.augment, rng);
-        lr = learningRate(s.schedule, s.learningRate, (epoch + b / batches) / s.epochs);
+        lr = learningRate(s.schedule, s.learningRate, (epoch - cycleStart + b / batches) / (s.epochs - cycleStart));
         const xs = tf.tensor4d(x, [idx.length, h, w, c]);
         const ys = tf.tensor1d(y, 'int32');
         let correct: tf.Scalar | undefined;
@@ -139,3 +149,6 @@ export async function trainReplay(inp: LoopInput): Promise<void> {
     sgd.dispose();
   }
 }
+
+/** The replay's name for the loop settings (its records and checkpoints store them). */
+export type ReplaySettings = TrainingSettings;

@@ -9,7 +9,7 @@
  * PyTorch's SGD uses, and with it the DARTS / NASNet-style replays).
  */
 import * as tf from '@tensorflow/tfjs';
-import { hasFusedMomentum, momentumStep } from '../train/momentum.js';
+import { hasFusedMomentum, momentumStep } from './momentum.js';
 
 export interface SgdOptions {
   momentum: number;

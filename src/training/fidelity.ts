@@ -3,12 +3,13 @@
  * (training images, epochs, image resolution, network width/depth; Zhou et al., "EcoNAS: Finding
  * Proxies for Economical Neural Architecture Search", CVPR 2020) plus the protocol that trains it.
  *
- *  - protocol 'proxy': the search's child trainer (src/train/trainer.ts): momentum SGD with a
- *    cosine decay, no weight decay or augmentation, scored on `valImages` validation images drawn
- *    from the dataset's training split (never the test split), as every search child is.
- *  - protocol 'replay': the full-training protocol of `nas train` (src/replay/): Nesterov momentum
- *    0.9, weight decay 5e-4, random crop + flip, cosine from `learningRate`, scored once on the
- *    dataset's held-out test split.
+ *  - protocol 'proxy': how a search child trains (src/training/protocol.ts): Nesterov momentum 0.9
+ *    with a cosine decay, no weight decay or augmentation, scored on `valImages` validation images
+ *    drawn from the dataset's training split (never the test split).
+ *  - protocol 'replay': the full-training protocol of `nas train`: Nesterov momentum 0.9, weight
+ *    decay 5e-4, random crop + flip, cosine from `learningRate`, scored once on the dataset's
+ *    held-out test split.
+ * One training loop (src/training/loop.ts) runs both.
  */
 import { UserError } from '../core/types.js';
 
@@ -30,39 +31,6 @@ export interface Fidelity {
   cellsPerStage: number;
   reductions: number;
 }
-
-/** The search's proxy before this measurement (`nas search`'s DEFAULT_PROXY with the nasnet space's macro). */
-export const CURRENT_DEFAULT_PROXY: Fidelity = {
-  protocol: 'proxy', trainImages: 1200, valImages: 500, imageSize: 14, epochs: 1, batchSize: 32, learningRate: 0.05,
-  stemChannels: 8, filters: 4, cellsPerStage: 1, reductions: 2,
-};
-
-/**
- * The reference the estimators are measured against: the replay protocol on the whole training split
- * at full resolution, at a network size a 2-core machine trains in ~10 minutes per cell (docs/fidelity.md
- * says what it stands for and what it does not).
- */
-export const DEFAULT_REFERENCE: Fidelity = {
-  protocol: 'replay', trainImages: 0, valImages: 0, imageSize: 0, epochs: 3, batchSize: 128, learningRate: 0.1,
-  stemChannels: 16, filters: 8, cellsPerStage: 1, reductions: 2,
-};
-
-/**
- * The grid of proxies `--grid` adds: each moves one or two of EcoNAS's factors away from the current
- * default (and all score on 2,000 validation images, the first one isolating that change). Every one
- * fits in the embedded 10k-image dataset, so the one chosen can become the default of the two commands.
- */
-export const GRID: Record<string, Partial<Fidelity>> = {
-  'val2k': { valImages: 2000 },
-  'n3k': { trainImages: 3000, valImages: 2000 },
-  'n6k': { trainImages: 6000, valImages: 2000 },
-  'ep3': { epochs: 3, valImages: 2000 },
-  'px28': { imageSize: 28, valImages: 2000 },
-  'f8': { filters: 8, stemChannels: 16, valImages: 2000 },
-  'n6k-px28': { trainImages: 6000, imageSize: 28, valImages: 2000 },
-  'n6k-ep3': { trainImages: 6000, epochs: 3, valImages: 2000 },
-  'n6k-f8-px28': { trainImages: 6000, imageSize: 28, filters: 8, stemChannels: 16, valImages: 2000 },
-};
 
 /** The fields a spec may set, with their bounds: `train=6000,val=2000,size=28,epochs=3,filters=8,stem=16,cells=1,reductions=2,batch=32,lr=0.05`. */
 const FIELDS: Record<string, { key: keyof Fidelity; min: number; max: number; integer: boolean }> = {
@@ -120,4 +88,14 @@ export function relativeCost(f: Fidelity, datasetImages: number, datasetSide: nu
   const images = f.trainImages === 0 ? datasetImages - f.valImages : f.trainImages;
   const side = f.imageSize === 0 ? datasetSide : f.imageSize;
   return images * f.epochs * side * side * f.filters * f.filters * Math.max(1, f.cellsPerStage);
+}
+
+/** The fidelity a search task trains at: its run's proxy settings and child network. */
+export function taskFidelity(task: { macro: { stemChannels: number; filters: number; cellsPerStage: number; reductions: number }; proxy: { trainSize: number; valSize: number; imageSize: number; epochs: number; batchSize: number; learningRate: number } }): Fidelity {
+  const { macro, proxy } = task;
+  return {
+    protocol: 'proxy', trainImages: proxy.trainSize, valImages: proxy.valSize, imageSize: proxy.imageSize, epochs: proxy.epochs,
+    batchSize: proxy.batchSize, learningRate: proxy.learningRate,
+    stemChannels: macro.stemChannels, filters: macro.filters, cellsPerStage: macro.cellsPerStage, reductions: macro.reductions,
+  };
 }

@@ -1,0 +1,38 @@
+/**
+ * The fidelities a study compares: the proxy the search used before the measurement, the reference
+ * it is measured against, and the grid of EcoNAS-style reductions `--grid` adds.
+ */
+import type { Fidelity } from '../training/fidelity.js';
+
+/** The search's proxy before this measurement (`nas search`'s DEFAULT_PROXY with the nasnet space's macro). */
+export const CURRENT_DEFAULT_PROXY: Fidelity = {
+  protocol: 'proxy', trainImages: 1200, valImages: 500, imageSize: 14, epochs: 1, batchSize: 32, learningRate: 0.05,
+  stemChannels: 8, filters: 4, cellsPerStage: 1, reductions: 2,
+};
+
+/**
+ * The reference the estimators are measured against: the replay protocol on the whole training split
+ * at full resolution, at a network size a 2-core machine trains in ~10 minutes per cell (docs/fidelity.md
+ * says what it stands for and what it does not).
+ */
+export const DEFAULT_REFERENCE: Fidelity = {
+  protocol: 'replay', trainImages: 0, valImages: 0, imageSize: 0, epochs: 3, batchSize: 128, learningRate: 0.1,
+  stemChannels: 16, filters: 8, cellsPerStage: 1, reductions: 2,
+};
+
+/**
+ * The grid of proxies `--grid` adds: each moves one or two of EcoNAS's factors away from the current
+ * default (and all score on 2,000 validation images, the first one isolating that change). Every one
+ * fits in the embedded 10k-image dataset, so the one chosen can become the default of the two commands.
+ */
+export const GRID: Record<string, Partial<Fidelity>> = {
+  'val2k': { valImages: 2000 },
+  'n3k': { trainImages: 3000, valImages: 2000 },
+  'n6k': { trainImages: 6000, valImages: 2000 },
+  'ep3': { epochs: 3, valImages: 2000 },
+  'px28': { imageSize: 28, valImages: 2000 },
+  'f8': { filters: 8, stemChannels: 16, valImages: 2000 },
+  'n6k-px28': { trainImages: 6000, imageSize: 28, valImages: 2000 },
+  'n6k-ep3': { trainImages: 6000, epochs: 3, valImages: 2000 },
+  'n6k-f8-px28': { trainImages: 6000, imageSize: 28, filters: 8, stemChannels: 16, valImages: 2000 },
+};
