@@ -54,16 +54,18 @@ const looksLikeValue = (arg: string) => /^-[^-]/.test(arg) && arg !== '-h';
  */
 function checkTokens<T extends OptionSpec>(argv: string[], spec: CommandSpec<T>): string[] {
   const out: string[] = [];
+  const positionals: string[] = [];
   const seen = new Set<string>();
   const help = `${spec.verb} --help lists its options`;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--') {
-      out.push(...argv.slice(i));
+      positionals.push(...argv.slice(i + 1));
       break;
     }
-    if (!arg.startsWith('-') || arg === '-') {
-      out.push(arg);
+    if (!arg.startsWith('-') || arg === '-' || /^-[\d.]/.test(arg)) {
+      // A negative number standing alone is a positional argument (a run id, to be refused by its check).
+      positionals.push(arg);
       continue;
     }
     if (!arg.startsWith('--')) throw new UserError(`unknown option "${arg}" for ${spec.verb} (${help})`);
@@ -86,5 +88,5 @@ function checkTokens<T extends OptionSpec>(argv: string[], spec: CommandSpec<T>)
     if (value.trim() === '') throw new UserError(`--${name} needs a value, got an empty string`);
     out.push(`--${name}=${value}`);
   }
-  return out;
+  return [...out, '--', ...positionals];
 }

@@ -196,6 +196,10 @@ export function formatSummaries(rows: StrategySummary[], reportColumn: string): 
 
 /** `nas bench strategies ...` */
 export async function benchStrategies(argv: string[]): Promise<void> {
+  const json = argv.indexOf('--json');
+  if (json >= 0 && argv[json + 1] !== undefined && !argv[json + 1].startsWith('-')) {
+    throw new UserError(`--json takes no file: it prints JSON; add --out FILE to write it to a file (got "${argv[json + 1]}")`);
+  }
   const parsed = parseCommand(argv, {
     verb: 'nas bench strategies', usage: HELP,
     options: {

@@ -14,6 +14,7 @@ import { backendNames, selectBackend } from '../engine/backend.js';
 import { createPoolEvaluator, defaultWorkers, threadsPerWorker } from '../train/pool.js';
 import { loadDataset } from '../data/datasets.js';
 import { checkNewStorePath } from '../store/open-database.js';
+import { refuseLiveOwner } from '../store/owner.js';
 import type { Dataset } from '../data/types.js';
 import { parseCommand } from './args.js';
 import { choiceOption, defaultDb, intOption, LIMITS, numberOption, runIdOption } from './options.js';
@@ -194,7 +195,9 @@ export async function searchCommand(argv: string[]): Promise<void> {
 function readResumable(dbFile: string, runId: number): { config: RunConfig; state: unknown } {
   const probe = openReadOnly(dbFile);
   try {
-    const config = probe.requireRun(runId).config;
+    const run = probe.requireRun(runId);
+    refuseLiveOwner(run, `run ${runId} is still being searched`);
+    const config = run.config;
     probe.trials(runId);
     probe.replays(runId);
     return { config, state: probe.loadStrategyState(runId) };

@@ -28,6 +28,8 @@ export async function showCommand(argv: string[]): Promise<void> {
 /** The text of `nas show` (or its JSON), for a run in an open store. */
 export function renderRun(store: Store, runId: number, top: number, json = false): string {
   const [run] = flagStale([store.requireRun(runId)]);
+  // Every trial row of the run is read (and so checked), not only those shown: a damaged one is refused.
+  store.trials(runId);
   const best = store.bestTrial(runId);
   const ancestry = best ? store.ancestry(best.id) : [];
   const ranked = store.topTrials(runId, top, { baselines: true });

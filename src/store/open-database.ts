@@ -6,7 +6,7 @@
  * Readers never write, and leave no file behind (see readerMode).
  */
 import Database from 'better-sqlite3';
-import { accessSync, closeSync, constants, existsSync, openSync, readSync, statSync, type Stats } from 'node:fs';
+import { accessSync, closeSync, constants, openSync, readSync, statSync, type Stats } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { UserError } from '../core/types.js';
 import { APP_MARKER, MIGRATIONS, type Migration } from './schema.js';
@@ -42,7 +42,6 @@ export function openDatabase(file: string, opts: OpenOptions = {}): Database.Dat
   try {
     db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
     const version = storeVersion(db, file);
-    if (version > 0) checkIntegrity(db, file);
     if (version > latest) {
       throw new UserError(`${file} is a nas store of schema version ${version}, newer than this nas supports (${latest}): upgrade nas`);
     }
@@ -79,14 +78,21 @@ export function checkNewStorePath(file: string): void {
 /**
  * How a reader opens the file. A truly read-only SQLite connection to a WAL store creates -wal and
  * -shm beside it and leaves them there; a read-write connection that refuses every write
- * (query_only) removes them when it closes, unless another connection still uses them. So with
- * no -wal beside the store (no writer, none killed) a reader opens it read-write-but-query-only;
- * with one (a live search, or the WAL of a killed one that a reader must not fold into the file)
- * it opens read-only and leaves the writer's files alone. A file the user may not write is read
- * read-only too.
+ * (query_only) removes them when it closes, unless another connection still uses them (SQLite
+ * checks that with a lock). So a reader opens the store read-write-but-query-only, unless the -wal
+ * holds frames: those of a live writer, or of a killed one, which a reader must not fold into the
+ * file. Then it opens read-only and leaves the files as they are. A file the user may not write is
+ * read read-only too.
  */
 function readerMode(file: string): 'readonly' | 'query-only' {
-  if (file === ':memory:' || existsSync(`${file}-wal`) || existsSync(`${file}-shm`)) return 'readonly';
+  if (file === ':memory:') return 'readonly';
+  let walBytes = 0;
+  try {
+    walBytes = statSync(`${file}-wal`).size;
+  } catch {
+    // no -wal: no writer has the file open
+  }
+  if (walBytes > 0) return 'readonly';
   return canAccess(file, constants.W_OK) && canAccess(dirname(resolve(file)), constants.W_OK) ? 'query-only' : 'readonly';
 }
 
@@ -119,7 +125,8 @@ function checkFile(file: string, readonly: boolean): boolean {
       throw new UserError(`cannot create ${file}: folder ${dir} does not exist`);
     }
     if (!dirStats.isDirectory()) throw new UserError(`cannot create ${file}: ${dir} is not a folder`);
-    if (!canAccess(dir, constants.W_OK)) throw new UserError(`cannot create ${file}: folder ${dir} is not writable`);
+    // NOTE: root passes every access check (even on /proc); a folder without write bits is refused for everyone.
+    if (!canAccess(dir, constants.W_OK) || (dirStats.mode & 0o222) === 0) throw new UserError(`cannot create ${file}: folder ${dir} is not writable`);
     return false;
   }
   if (stats.isDirectory()) throw new UserError(`${file} is a folder, not a nas store`);
@@ -163,12 +170,15 @@ function hasSqliteHeader(file: string): boolean {
 function storeVersion(db: Database.Database, file: string): number {
   const tables = (db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`).all() as Array<{ name: string }>).map((r) => r.name);
   if (tables.length === 0) return 0;
+  // Before reading a row: damage anywhere in the file is named as such, not mistaken for a foreign database.
+  checkIntegrity(db, file);
   const foreign = new UserError(`${file} is not a nas store (a SQLite database of another application); choose another --db file`);
   if (!tables.includes('meta')) throw foreign;
   let meta: Map<string, string>;
   try {
     meta = new Map((db.prepare('SELECT key, value FROM meta').all() as Array<{ key: string; value: string }>).map((r) => [r.key, String(r.value)]));
-  } catch {
+  } catch (e) {
+    if (String((e as { code?: string }).code).startsWith('SQLITE_CORRUPT')) throw e;
     throw foreign; // a `meta` table of another shape
   }
   if (meta.get('app') !== APP_MARKER) throw foreign;

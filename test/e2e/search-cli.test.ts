@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { Store } from '../../src/store/store.js';
-import { nas, tempDir, TINY } from './helpers.js';
+import { nas, tempDir, TINY, tinyWith } from './helpers.js';
 
 test('a small evolution search on two workers trains every child, records lineage, and shows its best cell', () => {
   const db = join(tempDir(), 'nas.db');
@@ -41,7 +41,7 @@ test('a small evolution search on two workers trains every child, records lineag
 
 test('a child that cannot train (NaN loss) becomes a failed trial and the search goes on', () => {
   const db = join(tempDir(), 'nas.db');
-  const r = nas(['search', '--strategy', 'random', '--budget', '3', '--workers', '1', '--db', db, ...TINY, '--lr', '1e30']);
+  const r = nas(['search', '--strategy', 'random', '--budget', '3', '--workers', '1', '--db', db, ...tinyWith({ '--lr': '1e30' })]);
   assert.equal(r.status, 0, r.stderr);
   const store = Store.open(db, { readonly: true });
   const trials = store.trials(1);

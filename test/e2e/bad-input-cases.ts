@@ -1,0 +1,363 @@
+/**
+ * The bad-input table: for every verb, arguments that must be refused and what the one line must
+ * say. `fresh(name)` is a path in the test folder that does not exist (a store that must not be
+ * created). Every case must keep the promise (bad-input.test.ts checks it).
+ */
+import { join } from 'node:path';
+import { NB201_TABLE } from '../../src/commands/bench-strategies.js';
+import { TINY_TRAIN, type Fixtures } from './fixtures.js';
+
+export interface BadInputCase {
+  args: string[];
+  /** What the one line must say. */
+  expect: RegExp;
+  /** Run as the unprivileged user `nobody` (root reads and writes through permission bits). */
+  asNobody?: boolean;
+  timeoutMs?: number;
+}
+
+const c = (expect: RegExp, ...args: string[]): BadInputCase => ({ args, expect });
+
+export function badInputCases(f: Fixtures, fresh: (name: string) => string): Array<[string, BadInputCase[]]> {
+  const db = fresh('search.db');
+  const s = (expect: RegExp, ...args: string[]) => c(expect, 'search', ...args, '--db', db, '--backend', 'cpu');
+  const tableRun = ['--space', 'nas-bench-201', '--evaluator', 'table', '--table', NB201_TABLE, '--reward-column', 'cifar10_valid_acc_12ep'];
+  const tdb = fresh('train.db');
+  const t = (expect: RegExp, ...args: string[]) => c(expect, 'train', ...args, '--db', tdb);
+  const resume = (dir: string, expect: RegExp, ...extra: string[]) =>
+    c(expect, 'train', ...TINY_TRAIN, '--dataset', f.dataset, '--db', f.trainStore, '--out', dir, '--resume', ...extra);
+  const damaged = /is damaged|damaged nas store|not a SQLite file, or a damaged one/;
+
+  return [
+    ['nas', [
+      c(/no command given/),
+      c(/unknown command "bogus" \(known: search, runs/, 'bogus'),
+      c(/unknown command "constructor"/, 'constructor'),
+      c(/unknown command "--frobnicate"/, '--frobnicate'),
+      c(/unknown command "SEARCH"/, 'SEARCH', '--budget', '1'),
+    ]],
+
+    ['search', [
+      s(/unknown strategy "genetic" \(known: random, evolution/, '--strategy', 'genetic'),
+      s(/--budget must be an integer from 1 to 1,000,000, got "0"/, '--budget', '0'),
+      s(/--budget must be an integer from 1 to 1,000,000, got "-1"/, '--budget', '-1'),
+      s(/--budget must be an integer from 1 to 1,000,000, got "-3"/, '--budget', '-3'),
+      s(/--budget must be an integer from 1 to 1,000,000, got "1e9"/, '--budget', '1e9'),
+      s(/--budget must be .*got "abc"/, '--budget', 'abc'),
+      s(/--budget must be .*got "2.5"/, '--budget', '2.5'),
+      s(/--budget must be .*got "Infinity"/, '--budget', 'Infinity'),
+      s(/--budget must be .*got "NaN"/, '--budget', 'NaN'),
+      s(/--budget must be .*got "0x10"/, '--budget', '0x10'),
+      s(/--budget needs a value, got an empty string/, '--budget', ''),
+      s(/--budget needs a value/, '--budget', '--seed', '1'),
+      s(/--budget is given twice/, '--budget', '3', '--budget', '4'),
+      s(/imagenet-22k/, '--dataset', 'imagenet-22k'),
+      s(/cifar10/, '--dataset', `cifar10:${f.folder}`),
+      s(/a-folder/, '--dataset', f.folder),
+      s(/no-such-space/, '--space', 'no-such-space'),
+      s(/broken\.json/, '--space', f.brokenJson),
+      s(/garbage\.bin/, '--space', f.garbage),
+      s(/a-folder/, '--space', f.folder),
+      c(/not installed.*npm install @tensorflow\/tfjs-node/, 'search', '--backend', 'node', '--db', db),
+      c(/--backend must be one of auto, gpu, node, onednn, cpu, cpu-stock, got "foo"/, 'search', '--backend', 'foo', '--db', db),
+      s(/unknown option "--frobnicate" for nas search/, '--frobnicate'),
+      s(/unknown option "-x" for nas search/, '-x'),
+      s(/--queue-capacity needs --queue/, '--queue-capacity', '2'),
+      s(/queue-capacity/, '--queue', 'redis://127.0.0.1:1', '--queue-capacity', '0'),
+      s(/redis:\/\//, '--queue', 'localhost:6379'),
+      s(/--queue .*does not go with --evaluator pool/, '--queue', 'redis://127.0.0.1:1', '--evaluator', 'pool'),
+      s(/--seed must be an integer from 0 to 2,147,483,647, got "-3"/, '--seed', '-3'),
+      s(/--seed must be .*got "abc"/, '--seed', 'abc'),
+      s(/--seed must be .*got "1e12"/, '--seed', '1e12'),
+      s(/--workers must be an integer from 1 to 256, got "0"/, '--workers', '0'),
+      s(/--workers must be .*got "1000"/, '--workers', '1000'),
+      s(/--epochs must be .*got "0"/, '--epochs', '0'),
+      s(/--epochs must be .*got "-1"/, '--epochs', '-1'),
+      s(/--train-size 9900 \+ --val-size 500 exceed the 10,000 training images of dataset "default"/, '--train-size', '9900', '--val-size', '500'),
+      s(/--train-size 0 \+ --val-size 10000 exceed/, '--train-size', '0', '--val-size', '10000'),
+      s(/--val-size must be .*got "0"/, '--val-size', '0'),
+      s(/--train-size must be .*got "-5"/, '--train-size', '-5'),
+      s(/--batch-size must be .*got "0"/, '--batch-size', '0'),
+      s(/--lr must be a number > 0, got "0"/, '--lr', '0'),
+      s(/--lr must be a number > 0, got "nan"/, '--lr', 'nan'),
+      s(/--lr must be a number > 0, got "-0.1"/, '--lr', '-0.1'),
+      s(/--lr must be a number > 0, got "Infinity"/, '--lr', 'Infinity'),
+      s(/--image-size must be .*got "-1"/, '--image-size', '-1'),
+      s(/--image-size must be an integer from 0 to 1,024, got "5000"/, '--image-size', '5000'),
+      s(/--filters must be .*got "0"/, '--filters', '0'),
+      s(/--cells must be .*got "-1"/, '--cells', '-1'),
+      s(/--population must be .*got "0"/, '--population', '0'),
+      s(/--strategy-option must be KEY=VALUE, got "novalue"/, '--strategy-option', 'novalue'),
+      s(/--strategy-option must be KEY=VALUE, got "=3"/, '--strategy-option', '=3'),
+      s(/--budget-seconds must be a number > 0/, '--budget-seconds', '0'),
+      s(/--budget-seconds must be a number > 0.*got "-5"/, '--budget-seconds', '-5'),
+      s(/--table is required/, '--evaluator', 'table', '--space', 'nas-bench-201'),
+      s(/--evaluator must be one of pool, table, queue, got "magic"/, '--evaluator', 'magic'),
+      s(/--table needs --evaluator table/, '--table', f.csv),
+      s(/--epochs trains children; --evaluator table looks rewards up/, ...tableRun, '--epochs', '3'),
+      s(/--budget-seconds with --evaluator table needs --cost-column/, ...tableRun, '--budget-seconds', '100'),
+      s(/no-such\.csv/, '--space', 'nas-bench-201', '--evaluator', 'table', '--table', join(f.root, 'no-such.csv'), '--reward-column', 'acc'),
+      s(/garbage\.bin/, '--space', 'nas-bench-201', '--evaluator', 'table', '--table', f.garbage, '--reward-column', 'acc'),
+      s(/unexpected argument "extra": nas search takes no positional arguments/, 'extra'),
+      s(/--no-dashboard is a switch and takes no value, got "yes"/, '--no-dashboard=yes'),
+      c(/a-folder is a folder, not a nas store/, 'search', '--db', f.folder, '--budget', '1', '--backend', 'cpu'),
+      c(/cannot create .*x\.db: folder .*missing-folder does not exist/, 'search', '--db', join(f.root, 'missing-folder', 'x.db'), '--budget', '1'),
+      c(/app\.db is not a nas store/, 'search', '--db', f.foreign, '--budget', '1'),
+      c(/notes\.db is not a SQLite file/, 'search', '--db', f.notes, '--budget', '1'),
+      c(/garbage\.bin is not a SQLite file/, 'search', '--db', f.garbage, '--budget', '1'),
+      c(/cannot create \/proc\/x\.db: folder \/proc is not writable/, 'search', '--db', '/proc/x.db', '--budget', '1'),
+      c(damaged, 'search', '--db', f.flipped, '--budget', '1', '--backend', 'cpu'),
+      c(/a-folder is a folder/, 'search', '--queue', 'redis://127.0.0.1:1', '--db', f.folder, '--budget', '1'),
+      c(/no store at .*missing\.db/, 'search', '--resume', '1', '--db', fresh('missing.db')),
+      c(/--resume must be a run id \(a positive integer\), got "abc"/, 'search', '--resume', 'abc', '--db', f.good),
+      c(/--resume must be a run id .*got "0"/, 'search', '--resume', '0', '--db', f.good),
+      c(/--resume must be a run id .*got "-1"/, 'search', '--resume', '-1', '--db', f.good),
+      c(/unknown run 99 in .*good\.db/, 'search', '--resume', '99', '--db', f.good),
+      c(/--strategy cannot change on --resume/, 'search', '--resume', '1', '--db', f.good, '--strategy', 'random'),
+      c(/--budget cannot change on --resume/, 'search', '--resume', '1', '--db', f.good, '--budget', '50'),
+      c(damaged, 'search', '--resume', '1', '--db', f.flipped),
+      c(/bad-trial\.db is damaged: the genotype of trial 3 is not valid JSON/, 'search', '--resume', '1', '--db', f.badTrial),
+      c(/bad-state\.db is damaged: the saved strategy state of run 1 is not valid JSON/, 'search', '--resume', '1', '--db', f.badState),
+      c(/bad-config\.db is damaged: the config of run 1 is not valid JSON/, 'search', '--resume', '1', '--db', f.badConfig),
+      c(/wrong-config\.db is damaged: the config of run 1 has a bad budget/, 'search', '--resume', '1', '--db', f.wrongConfig),
+      { args: ['search', '--db', f.unreadableDb, '--budget', '1'], expect: /unreadable\.db: permission denied/, asNobody: true },
+      { args: ['search', '--space', f.unreadableJson, '--db', join(f.open, 'x.db'), '--budget', '1'], expect: /unreadable\.json/, asNobody: true },
+      { args: ['search', '--db', fresh('nobody.db'), '--budget', '1'], expect: /cannot create .*nobody\.db: folder .* is not writable/, asNobody: true },
+    ]],
+
+    ['runs', [
+      c(/no store at .*none\.db/, 'runs', '--db', fresh('none.db')),
+      c(/a-folder is a folder, not a nas store/, 'runs', '--db', f.folder),
+      c(/garbage\.bin is not a SQLite file/, 'runs', '--db', f.garbage),
+      c(/notes\.db is not a SQLite file/, 'runs', '--db', f.notes),
+      c(/app\.db is not a nas store/, 'runs', '--db', f.foreign),
+      c(damaged, 'runs', '--db', f.flipped),
+      c(/empty\.txt is an empty file, not a nas store/, 'runs', '--db', f.empty),
+      c(/the config of run 1 is not valid JSON/, 'runs', '--db', f.badConfig),
+      c(/the config of run 1 has a bad budget/, 'runs', '--db', f.wrongConfig),
+      c(/unexpected argument "junk": nas runs takes no positional arguments/, 'runs', 'junk', '--db', f.good),
+      c(/--json is a switch and takes no value/, 'runs', '--json=1', '--db', f.good),
+      c(/unknown option "--top" for nas runs/, 'runs', '--top', '3', '--db', f.good),
+      c(/--db needs a value/, 'runs', '--db'),
+      c(/--db needs a value, got an empty string/, 'runs', '--db', ''),
+      c(/--db is given twice/, 'runs', '--db', f.good, '--db', f.good),
+      c(/no store at \/proc\/nas\.db/, 'runs', '--db', '/proc/nas.db'),
+      { args: ['runs', '--db', f.unreadableDb], expect: /cannot read .*unreadable\.db: permission denied/, asNobody: true },
+    ]],
+
+    ['show', [
+      c(/RUN is required/, 'show', '--db', f.good),
+      c(/RUN must be a run id \(a positive integer\), got "abc"/, 'show', 'abc', '--db', f.good),
+      c(/RUN must be a run id .*got "0"/, 'show', '0', '--db', f.good),
+      c(/RUN must be a run id .*got "-1"/, 'show', '-1', '--db', f.good),
+      c(/RUN must be a run id .*got "1\.5"/, 'show', '1.5', '--db', f.good),
+      c(/unknown run 99 in .*good\.db/, 'show', '99', '--db', f.good),
+      c(/unexpected argument "2": nas show takes at most 1 \(RUN\)/, 'show', '1', '2', '--db', f.good),
+      c(/--top must be .*got "0"/, 'show', '1', '--top', '0', '--db', f.good),
+      c(/--top must be .*got "abc"/, 'show', '1', '--top', 'abc', '--db', f.good),
+      c(damaged, 'show', '1', '--db', f.flipped),
+      c(/the genotype of trial 3 is not valid JSON/, 'show', '1', '--db', f.badTrial),
+      c(/the config of run 1 is not valid JSON/, 'show', '1', '--db', f.badConfig),
+      c(/no store at/, 'show', '3', '--db', fresh('none.db')),
+      c(/empty-store\.db/, 'show', '1', '--db', f.emptyStore),
+    ]],
+
+    ['replays', [
+      c(/^nas: --run must be a run id \(a positive integer\), got "abc"/, 'replays', '--run', 'abc', '--db', f.good),
+      c(/--run must be a run id .*got "0"/, 'replays', '--run', '0', '--db', f.good),
+      c(/--run must be a run id .*got "-2"/, 'replays', '--run', '-2', '--db', f.good),
+      c(/unknown run 99/, 'replays', '--run', '99', '--db', f.good),
+      c(damaged, 'replays', '--db', f.flipped),
+      c(/no store at/, 'replays', '--db', fresh('none.db')),
+      c(/unexpected argument "junk"/, 'replays', 'junk', '--db', f.good),
+      c(/bad-replay\.db is damaged: the genotype of replay 1 is not valid JSON/, 'replays', '--db', f.badReplay),
+      c(/--run needs a value/, 'replays', '--run'),
+    ]],
+
+    ['dashboard', [
+      c(/no store at/, 'dashboard', '--once', '--db', fresh('none.db')),
+      c(/RUN must be a run id .*got "abc"/, 'dashboard', 'abc', '--once', '--db', f.good),
+      c(/unexpected argument "2": nas dashboard takes at most 1 \(RUN\)/, 'dashboard', '1', '2', '--once', '--db', f.good),
+      c(/unknown run 99/, 'dashboard', '99', '--once', '--db', f.good),
+      c(/--interval must be .*got "10"/, 'dashboard', '--interval', '10', '--db', f.good),
+      c(/--width must be .*got "10"/, 'dashboard', '--width', '10', '--once', '--db', f.good),
+      c(/--height must be .*got "abc"/, 'dashboard', '--height', 'abc', '--once', '--db', f.good),
+      c(/--height must be .*got "-24"/, 'dashboard', '--height', '-24', '--once', '--db', f.good),
+      c(/the genotype of trial 3 is not valid JSON/, 'dashboard', '1', '--once', '--db', f.badTrial),
+      c(/the config of run 1 is not valid JSON/, 'dashboard', '1', '--once', '--db', f.badConfig),
+      c(damaged, 'dashboard', '--once', '--db', f.flipped),
+      c(/no runs in .*empty-store\.db/, 'dashboard', '--once', '--db', f.emptyStore),
+      c(/garbage\.bin is not a SQLite file/, 'dashboard', '--once', '--db', f.garbage),
+    ]],
+
+    ['worker', [
+      c(/--queue redis:\/\/HOST:PORT is required/, 'worker'),
+      c(/redis:\/\//, 'worker', '--queue', 'localhost:6379'),
+      c(/--concurrency must be .*got "0"/, 'worker', '--queue', 'redis://127.0.0.1:1', '--concurrency', '0'),
+      c(/--concurrency must be .*got "-4"/, 'worker', '--queue', 'redis://127.0.0.1:1', '--concurrency', '-4'),
+      c(/--backend must be one of/, 'worker', '--queue', 'redis://127.0.0.1:1', '--backend', 'foo'),
+      c(/--name must be 1-64 characters/, 'worker', '--queue', 'redis://127.0.0.1:1', '--name', 'a b'),
+      c(/--lock-ms must be .*got "10"/, 'worker', '--queue', 'redis://127.0.0.1:1', '--lock-ms', '10'),
+      c(/--stalled-ms must be .*got "-5"/, 'worker', '--queue', 'redis://127.0.0.1:1', '--stalled-ms', '-5'),
+      c(/unexpected argument "junk"/, 'worker', 'junk', '--queue', 'redis://127.0.0.1:1'),
+      c(/database must be a number/, 'worker', '--queue', 'redis://127.0.0.1:1/abc'),
+    ]],
+
+    ['baselines', [
+      c(/RUN is required/, 'baselines', '--db', f.good),
+      c(/--run must be a run id .*got "abc"/, 'baselines', '--run', 'abc', '--db', f.good),
+      c(/no store at/, 'baselines', '--run', '1', '--db', fresh('none.db')),
+      c(/unknown run 99/, 'baselines', '--run', '99', '--db', f.good),
+      c(/unknown baseline "nope"/, 'baselines', '--run', '1', '--db', f.good, '--only', 'nope'),
+      c(/--workers must be .*got "0"/, 'baselines', '--run', '1', '--db', f.good, '--workers', '0'),
+      c(/--list only lists the baselines; it does not go with --run/, 'baselines', '--list', '--run', '1'),
+      c(damaged, 'baselines', '--run', '1', '--db', f.flipped),
+      c(/give the run once/, 'baselines', '1', '--run', '1', '--db', f.good),
+      c(/nas-bench-201|nasnet|space/, 'baselines', '--run', '1', '--db', f.good, '--only', 'resnet'),
+      c(/the config of run 1 is not valid JSON/, 'baselines', '--run', '1', '--db', f.badConfig),
+    ]],
+
+    ['train', [
+      t(/no cell given: give one of --best \(with --run\), --trial ID, --genotype FILE, --baseline NAME/),
+      t(/unknown baseline "nope"/, '--baseline', 'nope'),
+      t(/--epochs must be .*got "0"/, '--baseline', 'resnet', '--epochs', '0'),
+      t(/--lr must be a number > 0, got "nan"/, '--baseline', 'resnet', '--lr', 'nan'),
+      t(/--batch must be .*got "abc"/, '--baseline', 'resnet', '--batch', 'abc'),
+      t(/--schedule must be one of step, cosine, got "foo"/, '--baseline', 'resnet', '--schedule', 'foo'),
+      t(/genotype file not found: .*missing\.json/, '--genotype', join(f.root, 'missing.json')),
+      t(/broken\.json/, '--genotype', f.brokenJson),
+      t(/garbage\.bin/, '--genotype', f.garbage),
+      t(/a-folder/, '--genotype', f.folder),
+      t(/empty\.txt/, '--genotype', f.empty),
+      t(/imagenet/, '--baseline', 'resnet', '--dataset', 'imagenet'),
+      t(/a-folder/, '--baseline', 'resnet', '--dataset', f.folder),
+      t(/--preset must be one of nasnet-cifar, small, got "foo"/, '--baseline', 'resnet', '--preset', 'foo'),
+      t(/nothing to resume for baseline resnet/, '--baseline', 'resnet', '--resume'),
+      c(/--backend must be one of .*got "foo"/, 'train', '--baseline', 'resnet', '--backend', 'foo', '--out', fresh('out'), '--db', tdb),
+      c(/not installed/, 'train', '--baseline', 'resnet', '--backend', 'node', '--out', fresh('out'), '--db', tdb),
+      { args: ['train', '--baseline', 'resnet', '--out', '/proc/r11', '--db', tdb], expect: /output folder \/proc\/r11 is not writable/, timeoutMs: 30_000 },
+      t(/output folder .*read-only\.txt\/out cannot be created: .*read-only\.txt is not a folder/, '--baseline', 'resnet', '--out', join(f.readOnlyFile, 'out')),
+      t(/output folder .*read-only-dir\/out is not writable/, '--baseline', 'resnet', '--out', join(f.readOnlyDir, 'out')),
+      t(/--best needs --run RUN/, '--best'),
+      c(/no store at .*none\.db/, 'train', '--run', '1', '--best', '--db', fresh('none.db')),
+      c(/--trial must be .*got "abc"/, 'train', '--trial', 'abc', '--db', f.good),
+      c(/unknown trial 999/, 'train', '--trial', '999', '--db', f.good),
+      t(/--genotype and --baseline both name a cell/, '--baseline', 'resnet', '--genotype', f.brokenJson),
+      c(damaged, 'train', '--run', '1', '--best', '--db', f.flipped),
+      c(/unknown run 99/, 'train', '--run', '99', '--best', '--db', f.good),
+      c(/the config of run 1 is not valid JSON/, 'train', '--run', '1', '--best', '--db', f.badConfig),
+      t(/--drop-path must be in \[0, 1\), got "1"/, '--baseline', 'resnet', '--drop-path', '1'),
+      t(/--random-erasing must be in \[0, 1\], got "2"/, '--baseline', 'resnet', '--random-erasing', '2'),
+      t(/--label-smoothing must be a number ≥ 0, got "-0.1"/, '--baseline', 'resnet', '--label-smoothing', '-0.1'),
+      t(/--cutout must be .*got "-1"/, '--baseline', 'resnet', '--cutout', '-1'),
+      t(/--threads must be .*got "0"/, '--baseline', 'resnet', '--threads', '0'),
+      t(/--seed must be .*got "-1"/, '--baseline', 'resnet', '--seed', '-1'),
+      t(/--weight-decay must be a number ≥ 0, got "-1"/, '--baseline', 'resnet', '--weight-decay', '-1'),
+      t(/--filters must be .*got "0"/, '--baseline', 'resnet', '--filters', '0'),
+      t(/--cells must be an integer from 0 to 64, got "100"/, '--baseline', 'resnet', '--cells', '100'),
+      t(/--nesterov is a switch and takes no value/, '--baseline', 'resnet', '--nesterov=yes'),
+      t(/unexpected argument "resnet"/, 'resnet'),
+      c(/cannot create .*x\.db: folder .*missing-folder does not exist/, 'train', '--baseline', 'resnet', '--db', join(f.root, 'missing-folder', 'x.db')),
+      c(/a-folder is a folder, not a nas store/, 'train', '--baseline', 'resnet', '--db', f.folder),
+      c(/already holds a checkpoint; pass --resume/, 'train', ...TINY_TRAIN, '--dataset', f.dataset, '--db', f.trainStore, '--out', f.checkpoint),
+      resume(f.cutBin, /checkpoint in .*cut-bin is damaged: checkpoint\.bin has .* bytes, checkpoint\.json describes .* \(cut short\)/),
+      resume(f.missingBin, /checkpoint in .*missing-bin is damaged: .*checkpoint\.bin is missing/),
+      resume(f.flippedBin, /checkpoint in .*flipped-bin is damaged: checkpoint\.bin does not match the checksum/),
+      resume(f.epoch7, /epoch-7\/checkpoint\.json: damaged checkpoint: epoch 7 is not in 0\.\.2/),
+      resume(f.garbageJson, /garbage-json\/checkpoint\.json: not a readable nas checkpoint/),
+      c(/checkpoint in .*replay was written for 2 epochs, not 3; pass --epochs 2/, 'train', ...TINY_TRAIN, '--epochs', '3', '--dataset', f.dataset, '--db', f.trainStore, '--out', f.checkpoint, '--resume'),
+      resume(f.checkpoint, /checkpoint in .*replay has filters 4, this model 8/, '--filters', '8'),
+      { args: ['train', '--genotype', f.unreadableJson, '--db', join(f.open, 'x.db')], expect: /unreadable\.json/, asNobody: true },
+    ].map(dedupe)],
+
+    ['export', [
+      c(/give exactly one of --trial ID, --genotype FILE, --baseline NAME/, 'export'),
+      c(/unknown baseline "nope"/, 'export', '--baseline', 'nope'),
+      c(/--format must be one of json, dot, svg, got "png"/, 'export', '--baseline', 'resnet', '--format', 'png'),
+      c(/--out \/proc\/x\.json: folder \/proc is read-only/, 'export', '--baseline', 'resnet', '--out', '/proc/x.json'),
+      c(/--out \/proc\/version is read-only/, 'export', '--baseline', 'resnet', '--out', '/proc/version'),
+      c(/--out .*a-folder is a folder; give a file name/, 'export', '--baseline', 'resnet', '--out', f.folder),
+      c(/folder .*missing-folder does not exist/, 'export', '--baseline', 'resnet', '--out', join(f.root, 'missing-folder', 'x.json')),
+      c(/--out .*read-only\.txt is read-only/, 'export', '--baseline', 'resnet', '--out', f.readOnlyFile),
+      c(/folder .*read-only-dir is read-only/, 'export', '--baseline', 'resnet', '--out', join(f.readOnlyDir, 'x.json')),
+      c(/--trial must be .*got "abc"/, 'export', '--trial', 'abc', '--db', f.good),
+      c(/no store at/, 'export', '--trial', '5', '--db', fresh('none.db')),
+      c(/unknown trial 999/, 'export', '--trial', '999', '--db', f.good),
+      c(/garbage\.bin/, 'export', '--genotype', f.garbage),
+      c(/--format svg draws NASNet cells; this genotype is nas-bench-201/, 'export', '--trial', '1', '--db', f.good, '--format', 'svg'),
+      c(damaged, 'export', '--trial', '1', '--db', f.flipped),
+      c(/--db goes with --trial/, 'export', '--baseline', 'resnet', '--db', f.good),
+      c(/--space goes with --genotype or --baseline/, 'export', '--trial', '1', '--db', f.good, '--space', 'nasnet'),
+      c(/unexpected argument "junk"/, 'export', 'junk', '--baseline', 'resnet'),
+      c(/no-such-space/, 'export', '--baseline', 'resnet', '--space', 'no-such-space'),
+      c(/give exactly one of/, 'export', '--baseline', 'resnet', '--genotype', f.brokenJson),
+      { args: ['export', '--baseline', 'resnet', '--out', join(f.root, 'nobody.json')], expect: /cannot write in folder/, asNobody: true },
+    ]],
+
+    ['plot', [
+      c(/RUN is required/, 'plot', '--db', f.good),
+      c(/RUN must be a run id .*got "abc"/, 'plot', 'abc', '--db', f.good),
+      c(/--out \/proc\/x\.svg: folder \/proc is read-only/, 'plot', '1', '--out', '/proc/x.svg', '--db', f.good),
+      c(/a-folder is a folder; give a file name/, 'plot', '1', '--out', f.folder, '--db', f.good),
+      c(/folder .*missing-folder does not exist/, 'plot', '1', '--out', join(f.root, 'missing-folder', 'x.svg'), '--db', f.good),
+      c(/read-only\.txt is read-only/, 'plot', '1', '--out', f.readOnlyFile, '--db', f.good),
+      c(/folder .*read-only-dir is read-only/, 'plot', '1', '--out', join(f.readOnlyDir, 'x.svg'), '--db', f.good),
+      c(/unknown run 99/, 'plot', '99', '--out', fresh('p.svg'), '--db', f.good),
+      c(/no store at/, 'plot', '1', '--out', fresh('p.svg'), '--db', fresh('none.db')),
+      c(/give the run once/, 'plot', '1', '--run', '1', '--out', fresh('p.svg'), '--db', f.good),
+      c(damaged, 'plot', '1', '--out', fresh('p.svg'), '--db', f.flipped),
+      c(/the genotype of trial 3 is not valid JSON/, 'plot', '1', '--out', fresh('p.svg'), '--db', f.badTrial),
+      c(/--out needs a value/, 'plot', '1', '--out'),
+    ]],
+
+    ['bench train', [
+      c(/nas bench needs a benchmark: train or strategies/, 'bench'),
+      c(/unknown benchmark "nope"/, 'bench', 'nope'),
+      c(/unknown option "--frob" for nas bench train/, 'bench', 'train', '--frob'),
+      c(/--steps must be .*got "0"/, 'bench', 'train', '--steps', '0'),
+      c(/--rounds must be .*got "-1"/, 'bench', 'train', '--rounds', '-1'),
+      c(/--model must be one of nasnet-a, small-cnn, got "resnet"/, 'bench', 'train', '--model', 'resnet'),
+      c(/--backend: unknown backend "foo"/, 'bench', 'train', '--backend', 'cpu,foo'),
+      c(/--out \/proc\/x\.txt: folder \/proc is read-only/, 'bench', 'train', '--out', '/proc/x.txt'),
+      c(/a-folder is a folder/, 'bench', 'train', '--json', '--out', f.folder),
+      c(/unexpected argument "junk"/, 'bench', 'train', 'junk'),
+      c(/--json is a switch and takes no value/, 'bench', 'train', '--json=out.json'),
+    ]],
+
+    ['bench strategies', [
+      c(/--json takes no file: it prints JSON; add --out FILE to write it to a file/, 'bench', 'strategies', '--json', '/proc/x.json'),
+      c(/--out \/proc\/x\.json: folder \/proc is read-only/, 'bench', 'strategies', '--out', '/proc/x.json'),
+      c(/a-folder is a folder/, 'bench', 'strategies', '--json', '--out', f.folder),
+      c(/--runs must be .*got "0"/, 'bench', 'strategies', '--runs', '0'),
+      c(/unknown strategy "annealing"/, 'bench', 'strategies', '--strategies', 'random,annealing'),
+      c(/--strategies is empty/, 'bench', 'strategies', '--strategies', ','),
+      c(/--strategies names random twice/, 'bench', 'strategies', '--strategies', 'random,random'),
+      c(/no-such\.csv/, 'bench', 'strategies', '--table', join(f.root, 'no-such.csv'), '--reward-column', 'acc', '--trials', '5'),
+      c(/garbage\.bin/, 'bench', 'strategies', '--table', f.garbage, '--reward-column', 'acc', '--trials', '5'),
+      c(/--reward-column is required with --table/, 'bench', 'strategies', '--table', f.csv),
+      c(/--strategy-option must be STRATEGY\.KEY=VALUE/, 'bench', 'strategies', '--strategy-option', 'bad'),
+      c(/--budget-seconds must be a number > 0/, 'bench', 'strategies', '--budget-seconds', '-1'),
+      c(/--trials must be .*got "0"/, 'bench', 'strategies', '--trials', '0'),
+      c(/--points must be .*got "0"/, 'bench', 'strategies', '--points', '0'),
+      c(/--seed must be .*got "-1"/, 'bench', 'strategies', '--seed', '-1'),
+      c(/no-such-space/, 'bench', 'strategies', '--space', 'no-such-space'),
+      c(/--budget-seconds needs a cost column/, 'bench', 'strategies', '--table', f.csv, '--reward-column', 'acc', '--budget-seconds', '100'),
+      c(/no column "val"; its columns are: arch, acc/, 'bench', 'strategies', '--table', f.csv, '--reward-column', 'val', '--trials', '5'),
+      c(/strategy "smbo" is not in --strategies/, 'bench', 'strategies', '--strategy-option', 'smbo.beam=3', '--strategies', 'random'),
+    ]],
+  ];
+}
+
+/** A train case that changes an option TINY_TRAIN gives: the later value replaces the earlier (nas refuses an option given twice). */
+function dedupe(x: BadInputCase): BadInputCase {
+  const args: string[] = [];
+  for (let i = 0; i < x.args.length; i++) {
+    const a = x.args[i];
+    if (TINY_TRAIN.includes(a) && a.startsWith('--') && x.args.indexOf(a, i + 1) > i) {
+      i++; // drop this earlier value
+      continue;
+    }
+    args.push(a);
+  }
+  return { ...x, args };
+}
