@@ -8,7 +8,7 @@ export async function benchCommand(argv: string[]): Promise<void> {
   const [what, ...rest] = argv;
   if (what === 'train') return (await import('./bench-train.js')).benchTrain(rest);
   if (what === 'strategies') return (await import('./bench-strategies.js')).benchStrategies(rest);
-  if (what === '--help' || what === '-h') return void console.log(HELP);
+  if (argv.includes('--help') || argv.includes('-h')) return void console.log(HELP);
   if (what === undefined) throw new UserError('nas bench needs a benchmark: train or strategies (nas bench --help)');
   throw new UserError(`unknown benchmark "${what}" (known: train, strategies)`);
 }

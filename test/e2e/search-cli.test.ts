@@ -14,6 +14,9 @@ test('a small evolution search on two workers trains every child, records lineag
   assert.equal(r.status, 0, r.stderr + r.stdout);
   assert.match(r.stdout, /backend: cpu/);
   assert.equal(r.stdout.split('\n').filter((l) => /^\[\s*\d+\/8\] trial \d+ reward/.test(l)).length, 8, r.stdout);
+  // Rewards are percentages on every line, the last one too.
+  assert.match(r.stdout, /^run 1 complete: 8 complete, 0 failed; best trial \d+ reward \d+\.\d\d%: /m);
+  assert.doesNotMatch(r.stdout, /reward 0\.\d{4}/);
 
   const store = Store.open(db, { readonly: true });
   const trials = store.trials(1);
