@@ -15,7 +15,7 @@ import { backendNames } from '../engine/backend.js';
 import { checkNewStorePath } from '../store/open-database.js';
 import { parseCommand } from './args.js';
 import { choiceOption, defaultDb, intOption, LIMITS, numberOption, runIdOption } from './options.js';
-import { duration, pct } from './format.js';
+import { duration, pct, si } from './format.js';
 import { openReadOnly } from './runs.js';
 
 const HELP = `usage: nas train (--run RUN --best | --trial ID | --genotype FILE | --baseline NAME) [options]
@@ -207,7 +207,7 @@ export async function trainCommand(argv: string[]): Promise<void> {
     bar.clear();
     console.log(
       `replay ${outcome.replayId} done: test accuracy ${pct(outcome.testAccuracy)} (loss ${outcome.testLoss.toFixed(4)}), ` +
-        `${outcome.params.toLocaleString('en')} params, ${outcome.multAdds.toLocaleString('en')} mult-adds, ${duration(outcome.seconds)} on ${outcome.backend}`,
+        `${si(outcome.params)} params, ${si(outcome.multAdds)} mult-adds, ${duration(outcome.seconds)} on ${outcome.backend}`,
     );
     console.log(`model: ${outcome.dir}/model/model.json (tf.loadLayersModel)`);
   } finally {

@@ -24,6 +24,7 @@ import { saveModelFiles } from '../export/tfjs-files.js';
 import { concatenatedBlocks } from '../export/cell-graph.js';
 import { checkCompatible, loadCheckpointWeights, readCheckpointData, readCheckpointMeta, saveCheckpoint, type CheckpointMeta, type ModelShape } from './checkpoint.js';
 import { probeThreads } from './threads.js';
+import { duration, pct, si } from '../commands/format.js';
 import { ReplayInterrupted, trainReplay, type BatchProgress, type ReplaySettings } from './train-loop.js';
 
 export interface ReplayJob {
@@ -273,7 +274,7 @@ export async function trainPrepared(p: PreparedReplay, store: Store): Promise<Re
       }
       job.log(
         `replay ${replayId}: ${job.label} on ${ds.name} (${ds.train.count} train / ${ds.test.count} test), ` +
-          `N=${macro.cellsPerStage} F=${macro.filters}, ${built.params.toLocaleString('en')} params, backend ${backend.name}, checkpoints in ${dir}`,
+          `N=${macro.cellsPerStage} F=${macro.filters}, ${si(built.params)} params, backend ${backend.name}, checkpoints in ${dir}`,
       );
       store.updateReplay(replayId, { params: built.params, multAdds: built.multAdds, backend: backend.name });
       const epochStarted = performance.now();
@@ -291,8 +292,8 @@ export async function trainPrepared(p: PreparedReplay, store: Store): Promise<Re
           store.updateReplay(replayId, { seconds: priorSeconds + (performance.now() - epochStarted) / 1000 });
           const left = settings.epochs - point.epoch;
           job.log(
-            `epoch ${point.epoch}/${settings.epochs}  ${Math.ceil(ds.train.count / settings.batchSize)} batches  loss ${point.trainLoss.toFixed(4)}  acc ${(100 * point.trainAccuracy).toFixed(2)}%  ` +
-              `${Math.round(ds.train.count / point.seconds)} img/s  ${point.seconds.toFixed(1)} s/epoch  ETA ${formatSeconds(left * point.seconds)}`,
+            `epoch ${point.epoch}/${settings.epochs}  ${Math.ceil(ds.train.count / settings.batchSize)} batches  loss ${point.trainLoss.toFixed(4)}  acc ${pct(point.trainAccuracy)}  ` +
+              `${Math.round(ds.train.count / point.seconds)} img/s  ${duration(point.seconds)}/epoch  ETA ${duration(left * point.seconds)}`,
           );
         },
       });
@@ -311,12 +312,4 @@ export async function trainPrepared(p: PreparedReplay, store: Store): Promise<Re
   } finally {
     p.dispose();
   }
-}
-
-/** 1h02m, 3m20s, 42.0s: the style of every duration nas prints (src/commands/format.ts duration). */
-export function formatSeconds(s: number): string {
-  if (!Number.isFinite(s)) return '-';
-  if (s < 60) return `${s.toFixed(1)}s`;
-  if (s < 3600) return `${Math.floor(s / 60)}m${String(Math.floor(s % 60)).padStart(2, '0')}s`;
-  return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
 }
