@@ -45,7 +45,7 @@ export function parseCommand<T extends OptionSpec>(argv: string[], spec: Command
   return { values: values as Values<T>, positionals };
 }
 
-/** Option names that look like a negative number or a dash-word belong to the option before them. */
+/** A value that starts with a single dash (-3, -0.5, -foo) belongs to the option before it. */
 const looksLikeValue = (arg: string) => /^-[^-]/.test(arg) && arg !== '-h';
 
 /**

@@ -28,7 +28,8 @@ import { liveTerminal } from './terminal.js';
 export const DEFAULT_PROXY = { trainSize: 1200, valSize: 500, epochs: 1, batchSize: 32, learningRate: 0.05, imageSize: 14 };
 
 const HELP = `usage: nas search [options]            start a search
-       nas search --resume RUN [--db FILE] [--workers N] [--backend B]
+       nas search --resume RUN [--db FILE] [--workers N] [--backend B] [--no-dashboard]
+                                       continue a run with the settings it was started with
 
   --strategy S          ${strategyNames().join(' | ')}   (default evolution)
   --budget N            children to train (default 200, at most 1,000,000)
@@ -143,7 +144,8 @@ export async function searchCommand(argv: string[]): Promise<void> {
     const backend = created.backend;
     const baselines = config.withBaselines ? await loadBaselineProposals(space) : [];
 
-    store = openStore(dbFile, v.db === undefined);
+    const writer = openStore(dbFile, v.db === undefined);
+    store = writer;
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onTerm);
     const run = resumeId !== undefined ? store.requireRun(resumeId) : store.createRun(config);
@@ -152,10 +154,9 @@ export async function searchCommand(argv: string[]): Promise<void> {
     setupDone = true;
     for (const line of early) log.line(line);
     const progress = workerProgressWriter(store, run.id);
-    const openStore_ = store;
     // On a terminal the ink dashboard takes over the screen; log lines go into it.
     const ui = liveTerminal(process.stdout) && !v['no-dashboard']
-      ? await (await import('../ui/attach.js')).attachDashboard({ store: openStore_, runId: run.id, space, config, backend, getControl: () => control })
+      ? await (await import('../ui/attach.js')).attachDashboard({ store: writer, runId: run.id, space, config, backend, getControl: () => control })
       : undefined;
     if (ui) log.redirect(ui.log);
     log.line(
