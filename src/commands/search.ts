@@ -4,7 +4,8 @@
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { UserError, type Evaluator, type SearchSpace, type Strategy } from '../core/types.js';
+import { UserError, type Evaluator, type Genotype, type SearchSpace, type Strategy } from '../core/types.js';
+import { createRng } from '../core/rng.js';
 import { loadSpace } from '../space/load.js';
 import { createStrategy, strategyNames } from '../strategies/index.js';
 import { Store } from '../store/store.js';
@@ -254,8 +255,14 @@ function configFromOptions(v: Record<string, string | boolean | string[] | undef
     throw new UserError('--budget-seconds with --evaluator table needs --cost-column (the simulated seconds of each child)');
   }
   const strategyOptions: Record<string, number | string | boolean> = {};
+  for (const k of ['population', 'sample']) {
+    if (s(k) !== undefined && strategy !== 'evolution') throw new UserError(`--${k} is an option of --strategy evolution, not of ${strategy}`);
+  }
   if (s('population')) strategyOptions.population = intOption(s('population'), 'population', 50, 1, LIMITS.budget);
   if (s('sample')) strategyOptions.sample = intOption(s('sample'), 'sample', 10, 1, LIMITS.budget);
+  if (s('sample') && Number(strategyOptions.sample) > Number(strategyOptions.population ?? 50)) {
+    throw new UserError(`--sample ${strategyOptions.sample} is larger than --population ${strategyOptions.population ?? 50}: a tournament draws from the population`);
+  }
   for (const kv of (v['strategy-option'] as string[] | undefined) ?? []) {
     const at = kv.indexOf('=');
     if (at < 1 || at === kv.length - 1) throw new UserError(`--strategy-option must be KEY=VALUE, got "${kv}"`);
@@ -307,6 +314,7 @@ async function createEvaluator(config: RunConfig, space: SearchSpace, say: (line
     const { loadTable, createTableEvaluator } = await import('../evaluators/table.js');
     const e = config.evaluator as unknown as { table: string; rewardColumn: string; costColumn?: string };
     const table = loadTable(e.table, { rewardColumn: e.rewardColumn, costColumn: e.costColumn, space });
+    checkTableCovers(table, space, e.table);
     // Controllers (REINFORCE, SMBO) still run tfjs in this thread.
     await selectBackend('cpu');
     return { evaluator: createTableEvaluator(table, { capacity: config.workers, budgetSeconds: config.budgetSeconds }), backend: 'table' };
@@ -326,6 +334,21 @@ async function createEvaluator(config: RunConfig, space: SearchSpace, say: (line
     return { evaluator: await createQueueEvaluator({ url: config.evaluator.url as string, capacity }), backend: 'queue' };
   }
   return { evaluator: createPoolEvaluator({ workers: config.workers }), backend: backend.name };
+}
+
+/**
+ * A table search looks every child up: a table that lacks cells the space proposes (another
+ * space's table, a partial one) would stop the run at the first miss, after it was stored. Twenty
+ * seeded random cells of the space must all be in it.
+ */
+function checkTableCovers(table: { get: (g: Genotype) => unknown; rows: ReadonlyMap<string, unknown> }, space: SearchSpace, file: string): void {
+  const rng = createRng('table-coverage');
+  for (let i = 0; i < 20; i++) {
+    const g = space.sample(rng);
+    if (table.get(g) === undefined) {
+      throw new UserError(`table ${file} (${table.rows.size} cells) has no row for cell ${space.describe(g)} of space ${space.name}: a table search needs every cell of the space (wrong --space or --table?)`);
+    }
+  }
 }
 
 /** The proxy's train and validation images come out of the dataset's training split: they must fit, or every child fails. */

@@ -89,6 +89,16 @@ export function badInputCases(f: Fixtures, fresh: (name: string) => string): Arr
       s(/--filters must be .*got "0"/, '--filters', '0'),
       s(/--cells must be .*got "-1"/, '--cells', '-1'),
       s(/--population must be .*got "0"/, '--population', '0'),
+      s(/--population is an option of --strategy evolution, not of random/, '--strategy', 'random', '--population', '3'),
+      s(/--sample 5 is larger than --population 3/, '--population', '3', '--sample', '5'),
+      c(/has no row for cell .* of space nasnet: a table search needs every cell of the space/, 'search', '--space', 'nasnet', '--evaluator', 'table', '--table', NB201_TABLE, '--reward-column', 'cifar10_valid_acc_12ep', '--db', db),
+      c(/table\.csv \(1 cells\) has no row for cell/, 'search', '--space', 'nas-bench-201', '--evaluator', 'table', '--table', f.csv, '--reward-column', 'acc', '--db', db),
+      s(/strategy-option|population/, '--strategy-option', 'population=abc'),
+      s(/reinforce: option lr=-1/, '--strategy', 'reinforce', '--strategy-option', 'lr=-1'),
+      s(/baseline "amoebanet-a" is not valid for space nas-bench-201/, '--with-baselines', '--space', 'nas-bench-201'),
+      s(/cifar10:\/nonexistent: not a directory/, '--dataset', 'cifar10:/nonexistent'),
+      s(/unknown strategy "\\x1b\[31mred"/, '--strategy', '\x1b[31mred'),
+      s(/unknown strategy "x{300}/, '--strategy', 'x'.repeat(5000)),
       s(/--strategy-option must be KEY=VALUE, got "novalue"/, '--strategy-option', 'novalue'),
       s(/--strategy-option must be KEY=VALUE, got "=3"/, '--strategy-option', '=3'),
       s(/--budget-seconds must be a number > 0/, '--budget-seconds', '0'),
@@ -125,6 +135,7 @@ export function badInputCases(f: Fixtures, fresh: (name: string) => string): Arr
       { args: ['search', '--db', f.unreadableDb, '--budget', '1'], expect: /unreadable\.db: permission denied/, asNobody: true },
       { args: ['search', '--space', f.unreadableJson, '--db', join(f.open, 'x.db'), '--budget', '1'], expect: /unreadable\.json/, asNobody: true },
       { args: ['search', '--db', fresh('nobody.db'), '--budget', '1'], expect: /cannot create .*nobody\.db: folder .* is not writable/, asNobody: true },
+      { args: ['search', '--dataset', f.unreadableDataset, '--db', join(f.open, 'x.db'), '--budget', '1'], expect: /unreadable-idx/, asNobody: true },
     ]],
 
     ['runs', [
@@ -349,6 +360,8 @@ export function badInputCases(f: Fixtures, fresh: (name: string) => string): Arr
       c(/--budget-seconds needs a cost column/, 'bench', 'strategies', '--table', f.csv, '--reward-column', 'acc', '--budget-seconds', '100'),
       c(/no column "val"; its columns are: arch, acc/, 'bench', 'strategies', '--table', f.csv, '--reward-column', 'val', '--trials', '5'),
       c(/strategy "smbo" is not in --strategies/, 'bench', 'strategies', '--strategy-option', 'smbo.beam=3', '--strategies', 'random'),
+      { args: ['bench', 'strategies', '--table', f.unreadableJson, '--reward-column', 'acc', '--trials', '5'], expect: /unreadable\.json/, asNobody: true },
+      { args: ['bench', 'strategies', '--out', join(f.root, 'nobody.json')], expect: /cannot write in folder/, asNobody: true },
     ]],
   ];
 }

@@ -144,7 +144,10 @@ test('the table covers every verb with at least 150 cases in all', () => {
 /** docs/bad-input.md: every case, grouped by verb, with the message this run printed. */
 function renderDoc(): string {
   const shown = (text: string) => text.split(root).join('$DIR').split(packageRoot).join('.');
-  const arg = (a: string) => (a === '' ? '""' : /[\s|`]/.test(a) ? `'${a}'` : a);
+  // eslint-disable-next-line no-control-regex
+  const escaped = (a: string) => a.replace(/[\u0000-\u001f\u007f]/g, (ch) => `\\x${ch.charCodeAt(0).toString(16).padStart(2, '0')}`);
+  const cut = (a: string) => (a.length > 60 ? `${a.slice(0, 20)}…(${a.length} characters)` : a);
+  const arg = (a: string) => (a === '' ? '""' : /[\s|`]/.test(a) ? `'${cut(escaped(a))}'` : cut(escaped(a)));
   const kept = results.filter((r) => r.kept).length;
   const out = [
     '# Bad input',

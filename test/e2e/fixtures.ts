@@ -73,6 +73,8 @@ export interface Fixtures {
   /** Owned by root, mode 0600: unreadable for `nobody`. */
   unreadableDb: string;
   unreadableJson: string;
+  /** tiny-idx, mode 0700: unreadable for `nobody`. */
+  unreadableDataset: string;
   /** A folder anyone may write in. */
   open: string;
 }
@@ -84,7 +86,7 @@ export function makeFixtures(root: string): Fixtures {
     badConfig: p('bad-config.db'), wrongConfig: p('wrong-config.db'), trainStore: p('train.db'), badReplay: p('bad-replay.db'), dataset: p('tiny-idx'),
     checkpoint: p('replay'), cutBin: p('cut-bin'), missingBin: p('missing-bin'), flippedBin: p('flipped-bin'), epoch7: p('epoch-7'), garbageJson: p('garbage-json'),
     folder: p('a-folder'), garbage: p('garbage.bin'), empty: p('empty.txt'), notes: p('notes.db'), foreign: p('app.db'), brokenJson: p('broken.json'),
-    csv: p('table.csv'), readOnlyFile: p('read-only.txt'), readOnlyDir: p('read-only-dir'), unreadableDb: p('unreadable.db'), unreadableJson: p('unreadable.json'), open: p('open-dir'),
+    csv: p('table.csv'), readOnlyFile: p('read-only.txt'), readOnlyDir: p('read-only-dir'), unreadableDb: p('unreadable.db'), unreadableJson: p('unreadable.json'), open: p('open-dir'), unreadableDataset: p('unreadable-idx'),
   };
   const run = (args: string[]) => {
     const r = nas(args);
@@ -144,6 +146,8 @@ export function makeFixtures(root: string): Fixtures {
   chmodSync(f.unreadableDb, 0o600);
   writeFileSync(f.unreadableJson, '{}');
   chmodSync(f.unreadableJson, 0o600);
+  cpSync(f.dataset, f.unreadableDataset, { recursive: true });
+  chmodSync(f.unreadableDataset, 0o700);
   mkdirSync(f.open);
   chmodSync(f.open, 0o777);
   return f;
