@@ -3,7 +3,9 @@
  * say. `fresh(name)` is a path in the test folder that does not exist (a store that must not be
  * created). Every case must keep the promise (bad-input.test.ts checks it).
  */
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { defaultDb } from '../../src/commands/options.js';
 import { NB201_TABLE } from '../../src/commands/bench-strategies.js';
 import { TINY_TRAIN, type Fixtures } from './fixtures.js';
 
@@ -27,6 +29,9 @@ export function badInputCases(f: Fixtures, fresh: (name: string) => string): Arr
   const resume = (dir: string, expect: RegExp, ...extra: string[]) =>
     c(expect, 'train', ...TINY_TRAIN, '--dataset', f.dataset, '--db', f.trainStore, '--out', dir, '--resume', ...extra);
   const damaged = /is damaged|damaged nas store|not a SQLite file, or a damaged one/;
+  // Without --db the default store runs/nas.db is meant: it must not appear (runs/ is watched too).
+  const noDefaultStore = !existsSync(defaultDb());
+  const withoutStore = (...cases: BadInputCase[]) => (noDefaultStore ? cases : []);
 
   return [
     ['nas', [
@@ -39,6 +44,9 @@ export function badInputCases(f: Fixtures, fresh: (name: string) => string): Arr
 
     ['search', [
       s(/unknown strategy "genetic" \(known: random, evolution/, '--strategy', 'genetic'),
+      c(/--budget must be .*got "0"/, 'search', '--budget', '0'),
+      c(/--train-size 9900 \+ --val-size 500 exceed/, 'search', '--train-size', '9900', '--val-size', '500', '--backend', 'cpu'),
+      ...withoutStore(c(/no store at .*runs\/nas\.db/, 'search', '--resume', '1')),
       s(/--budget must be an integer from 1 to 1,000,000, got "0"/, '--budget', '0'),
       s(/--budget must be an integer from 1 to 1,000,000, got "-1"/, '--budget', '-1'),
       s(/--budget must be an integer from 1 to 1,000,000, got "-3"/, '--budget', '-3'),
@@ -140,6 +148,7 @@ export function badInputCases(f: Fixtures, fresh: (name: string) => string): Arr
 
     ['runs', [
       c(/no store at .*none\.db/, 'runs', '--db', fresh('none.db')),
+      ...withoutStore(c(/no store at .*runs\/nas\.db \(run nas search first, or pass --db FILE\)/, 'runs')),
       c(/a-folder is a folder, not a nas store/, 'runs', '--db', f.folder),
       c(/garbage\.bin is not a SQLite file/, 'runs', '--db', f.garbage),
       c(/notes\.db is not a SQLite file/, 'runs', '--db', f.notes),
@@ -219,6 +228,7 @@ export function badInputCases(f: Fixtures, fresh: (name: string) => string): Arr
 
     ['baselines', [
       c(/RUN is required/, 'baselines', '--db', f.good),
+      ...withoutStore(c(/no store at .*runs\/nas\.db/, 'baselines', '--run', '1')),
       c(/--run must be a run id .*got "abc"/, 'baselines', '--run', 'abc', '--db', f.good),
       c(/no store at/, 'baselines', '--run', '1', '--db', fresh('none.db')),
       c(/unknown run 99/, 'baselines', '--run', '99', '--db', f.good),
@@ -233,6 +243,11 @@ export function badInputCases(f: Fixtures, fresh: (name: string) => string): Arr
 
     ['train', [
       t(/no cell given: give one of --best \(with --run\), --trial ID, --genotype FILE, --baseline NAME/),
+      c(/unknown baseline "nope"/, 'train', '--baseline', 'nope'),
+      c(/--epochs must be .*got "0"/, 'train', '--baseline', 'resnet', '--epochs', '0'),
+      c(/--backend must be one of/, 'train', '--baseline', 'resnet', '--backend', 'foo'),
+      c(/nothing to resume for baseline resnet/, 'train', '--baseline', 'resnet', '--resume'),
+      ...withoutStore(c(/no store at .*runs\/nas\.db/, 'train', '--run', '1', '--best')),
       t(/unknown baseline "nope"/, '--baseline', 'nope'),
       t(/--epochs must be .*got "0"/, '--baseline', 'resnet', '--epochs', '0'),
       t(/--lr must be a number > 0, got "nan"/, '--baseline', 'resnet', '--lr', 'nan'),
@@ -312,6 +327,7 @@ export function badInputCases(f: Fixtures, fresh: (name: string) => string): Arr
 
     ['plot', [
       c(/RUN is required/, 'plot', '--db', f.good),
+      ...withoutStore(c(/no store at .*runs\/nas\.db/, 'plot', '1')),
       c(/RUN must be a run id .*got "abc"/, 'plot', 'abc', '--db', f.good),
       c(/--out \/proc\/x\.svg: folder \/proc is read-only/, 'plot', '1', '--out', '/proc/x.svg', '--db', f.good),
       c(/a-folder is a folder; give a file name/, 'plot', '1', '--out', f.folder, '--db', f.good),
