@@ -138,7 +138,8 @@ export async function trainCommand(argv: string[]): Promise<void> {
   const dbFile = v.db ?? defaultDb();
   const storeExists = existsSync(dbFile);
   if (!storeExists && (v.run !== undefined || v.trial !== undefined)) throw new UserError(`no store at ${dbFile} (run nas search first, or pass --db FILE)`);
-  if (!storeExists && !(v.db === undefined && !existsSync(dirname(dbFile)))) checkNewStorePath(dbFile);
+  // (The default folder runs/ is made when the replay starts.)
+  if (!storeExists && (v.db !== undefined || existsSync(dirname(dbFile)))) checkNewStorePath(dbFile);
   const bar = progressBar();
   const reader = storeExists ? openReadOnly(dbFile) : undefined;
   let prepared: PreparedReplay;
