@@ -4,6 +4,7 @@
  * this file only dispatches, and turns bad input into one line on stderr with exit status 2.
  */
 import { UserError } from './core/types.js';
+import { safeText } from './commands/safe-text.js';
 
 type Command = (argv: string[]) => Promise<void>;
 
@@ -29,12 +30,13 @@ function usage(): string {
 
 async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
-  if (!name || name === '--help' || name === '-h' || name === 'help') {
+  if (name === '--help' || name === '-h' || name === 'help') {
     console.log(usage());
-    return name ? 0 : 2;
+    return 0;
   }
+  if (!name) throw new UserError(`no command given (known: ${Object.keys(commands).join(', ')}; nas --help says what each does)`);
   const command = commands[name];
-  if (!command) throw new UserError(`unknown command "${name}" (known: ${Object.keys(commands).join(', ')})`);
+  if (!Object.hasOwn(commands, name)) throw new UserError(`unknown command "${name}" (known: ${Object.keys(commands).join(', ')})`);
   await (await command.load())(rest);
   return 0;
 }
@@ -52,7 +54,8 @@ main(process.argv.slice(2)).then(
   },
   (err: unknown) => {
     if (isBadInput(err)) {
-      console.error(`nas: ${(err as Error).message.split('\n')[0]}`);
+      // Messages may quote a file's bytes or an argument: one line, no control characters.
+      console.error(`nas: ${safeText((err as Error).message.split('\n')[0])}`);
       process.exitCode = 2;
     } else {
       console.error(err);

@@ -4,16 +4,17 @@
  * as trials flagged `baseline`, so `nas show RUN` ranks found cells and baselines together.
  * Baselines already complete in the run are skipped; unfinished ones are trained again.
  */
-import { parseArgs } from 'node:util';
 import { existsSync } from 'node:fs';
 import { UserError, type Evaluator, type TrainTask } from '../core/types.js';
+import { parseCommand } from './args.js';
+import { openReadOnly } from './runs.js';
 import { loadSpace } from '../space/load.js';
 import { Store } from '../store/store.js';
 import type { TrialRow } from '../store/types.js';
 import { loadBaseline, selectBaselines } from '../baselines/index.js';
 import { createPoolEvaluator } from '../train/pool.js';
-import { defaultDb, intOption, runIdOption } from './options.js';
-import { duration, pct, si, table } from './format.js';
+import { defaultDb, intOption, LIMITS, runIdOption } from './options.js';
+import { duration, pct, si, table } from '../core/format.js';
 
 const HELP = `usage: nas baselines --run RUN [--db FILE] [--only a,b] [--workers W] [--list]
   trains the hand-designed baselines with the run's proxy settings; stores them as baseline trials`;
@@ -59,12 +60,15 @@ export async function trainBaselines(store: Store, runId: number, names: string[
 }
 
 export async function baselinesCommand(argv: string[]): Promise<void> {
-  const { values: v, positionals } = parseArgs({
-    args: argv, strict: true, allowPositionals: true,
-    options: { run: { type: 'string' }, db: { type: 'string' }, only: { type: 'string' }, workers: { type: 'string' }, list: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+  const parsed = parseCommand(argv, {
+    verb: 'nas baselines', usage: HELP, positionals: { max: 1, name: 'RUN' },
+    options: { run: { type: 'string' }, db: { type: 'string' }, only: { type: 'string' }, workers: { type: 'string' }, list: { type: 'boolean' } },
   });
-  if (v.help) return void console.log(HELP);
+  if (!parsed) return;
+  const { values: v, positionals } = parsed;
   if (v.list) {
+    const extra = ['run', 'db', 'workers'].find((k) => v[k as keyof typeof v] !== undefined) ?? (positionals.length ? 'run' : undefined);
+    if (extra) throw new UserError(`--list only lists the baselines; it does not go with --${extra}`);
     const space = loadSpace('nasnet');
     for (const name of selectBaselines(v.only)) {
       const b = loadBaseline(name, space);
@@ -72,15 +76,27 @@ export async function baselinesCommand(argv: string[]): Promise<void> {
     }
     return;
   }
-  const runId = runIdOption(v.run ?? positionals[0]);
+  if (v.run !== undefined && positionals[0] !== undefined) throw new UserError(`give the run once: --run ${v.run} or ${positionals[0]}, not both`);
+  const runId = v.run !== undefined ? runIdOption(v.run) : runIdOption(positionals[0], 'RUN');
   const names = selectBaselines(v.only);
+  const workersOption = v.workers === undefined ? undefined : intOption(v.workers, 'workers', 1, 1, LIMITS.workers);
   const dbFile = v.db ?? defaultDb();
   if (!existsSync(dbFile)) throw new UserError(`no store at ${dbFile} (run nas search first, or pass --db FILE)`);
+  // Checked through a reader first: a refused run writes nothing.
+  const probe = openReadOnly(dbFile);
+  try {
+    const run = probe.requireRun(runId);
+    const space = loadSpace(run.config.spaceFile);
+    for (const name of names) loadBaseline(name, space);
+    probe.trials(runId);
+  } finally {
+    probe.close();
+  }
   const store = Store.open(dbFile);
   let evaluator: Evaluator | undefined;
   try {
     const run = store.requireRun(runId);
-    const workers = intOption(v.workers, 'workers', Math.min(run.config.workers, names.length));
+    const workers = workersOption ?? Math.min(run.config.workers, names.length);
     evaluator = createPoolEvaluator({ workers });
     const trained = await trainBaselines(store, runId, names, evaluator, (l) => console.log(l));
     if (trained.length > 0) {

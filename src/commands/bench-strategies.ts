@@ -5,16 +5,16 @@
  * mean ± std of a column (e.g. test accuracy) of the cell with the best reward at the end, and the
  * mean best-so-far curve over simulated time. No store, no workers: only the strategies run.
  */
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { dataDir } from '../core/paths.js';
 import type { SearchSpace, Strategy, StrategyContext } from '../core/types.js';
 import { UserError } from '../core/types.js';
 import { loadTable, type Table } from '../evaluators/table.js';
 import { loadSpace } from '../space/load.js';
 import { createStrategy, strategyNames } from '../strategies/index.js';
-import { intOption, numberOption } from './options.js';
+import { parseCommand } from './args.js';
+import { intOption, LIMITS, numberOption } from './options.js';
+import { checkOutputFile, writeOutputFile } from './output-file.js';
 
 /** The vendored 12-epoch NAS-Bench-201 table. */
 export const NB201_TABLE = join(dataDir, 'nas-bench-201', 'nb201-12epoch.csv');
@@ -158,7 +158,8 @@ const HELP = `usage: nas bench strategies [options]
   --strategy-option S.K=V   option K of strategy S (repeatable), e.g. evolution.population=20
   --seed S                  seed of the first run (default 0); run i uses S + i
   --points N                time points of the curve (default 10)
-  --json FILE               also write the summaries as JSON`;
+  --json                    the summaries as JSON instead of the tables
+  --out FILE                write the output to FILE instead of stdout`;
 
 /** Parses `--strategy-option S.K=V` values into options per strategy (bench defaults first). */
 function strategyOptions(values: string[], names: string[]): Record<string, Record<string, number | string | boolean>> {
@@ -195,10 +196,12 @@ export function formatSummaries(rows: StrategySummary[], reportColumn: string): 
 
 /** `nas bench strategies ...` */
 export async function benchStrategies(argv: string[]): Promise<void> {
-  const { values: v } = parseArgs({
-    args: argv,
-    strict: true,
-    allowPositionals: false,
+  const json = argv.indexOf('--json');
+  if (json >= 0 && argv[json + 1] !== undefined && !argv[json + 1].startsWith('-')) {
+    throw new UserError(`--json takes no file: it prints JSON; add --out FILE to write it to a file (got "${argv[json + 1]}")`);
+  }
+  const parsed = parseCommand(argv, {
+    verb: 'nas bench strategies', usage: HELP,
     options: {
       space: { type: 'string' },
       table: { type: 'string' },
@@ -213,44 +216,49 @@ export async function benchStrategies(argv: string[]): Promise<void> {
       'strategy-option': { type: 'string', multiple: true },
       seed: { type: 'string' },
       points: { type: 'string' },
-      json: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
+      json: { type: 'boolean' },
+      out: { type: 'string' },
     },
   });
-  if (v.help) { console.log(HELP); return; }
+  if (!parsed) return;
+  const v = parsed.values;
+  if (v.out !== undefined) checkOutputFile(v.out);
   const vendored = v.table === undefined;
   const rewardColumn = v['reward-column'] ?? (vendored ? 'cifar10_valid_acc_12ep' : undefined);
   if (!rewardColumn) throw new UserError('--reward-column is required with --table');
   const reportColumn = v['report-column'] ?? (vendored ? 'cifar10_test_acc_12ep' : rewardColumn);
   const costColumn = v['cost-column'] ?? (vendored ? 'cost_12ep_s' : undefined);
-  const budgetSeconds = numberOption(v['budget-seconds'], 'budget-seconds', vendored ? 12000 : Infinity, 0, true);
-  const maxTrials = intOption(v.trials, 'trials', Infinity as number, 1);
+  const budgetSeconds = numberOption(v['budget-seconds'], 'budget-seconds', vendored ? 12000 : Infinity, 0, true, 1e12);
+  const maxTrials = intOption(v.trials, 'trials', Infinity as number, 1, LIMITS.budget);
   if (Number.isFinite(budgetSeconds) && !costColumn) throw new UserError('--budget-seconds needs a cost column (--cost-column)');
   if (!Number.isFinite(budgetSeconds) && !Number.isFinite(maxTrials)) throw new UserError('give a budget: --budget-seconds S (with --cost-column) or --trials N');
   const names = (v.strategies ?? 'random,evolution,reinforce,smbo').split(',').map((s) => s.trim()).filter(Boolean);
   const known = strategyNames();
   for (const n of names) if (!known.includes(n)) throw new UserError(`--strategies: unknown strategy "${n}" (known: ${known.join(', ')})`);
   if (names.length === 0) throw new UserError('--strategies is empty');
+  const twice = names.find((n, i) => names.indexOf(n) !== i);
+  if (twice) throw new UserError(`--strategies names ${twice} twice`);
+  const runs = intOption(v.runs, 'runs', 100, 1, 100_000);
+  const seed = intOption(v.seed, 'seed', 0, 0, LIMITS.seed);
+  const points = intOption(v.points, 'points', 10, 1, 10_000);
+  const options = strategyOptions(v['strategy-option'] ?? [], names);
 
   const space = loadSpace(v.space ?? 'nas-bench-201');
   const table = loadTable(v.table ?? NB201_TABLE, { archColumn: v['arch-column'], rewardColumn, costColumn, space });
   if (!table.columns.includes(reportColumn)) throw new UserError(`table ${v.table ?? NB201_TABLE} has no column "${reportColumn}"; its columns are: ${table.columns.join(', ')}`);
   const cfg: BenchConfig = {
     space, table, reportColumn, budgetSeconds, maxTrials,
-    runs: intOption(v.runs, 'runs', 100),
-    seed: intOption(v.seed, 'seed', 0, 0),
-    strategies: names,
-    options: strategyOptions(v['strategy-option'] ?? [], names),
-    points: intOption(v.points, 'points', 10),
+    runs, seed, strategies: names, options, points,
   };
   const tty = process.stderr.isTTY;
   cfg.onProgress = (name, run) => { if (tty) process.stderr.write(`\r${name}: run ${run}/${cfg.runs}   `); };
   const rows = await benchmarkStrategies(cfg);
   if (tty) process.stderr.write('\r\x1b[K');
   const budget = Number.isFinite(budgetSeconds) ? `${budgetSeconds} simulated s` : `${maxTrials} queries`;
-  console.log(`${cfg.runs} runs per strategy on ${table.file} (${table.rows.size} cells), reward ${rewardColumn}, budget ${budget}, seeds ${cfg.seed}..${cfg.seed + cfg.runs - 1}`);
-  console.log(formatSummaries(rows, reportColumn));
-  if (v.json) {
-    writeFileSync(v.json, JSON.stringify({ table: table.file, rewardColumn, reportColumn, costColumn, budgetSeconds: Number.isFinite(budgetSeconds) ? budgetSeconds : null, maxTrials: Number.isFinite(maxTrials) ? maxTrials : null, seed: cfg.seed, options: cfg.options, results: rows }, null, 2));
-  }
+  const text = v.json
+    ? JSON.stringify({ table: table.file, rewardColumn, reportColumn, costColumn, budgetSeconds: Number.isFinite(budgetSeconds) ? budgetSeconds : null, maxTrials: Number.isFinite(maxTrials) ? maxTrials : null, seed: cfg.seed, options: cfg.options, results: rows }, null, 2)
+    : `${cfg.runs} runs per strategy on ${table.file} (${table.rows.size} cells), reward ${rewardColumn}, budget ${budget}, seeds ${cfg.seed}..${cfg.seed + cfg.runs - 1}\n${formatSummaries(rows, reportColumn)}`;
+  if (v.out === undefined) return void console.log(text);
+  writeOutputFile(v.out, text + '\n');
+  console.log(`wrote ${v.out}`);
 }

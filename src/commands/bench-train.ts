@@ -19,6 +19,9 @@ import { loadSpace } from '../space/load.js';
 import { buildModel } from '../model/build.js';
 import { batchNormalization } from '../model/batch-norm.js';
 import { modelCost } from '../model/cost.js';
+import { parseCommand } from './args.js';
+import { choiceOption, intOption } from './options.js';
+import { checkOutputFile, writeOutputFile } from './output-file.js';
 
 /** The fixed settings of the benchmark. */
 const BATCH = 64;
@@ -129,40 +132,46 @@ function benchTorch(model: string, multAdds: number, topology: unknown, stepsOve
   }
 }
 
+const HELP = `usage: nas bench train [--backend B[,B...]] [--model nasnet-a|small-cnn] [--steps N] [--rounds N] [--no-torch] [--json] [--out FILE]
+  trains a fixed reference child for a fixed number of SGD steps on every backend, side by side
+  --backend B[,B...]   ${[...backendNames.filter((b) => b !== 'auto'), 'pytorch'].join(', ')} (default: every available one, and pytorch)
+  --model M            nasnet-a (default) | small-cnn
+  --steps N            timed steps per backend (default: per backend)
+  --rounds N           interleaved rounds, the best kept (default ${ROUNDS})
+  --no-torch           skip the PyTorch reference
+  --json               the results as JSON instead of the table
+  --out FILE           write the output to FILE instead of stdout`;
+
 function parse(argv: string[]) {
-  const o: { backends?: string[]; json: boolean; model: string; steps?: number; rounds: number; torch: boolean } = { json: false, model: 'nasnet-a', rounds: ROUNDS, torch: true };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    const value = () => {
-      const v = argv[++i];
-      if (v === undefined) throw new UserError(`${a} needs a value`);
-      return v;
-    };
-    if (a === '--json') o.json = true;
-    else if (a === '--no-torch') o.torch = false;
-    else if (a === '--backend') o.backends = value().split(',');
-    else if (a === '--model') {
-      o.model = value();
-      if (!['nasnet-a', 'small-cnn'].includes(o.model)) throw new UserError(`--model must be nasnet-a or small-cnn, got "${o.model}"`);
-    } else if (a === '--rounds') {
-      const n = Number(value());
-      if (!Number.isInteger(n) || n < 1) throw new UserError(`--rounds must be an integer ≥ 1, got "${argv[i]}"`);
-      o.rounds = n;
-    } else if (a === '--steps') {
-      const n = Number(value());
-      if (!Number.isInteger(n) || n < 1) throw new UserError(`--steps must be an integer ≥ 1, got "${argv[i]}"`);
-      o.steps = n;
-    } else throw new UserError(`unknown option "${a}" (nas bench train [--backend B[,B...]] [--model nasnet-a|small-cnn] [--steps N] [--rounds N] [--no-torch] [--json])`);
+  const parsed = parseCommand(argv, {
+    verb: 'nas bench train', usage: HELP,
+    options: {
+      backend: { type: 'string' }, model: { type: 'string' }, steps: { type: 'string' }, rounds: { type: 'string' },
+      'no-torch': { type: 'boolean' }, json: { type: 'boolean' }, out: { type: 'string' },
+    },
+  });
+  if (!parsed) return undefined;
+  const v = parsed.values;
+  const model = choiceOption(v.model, 'model', ['nasnet-a', 'small-cnn'] as const, 'nasnet-a');
+  const backends = v.backend?.split(',').map((b) => b.trim());
+  for (const b of backends ?? []) {
+    if (!(backendNames as readonly string[]).includes(b) && b !== 'pytorch') throw new UserError(`--backend: unknown backend "${b}" (expected: ${[...backendNames, 'pytorch'].join(', ')})`);
   }
-  for (const b of o.backends ?? []) {
-    if (!(backendNames as readonly string[]).includes(b) && b !== 'pytorch') throw new UserError(`unknown backend '${b}' (expected: ${[...backendNames, 'pytorch'].join(', ')})`);
-  }
-  return o;
+  if (v.out !== undefined) checkOutputFile(v.out);
+  return {
+    backends, model, json: v.json ?? false, torch: !v['no-torch'], out: v.out,
+    steps: v.steps === undefined ? undefined : intOption(v.steps, 'steps', 1, 1, 100_000),
+    rounds: intOption(v.rounds, 'rounds', ROUNDS, 1, 1000),
+  };
 }
 
 /** Entry point of `nas bench train`. */
 export async function benchTrain(argv: string[]): Promise<void> {
   const o = parse(argv);
+  if (!o) return;
+  // With --out the lines go to the file; progress still shows on stdout.
+  const printed: string[] = [];
+  const print = (line: string) => (o.out ? printed.push(line) : console.log(line));
   const wanted = o.backends ?? [...availableBackends(), 'pytorch'];
   const rows: BenchRow[] = [];
   const notes: string[] = [];
@@ -200,19 +209,24 @@ export async function benchTrain(argv: string[]): Promise<void> {
   rows.push(...best.values());
   const stock = rows.find((r) => r.backend === 'cpu-stock')?.imagesPerSec;
   const torch = rows.find((r) => r.backend === 'pytorch')?.imagesPerSec;
-  if (o.json) {
-    console.log(JSON.stringify({ model: o.model, batch: BATCH, input: INPUT, rows: rows.map((r) => ({ ...r, vsStockCpu: stock ? r.imagesPerSec / stock : null, vsPytorch: torch ? r.imagesPerSec / torch : null })), notes }));
-    return;
+  if (o.json) print(JSON.stringify({ model: o.model, batch: BATCH, input: INPUT, rows: rows.map((r) => ({ ...r, vsStockCpu: stock ? r.imagesPerSec / stock : null, vsPytorch: torch ? r.imagesPerSec / torch : null })), notes }));
+  else printTable(rows, notes, stock, torch, print);
+  if (o.out) {
+    writeOutputFile(o.out, printed.join('\n') + '\n');
+    console.log(`wrote ${o.out}`);
   }
+}
+
+function printTable(rows: BenchRow[], notes: string[], stock: number | undefined, torch: number | undefined, print: (line: string) => void): void {
   const fmt = (v: number | undefined, d = 1) => (v === undefined ? '-' : v.toFixed(d));
   const lines = [['backend', 'images/s', 'GFLOP/s', 'x stock cpu', 'x pytorch', 'steps']];
   for (const r of rows) {
     lines.push([r.backend, fmt(r.imagesPerSec), fmt(r.gflops, 2), stock ? fmt(r.imagesPerSec / stock, 1) : '-', torch ? fmt(r.imagesPerSec / torch, 2) : '-', String(r.steps)]);
   }
   const widths = lines[0].map((_, c) => Math.max(...lines.map((l) => l[c].length)));
-  for (const l of lines) console.log(l.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  '));
-  for (const r of rows) console.log(`  ${r.backend}: ${r.description}`);
-  for (const n of notes) console.log(`  ${n}`);
+  for (const l of lines) print(l.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  '));
+  for (const r of rows) print(`  ${r.backend}: ${r.description}`);
+  for (const n of notes) print(`  ${n}`);
 }
 
 // Keep the hard-coded genotype honest: it must match the baseline file when that exists.

@@ -1,9 +1,14 @@
 /** `nas bench train …` and `nas bench strategies …`: benchmarks, not tests. */
 import { UserError } from '../core/types.js';
 
+const HELP = `usage: nas bench train [options]        training speed of every backend (nas bench train --help)
+       nas bench strategies [options]   strategies against a NAS-Bench-201 table (nas bench strategies --help)`;
+
 export async function benchCommand(argv: string[]): Promise<void> {
   const [what, ...rest] = argv;
   if (what === 'train') return (await import('./bench-train.js')).benchTrain(rest);
   if (what === 'strategies') return (await import('./bench-strategies.js')).benchStrategies(rest);
-  throw new UserError(`unknown benchmark "${what ?? ''}" (known: train, strategies)`);
+  if (argv.includes('--help') || argv.includes('-h')) return void console.log(HELP);
+  if (what === undefined) throw new UserError('nas bench needs a benchmark: train or strategies (nas bench --help)');
+  throw new UserError(`unknown benchmark "${what}" (known: train, strategies)`);
 }

@@ -3,8 +3,8 @@
  * terminal (default: the newest run). Read-only: it polls the store and never slows the search.
  * Without a terminal (or with --once) it prints one frame and exits.
  */
-import { parseArgs } from 'node:util';
 import { UserError } from '../core/types.js';
+import { parseCommand } from './args.js';
 import { defaultDb, intOption, runIdOption } from './options.js';
 import { openReadOnly } from './runs.js';
 import { liveTerminal } from './terminal.js';
@@ -19,23 +19,21 @@ const HELP = `usage: nas dashboard [RUN] [--db FILE] [--interval MS] [--once [--
 keys: q quit (the search goes on) · ↑↓ select a trial · esc back to the best`;
 
 export async function dashboardCommand(argv: string[]): Promise<void> {
-  const { values: v, positionals } = parseArgs({
-    args: argv, strict: true, allowPositionals: true,
-    options: {
-      db: { type: 'string' }, interval: { type: 'string' }, once: { type: 'boolean' },
-      width: { type: 'string' }, height: { type: 'string' }, help: { type: 'boolean', short: 'h' },
-    },
+  const parsed = parseCommand(argv, {
+    verb: 'nas dashboard', usage: HELP, positionals: { max: 1, name: 'RUN' },
+    options: { db: { type: 'string' }, interval: { type: 'string' }, once: { type: 'boolean' }, width: { type: 'string' }, height: { type: 'string' } },
   });
-  if (v.help) return void console.log(HELP);
-  if (positionals.length > 1) throw new UserError(`nas dashboard takes one RUN, got ${positionals.length}: ${positionals.join(' ')}`);
-  const interval = intOption(v.interval, 'interval', 1000, 100);
-  const width = intOption(v.width, 'width', process.stdout.columns || 80, 40);
-  const height = intOption(v.height, 'height', process.stdout.rows || 24, 16);
+  if (!parsed) return;
+  const { values: v, positionals } = parsed;
+  const interval = intOption(v.interval, 'interval', 1000, 100, 3_600_000);
+  const width = intOption(v.width, 'width', process.stdout.columns || 80, 40, 1000);
+  const height = intOption(v.height, 'height', process.stdout.rows || 24, 16, 1000);
+  const wanted = positionals[0] === undefined ? undefined : runIdOption(positionals[0], 'RUN');
   const store = openReadOnly(v.db ?? defaultDb());
   try {
     let runId: number;
-    if (positionals[0] !== undefined) {
-      runId = runIdOption(positionals[0], 'run');
+    if (wanted !== undefined) {
+      runId = wanted;
       store.requireRun(runId);
     } else {
       const runs = store.listRuns();

@@ -1,6 +1,4 @@
 /** `nas export`: a genotype as JSON, or its cells as a DOT or SVG diagram. */
-import { writeFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { UserError, type Genotype } from '../core/types.js';
 import { loadSpace } from '../space/load.js';
 import { loadBaseline } from '../baselines/index.js';
@@ -9,8 +7,8 @@ import { genotypeToDot } from '../export/dot.js';
 import { genotypeToSvg } from '../export/cell-svg.js';
 import { choiceOption, defaultDb, intOption } from './options.js';
 import { openReadOnly } from './runs.js';
-import { checkWritable } from '../replay/replay.js';
-import { dirname } from 'node:path';
+import { parseCommand } from './args.js';
+import { checkOutputFile, writeOutputFile } from './output-file.js';
 
 const HELP = `usage: nas export (--trial ID | --genotype FILE | --baseline NAME) [--format json|dot|svg] [--out FILE] [--db FILE]
   json: the genotype; dot: graphviz source (dot -Tpdf); svg: the normal and reduction cells drawn
@@ -21,15 +19,18 @@ export function exportSource(v: { trial?: string; genotype?: string; baseline?: 
   const given = [v.trial, v.genotype, v.baseline].filter((x) => x !== undefined).length;
   if (given !== 1) throw new UserError('give exactly one of --trial ID, --genotype FILE, --baseline NAME');
   if (v.trial !== undefined) {
+    if (v.space !== undefined) throw new UserError('--space goes with --genotype or --baseline; a trial has its own space');
+    const trialId = intOption(v.trial, 'trial', 0, 1);
     const store = openReadOnly(v.db ?? defaultDb());
     try {
-      const t = store.requireTrial(intOption(v.trial, 'trial', 0, 1));
+      const t = store.requireTrial(trialId);
       const title = t.baseline ? `baseline ${t.baseline} (trial ${t.id})` : `trial ${t.id} of run ${t.runId}`;
       return { genotype: t.genotype, title, meta: { run: t.runId, trial: t.id, reward: t.reward, params: t.params, baseline: t.baseline } };
     } finally {
       store.close();
     }
   }
+  if (v.db !== undefined) throw new UserError('--db goes with --trial; --genotype and --baseline do not read a store');
   const space = loadSpace(v.space ?? 'nasnet');
   if (v.baseline !== undefined) {
     const b = loadBaseline(v.baseline, space);
@@ -40,16 +41,17 @@ export function exportSource(v: { trial?: string; genotype?: string; baseline?: 
 }
 
 export async function exportCommand(argv: string[]): Promise<void> {
-  const { values: v } = parseArgs({
-    args: argv, strict: true, allowPositionals: false,
+  const parsed = parseCommand(argv, {
+    verb: 'nas export', usage: HELP,
     options: {
       trial: { type: 'string' }, genotype: { type: 'string' }, baseline: { type: 'string' }, db: { type: 'string' }, space: { type: 'string' },
-      format: { type: 'string' }, out: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+      format: { type: 'string' }, out: { type: 'string' },
     },
   });
-  if (v.help) return void console.log(HELP);
+  if (!parsed) return;
+  const v = parsed.values;
   const format = choiceOption(v.format, 'format', ['json', 'dot', 'svg'] as const, 'json');
-  if (v.out) checkWritable(dirname(v.out));
+  if (v.out) checkOutputFile(v.out);
   const { genotype, title, meta } = exportSource(v);
   if (format !== 'json' && genotype.space !== 'nasnet') throw new UserError(`--format ${format} draws NASNet cells; this genotype is ${genotype.space} (use --format json)`);
   const text =
@@ -57,7 +59,7 @@ export async function exportCommand(argv: string[]): Promise<void> {
       : format === 'dot' ? genotypeToDot(genotype as Extract<Genotype, { space: 'nasnet' }>, title)
         : genotypeToSvg(genotype as Extract<Genotype, { space: 'nasnet' }>, title);
   if (v.out) {
-    writeFileSync(v.out, text);
+    writeOutputFile(v.out, text);
     console.log(`wrote ${v.out}`);
   } else process.stdout.write(text);
 }

@@ -1,6 +1,6 @@
 /** One plain line per finished trial: what `nas search` prints when stdout is not a terminal. */
 import type { SearchEvent, SearchSpace } from '../core/types.js';
-import { duration, pct, si } from './format.js';
+import { duration, pct, si } from '../core/format.js';
 
 export interface PlainLogger {
   line(text: string): void;

@@ -1,22 +1,24 @@
 /** `nas plot --run RUN`: an SVG of the run (rewards, best so far, baselines, replay curves). */
-import { writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { parseArgs } from 'node:util';
+import { join } from 'node:path';
+import { UserError } from '../core/types.js';
 import { runsDir } from '../core/paths.js';
 import { runPlotSvg } from '../export/run-plot.js';
-import { checkWritable } from '../replay/replay.js';
+import { parseCommand } from './args.js';
+import { checkOutputFile, writeOutputFile } from './output-file.js';
 import { defaultDb, runIdOption } from './options.js';
 import { openReadOnly } from './runs.js';
 
 export async function plotCommand(argv: string[]): Promise<void> {
-  const { values: v, positionals } = parseArgs({
-    args: argv, strict: true, allowPositionals: true,
-    options: { run: { type: 'string' }, db: { type: 'string' }, out: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+  const parsed = parseCommand(argv, {
+    verb: 'nas plot', usage: 'usage: nas plot --run RUN [--db FILE] [--out FILE]   (default runs/run-RUN.svg)',
+    options: { run: { type: 'string' }, db: { type: 'string' }, out: { type: 'string' } }, positionals: { max: 1, name: 'RUN' },
   });
-  if (v.help) return void console.log('usage: nas plot --run RUN [--db FILE] [--out FILE]   (default runs/run-RUN.svg)');
-  const runId = runIdOption(v.run ?? positionals[0]);
+  if (!parsed) return;
+  const { values: v, positionals } = parsed;
+  if (v.run !== undefined && positionals[0] !== undefined) throw new UserError(`give the run once: --run ${v.run} or ${positionals[0]}, not both`);
+  const runId = v.run !== undefined ? runIdOption(v.run) : runIdOption(positionals[0], 'RUN');
   const out = v.out ?? join(runsDir, `run-${runId}.svg`);
-  checkWritable(dirname(out));
+  checkOutputFile(out);
   const store = openReadOnly(v.db ?? defaultDb());
   try {
     const run = store.requireRun(runId);
@@ -25,7 +27,7 @@ export async function plotCommand(argv: string[]): Promise<void> {
       trials: store.trials(runId),
       replays: store.replays(runId).map((r) => ({ label: r.label, curve: store.curve({ replayId: r.id }), testAccuracy: r.testAccuracy })),
     });
-    writeFileSync(out, svg);
+    writeOutputFile(out, svg);
     console.log(`wrote ${out}`);
   } finally {
     store.close();

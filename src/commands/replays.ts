@@ -1,18 +1,19 @@
 /** `nas replays`: every full-training replay in a store (also those of no run: --genotype, --baseline). */
-import { parseArgs } from 'node:util';
 import type { Store } from '../store/store.js';
+import { parseCommand } from './args.js';
 import type { CurvePoint, ReplayRow } from '../store/types.js';
 import { defaultDb, runIdOption } from './options.js';
-import { duration, pct, si, table } from './format.js';
+import { duration, pct, si, table } from '../core/format.js';
 import { flagStale, openReadOnly, STALE_NOTE, statusOf } from './runs.js';
 
 export async function replaysCommand(argv: string[]): Promise<void> {
-  const { values } = parseArgs({
-    args: argv, strict: true,
-    options: { db: { type: 'string' }, run: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+  const parsed = parseCommand(argv, {
+    verb: 'nas replays', usage: 'usage: nas replays [--run RUN] [--db FILE] [--json]\n  --json   the replays as JSON on stdout',
+    options: { db: { type: 'string' }, run: { type: 'string' }, json: { type: 'boolean' } },
   });
-  if (values.help) return void console.log('usage: nas replays [--run RUN] [--db FILE] [--json]');
-  const runId = values.run === undefined ? undefined : runIdOption(values.run, '--run');
+  if (!parsed) return;
+  const { values } = parsed;
+  const runId = values.run === undefined ? undefined : runIdOption(values.run, 'run');
   const store = openReadOnly(values.db ?? defaultDb());
   try {
     if (runId !== undefined) store.requireRun(runId);

@@ -1,10 +1,10 @@
 /** `nas runs`: the runs in a store, newest last. Opens the store read-only (safe while a search writes). */
-import { existsSync } from 'node:fs';
-import { parseArgs } from 'node:util';
+import { existsSync, statSync } from 'node:fs';
 import { UserError } from '../core/types.js';
+import { parseCommand } from './args.js';
 import { Store } from '../store/store.js';
 import { defaultDb } from './options.js';
-import { pct, table } from './format.js';
+import { pct, table } from '../core/format.js';
 import { isStale } from '../store/owner.js';
 
 /** Said under a table that shows a 'stale' row. */
@@ -19,8 +19,11 @@ export function flagStale<T extends { status: string; owner: string | null }>(ro
 export const statusOf = (r: { status: string; stale: boolean }): string => (r.stale ? 'stale' : r.status);
 
 export async function runsCommand(argv: string[]): Promise<void> {
-  const { values } = parseArgs({ args: argv, strict: true, options: { db: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } });
-  if (values.help) return void console.log('usage: nas runs [--db FILE] [--json]');
+  const parsed = parseCommand(argv, {
+    verb: 'nas runs', usage: 'usage: nas runs [--db FILE] [--json]\n  --json   the runs as JSON on stdout', options: { db: { type: 'string' }, json: { type: 'boolean' } },
+  });
+  if (!parsed) return;
+  const { values } = parsed;
   const store = openReadOnly(values.db ?? defaultDb());
   try {
     const runs = flagStale(store.listRuns());
@@ -44,5 +47,6 @@ export async function runsCommand(argv: string[]): Promise<void> {
 /** Read-only open for the reporting commands; a missing file is bad input, not a new store. */
 export function openReadOnly(file: string): Store {
   if (file !== ':memory:' && !existsSync(file)) throw new UserError(`no store at ${file} (run nas search first, or pass --db FILE)`);
+  if (file !== ':memory:' && statSync(file).isDirectory()) throw new UserError(`${file} is a folder, not a nas store`);
   return Store.open(file, { readonly: true });
 }

@@ -2,19 +2,25 @@
  * `nas search`: start or resume a search. Everything the user can get wrong is checked before the
  * store is touched, so bad input leaves no run (and no file) behind.
  */
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { parseArgs } from 'node:util';
-import { UserError, type Evaluator, type SearchSpace, type Strategy } from '../core/types.js';
+import { UserError, type Evaluator, type Genotype, type SearchSpace, type Strategy } from '../core/types.js';
+import { createRng } from '../core/rng.js';
 import { loadSpace } from '../space/load.js';
 import { createStrategy, strategyNames } from '../strategies/index.js';
 import { Store } from '../store/store.js';
 import type { RunConfig } from '../store/types.js';
 import { runSearch, type SearchControl } from '../search.js';
-import { selectBackend } from '../engine/backend.js';
+import { backendNames, selectBackend } from '../engine/backend.js';
 import { createPoolEvaluator, defaultWorkers, threadsPerWorker } from '../train/pool.js';
 import { loadDataset } from '../data/datasets.js';
-import { choiceOption, defaultDb, intOption, numberOption, runIdOption } from './options.js';
+import { checkNewStorePath } from '../store/open-database.js';
+import { refuseLiveOwner } from '../store/owner.js';
+import type { Dataset } from '../data/types.js';
+import { parseCommand } from './args.js';
+import { choiceOption, defaultDb, intOption, LIMITS, numberOption, runIdOption } from './options.js';
+import { duration, pct } from '../core/format.js';
+import { openReadOnly } from './runs.js';
 import { createPlainLogger } from './plain-log.js';
 import { workerProgressWriter } from './progress-writer.js';
 import { liveTerminal } from './terminal.js';
@@ -23,10 +29,11 @@ import { liveTerminal } from './terminal.js';
 export const DEFAULT_PROXY = { trainSize: 1200, valSize: 500, epochs: 1, batchSize: 32, learningRate: 0.05, imageSize: 14 };
 
 const HELP = `usage: nas search [options]            start a search
-       nas search --resume RUN [--db FILE] [--workers N] [--backend B]
+       nas search --resume RUN [--db FILE] [--workers N] [--backend B] [--no-dashboard]
+                                       continue a run with the settings it was started with
 
   --strategy S          ${strategyNames().join(' | ')}   (default evolution)
-  --budget N            children to train (default 200)
+  --budget N            children to train (default 200, at most 1,000,000)
   --budget-seconds S    also stop when the children's (simulated) seconds add up to S
   --space NAME|FILE     search space (default nasnet; see search-spaces/)
   --dataset NAME        default (embedded Fashion-MNIST subset) | fashion-mnist | mnist | cifar10:DIR | cifar100:DIR | DIR
@@ -45,79 +52,80 @@ const HELP = `usage: nas search [options]            start a search
   --queue-capacity N    children kept in flight on the queue (default: the live workers' total concurrency)
   --no-dashboard        plain lines even on a terminal`;
 
-export async function searchCommand(argv: string[]): Promise<void> {
-  const { values: v } = parseArgs({
-    args: argv,
-    strict: true,
-    options: {
-      help: { type: 'boolean', short: 'h' },
-      resume: { type: 'string' },
-      strategy: { type: 'string' },
-      budget: { type: 'string' },
-      'budget-seconds': { type: 'string' },
-      space: { type: 'string' },
-      dataset: { type: 'string' },
-      workers: { type: 'string' },
-      backend: { type: 'string' },
-      seed: { type: 'string' },
-      db: { type: 'string' },
-      epochs: { type: 'string' },
-      'train-size': { type: 'string' },
-      'val-size': { type: 'string' },
-      'batch-size': { type: 'string' },
-      lr: { type: 'string' },
-      'image-size': { type: 'string' },
-      'stem-channels': { type: 'string' },
-      filters: { type: 'string' },
-      cells: { type: 'string' },
-      reductions: { type: 'string' },
-      population: { type: 'string' },
-      sample: { type: 'string' },
-      'strategy-option': { type: 'string', multiple: true },
-      'allow-duplicates': { type: 'boolean' },
-      'with-baselines': { type: 'boolean' },
-      evaluator: { type: 'string' },
-      table: { type: 'string' },
-      'reward-column': { type: 'string' },
-      'cost-column': { type: 'string' },
-      queue: { type: 'string' }, 'queue-capacity': { type: 'string' },
-      'no-dashboard': { type: 'boolean' },
-    },
-  });
-  if (v.help) {
-    console.log(HELP);
-    return;
-  }
-  const dbFile = v.db ?? defaultDb();
-  const workersOverride = v.workers === undefined ? undefined : intOption(v.workers, 'workers', 1);
+const OPTIONS = {
+  resume: { type: 'string' },
+  strategy: { type: 'string' },
+  budget: { type: 'string' },
+  'budget-seconds': { type: 'string' },
+  space: { type: 'string' },
+  dataset: { type: 'string' },
+  workers: { type: 'string' },
+  backend: { type: 'string' },
+  seed: { type: 'string' },
+  db: { type: 'string' },
+  epochs: { type: 'string' },
+  'train-size': { type: 'string' },
+  'val-size': { type: 'string' },
+  'batch-size': { type: 'string' },
+  lr: { type: 'string' },
+  'image-size': { type: 'string' },
+  'stem-channels': { type: 'string' },
+  filters: { type: 'string' },
+  cells: { type: 'string' },
+  reductions: { type: 'string' },
+  population: { type: 'string' },
+  sample: { type: 'string' },
+  'strategy-option': { type: 'string', multiple: true },
+  'allow-duplicates': { type: 'boolean' },
+  'with-baselines': { type: 'boolean' },
+  evaluator: { type: 'string' },
+  table: { type: 'string' },
+  'reward-column': { type: 'string' },
+  'cost-column': { type: 'string' },
+  queue: { type: 'string' },
+  'queue-capacity': { type: 'string' },
+  'no-dashboard': { type: 'boolean' },
+} as const;
 
+/** What a resume may change; every other setting is the run's own. */
+const RESUME_OPTIONS = new Set(['resume', 'db', 'workers', 'backend', 'no-dashboard']);
+
+export async function searchCommand(argv: string[]): Promise<void> {
+  const parsed = parseCommand(argv, { verb: 'nas search', usage: HELP, options: OPTIONS });
+  if (!parsed) return;
+  const v = parsed.values;
+  const dbFile = v.db ?? defaultDb();
+  const workersOverride = v.workers === undefined ? undefined : intOption(v.workers, 'workers', 1, 1, LIMITS.workers);
+  if (v.backend !== undefined) choiceOption(v.backend, 'backend', backendNames, 'auto');
+
+  // Everything is checked, and nothing printed, before the store is written.
   let config: RunConfig;
   let resumeId: number | undefined;
+  let savedState: unknown;
   if (v.resume !== undefined) {
     resumeId = runIdOption(v.resume, 'resume');
-    const probe = openStore(dbFile, v.db === undefined);
-    try {
-      config = probe.requireRun(resumeId).config;
-    } finally {
-      probe.close();
-    }
+    const fixed = Object.keys(v).filter((k) => !RESUME_OPTIONS.has(k));
+    if (fixed.length > 0) throw new UserError(`--${fixed[0]} cannot change on --resume: a run keeps the settings it was started with (--resume takes --db, --workers, --backend, --no-dashboard)`);
+    ({ config, state: savedState } = readResumable(dbFile, resumeId));
     if (workersOverride) config = { ...config, workers: workersOverride };
     if (v.backend) config = { ...config, backend: v.backend };
   } else {
     config = configFromOptions(v, workersOverride);
+    checkStoreTarget(dbFile, v.db === undefined);
   }
 
-  // Everything checked before the store is written.
   const space = loadSpace(config.space);
   config.spaceFile = space.file;
   const log = createPlainLogger(process.stdout);
+  // Lines said while setting up wait until the run exists: bad input prints nothing but its error.
+  const early: string[] = [];
+  let setupDone = false;
+  const say = (line: string) => (setupDone ? log.line(line) : early.push(line));
   const strategy = await createStrategy(config.strategy, {
-    space, seed: config.seed, options: config.strategyOptions, allowDuplicates: config.allowDuplicates, log: (line) => log.line(line),
+    space, seed: config.seed, options: config.strategyOptions, allowDuplicates: config.allowDuplicates, log: say,
   });
-  const { evaluator, backend } = await createEvaluator(config, space);
-  const baselines = config.withBaselines ? await loadBaselineProposals(space) : [];
-
-  const store = openStore(dbFile, v.db === undefined);
+  let evaluator: Evaluator | undefined;
+  let store: Store | undefined;
   let control: SearchControl | undefined;
   const onSignal = () => {
     if (!control) return;
@@ -129,25 +137,32 @@ export async function searchCommand(argv: string[]): Promise<void> {
       control.stop();
     }
   };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', () => control?.abort());
+  const onTerm = () => control?.abort();
   try {
+    if (savedState !== undefined) restoreStrategy(strategy, savedState, dbFile, resumeId!);
+    const created = await createEvaluator(config, space, say);
+    evaluator = created.evaluator;
+    const backend = created.backend;
+    const baselines = config.withBaselines ? await loadBaselineProposals(space) : [];
+
+    const writer = openStore(dbFile, v.db === undefined);
+    store = writer;
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onTerm);
     const run = resumeId !== undefined ? store.requireRun(resumeId) : store.createRun(config);
-    if (resumeId !== undefined) {
-      store.claimRun(run.id);
-      const state = store.loadStrategyState(run.id);
-      if (state !== undefined) strategy.restore(state);
-    }
+    if (resumeId !== undefined) store.claimRun(run.id);
     store.setRunBackend(run.id, backend);
+    setupDone = true;
+    for (const line of early) log.line(line);
     const progress = workerProgressWriter(store, run.id);
     // On a terminal the ink dashboard takes over the screen; log lines go into it.
     const ui = liveTerminal(process.stdout) && !v['no-dashboard']
-      ? await (await import('../ui/attach.js')).attachDashboard({ store, runId: run.id, space, config, backend, getControl: () => control })
+      ? await (await import('../ui/attach.js')).attachDashboard({ store: writer, runId: run.id, space, config, backend, getControl: () => control })
       : undefined;
     if (ui) log.redirect(ui.log);
     log.line(
       `${resumeId !== undefined ? 'resuming' : 'starting'} run ${run.id} in ${store.file}: ${config.strategy} on ${space.name}, ` +
-        `budget ${config.budget}${config.budgetSeconds ? ` / ${config.budgetSeconds}s` : ''}, ${evaluator.capacity} worker(s), evaluator ${evaluator.name}`,
+        `budget ${config.budget}${config.budgetSeconds ? ` / ${duration(config.budgetSeconds)}` : ''}, ${evaluator.capacity} worker(s), evaluator ${evaluator.name}`,
     );
     const outcome = await runSearch({
       store, runId: run.id, space, strategy, evaluator, config, baselines,
@@ -164,14 +179,54 @@ export async function searchCommand(argv: string[]): Promise<void> {
     log.redirect(undefined);
     const best = store.bestTrial(run.id);
     log.line(`run ${run.id} ${outcome}: ${store.countTrials(run.id, 'complete')} complete, ${store.countTrials(run.id, 'failed')} failed` +
-      (best ? `; best trial ${best.id} reward ${best.reward?.toFixed(4)}: ${space.describe(best.genotype)}` : ''));
+      (best ? `; best trial ${best.id} reward ${pct(best.reward)}: ${space.describe(best.genotype)}` : ''));
     if (outcome !== 'complete') log.line(`resume with: nas search --resume ${run.id}${v.db ? ` --db ${v.db}` : ''}`);
   } finally {
     process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onTerm);
     strategy.dispose?.();
-    await evaluator.close();
-    store.close();
+    await evaluator?.close();
+    store?.close();
   }
+}
+
+/**
+ * The config and strategy state of the run a --resume continues, read (and checked: a damaged
+ * row is refused here) through a reader, so a refused resume writes nothing.
+ */
+function readResumable(dbFile: string, runId: number): { config: RunConfig; state: unknown } {
+  const probe = openReadOnly(dbFile);
+  try {
+    const run = probe.requireRun(runId);
+    refuseLiveOwner(run, `run ${runId} is still being searched`);
+    const config = run.config;
+    probe.trials(runId);
+    probe.replays(runId);
+    return { config, state: probe.loadStrategyState(runId) };
+  } finally {
+    probe.close();
+  }
+}
+
+/** A saved state the strategy cannot take back is a damaged store, said before the run is claimed. */
+function restoreStrategy(strategy: Strategy, state: unknown, dbFile: string, runId: number): void {
+  try {
+    strategy.restore(state as never);
+  } catch (e) {
+    if (e instanceof UserError) throw e;
+    throw new UserError(`${dbFile} is damaged: the saved strategy state of run ${runId} cannot be restored (${(e as Error).message})`);
+  }
+}
+
+/** The store a new run goes into must be creatable, or an existing, healthy nas store (checked by a reader). */
+function checkStoreTarget(file: string, isDefault: boolean): void {
+  if (existsSync(file)) {
+    openReadOnly(file).close();
+    return;
+  }
+  // The default folder runs/ is made when the run starts.
+  if (isDefault && !existsSync(dirname(file))) return;
+  checkNewStorePath(file);
 }
 
 /** `--queue-capacity N` as the run config stores it (so --resume keeps it). */
@@ -183,20 +238,34 @@ function configFromOptions(v: Record<string, string | boolean | string[] | undef
   const s = (k: string) => v[k] as string | undefined;
   const strategy = s('strategy') ?? 'evolution';
   if (!strategyNames().includes(strategy)) throw new UserError(`unknown strategy "${strategy}" (known: ${strategyNames().join(', ')})`);
-  const budget = Number(s('budget') ?? 200);
-  if (!Number.isInteger(budget) || budget <= 0) throw new UserError(`--budget must be a positive integer, got "${s('budget')}"`);
+  const budget = intOption(s('budget'), 'budget', 200, 1, LIMITS.budget);
   const evaluatorKind = choiceOption(s('evaluator') ?? (s('queue') ? 'queue' : undefined), 'evaluator', ['pool', 'table', 'queue'] as const, 'pool');
   if (s('queue-capacity') !== undefined && evaluatorKind !== 'queue') throw new UserError('--queue-capacity needs --queue redis://HOST:PORT');
-  const budgetSeconds = s('budget-seconds') === undefined ? undefined : numberOption(s('budget-seconds'), 'budget-seconds', 0, 0, true);
+  if (s('queue') !== undefined && evaluatorKind !== 'queue') throw new UserError(`--queue hands children to remote workers; it does not go with --evaluator ${evaluatorKind}`);
+  for (const k of ['table', 'reward-column', 'cost-column']) {
+    if (s(k) !== undefined && evaluatorKind !== 'table') throw new UserError(`--${k} needs --evaluator table`);
+  }
+  if (evaluatorKind === 'table') {
+    for (const k of ['dataset', 'epochs', 'train-size', 'val-size', 'batch-size', 'lr', 'image-size', 'with-baselines']) {
+      if (v[k] !== undefined) throw new UserError(`--${k} trains children; --evaluator table looks rewards up instead (drop --${k})`);
+    }
+  }
+  const budgetSeconds = s('budget-seconds') === undefined ? undefined : numberOption(s('budget-seconds'), 'budget-seconds', 0, 0, true, 1e9);
   if (budgetSeconds !== undefined && evaluatorKind === 'table' && !s('cost-column')) {
     throw new UserError('--budget-seconds with --evaluator table needs --cost-column (the simulated seconds of each child)');
   }
   const strategyOptions: Record<string, number | string | boolean> = {};
-  if (s('population')) strategyOptions.population = intOption(s('population'), 'population', 50);
-  if (s('sample')) strategyOptions.sample = intOption(s('sample'), 'sample', 10);
+  for (const k of ['population', 'sample']) {
+    if (s(k) !== undefined && strategy !== 'evolution') throw new UserError(`--${k} is an option of --strategy evolution, not of ${strategy}`);
+  }
+  if (s('population')) strategyOptions.population = intOption(s('population'), 'population', 50, 1, LIMITS.budget);
+  if (s('sample')) strategyOptions.sample = intOption(s('sample'), 'sample', 10, 1, LIMITS.budget);
+  if (s('sample') && Number(strategyOptions.sample) > Number(strategyOptions.population ?? 50)) {
+    throw new UserError(`--sample ${strategyOptions.sample} is larger than --population ${strategyOptions.population ?? 50}: a tournament draws from the population`);
+  }
   for (const kv of (v['strategy-option'] as string[] | undefined) ?? []) {
     const at = kv.indexOf('=');
-    if (at < 1) throw new UserError(`--strategy-option must be KEY=VALUE, got "${kv}"`);
+    if (at < 1 || at === kv.length - 1) throw new UserError(`--strategy-option must be KEY=VALUE, got "${kv}"`);
     const raw = kv.slice(at + 1);
     strategyOptions[kv.slice(0, at)] = raw === 'true' ? true : raw === 'false' ? false : raw !== '' && Number.isFinite(Number(raw)) ? Number(raw) : raw;
   }
@@ -204,18 +273,18 @@ function configFromOptions(v: Record<string, string | boolean | string[] | undef
   const space = loadSpace(spaceName);
   const macro = {
     ...space.macro,
-    ...(s('stem-channels') && { stemChannels: intOption(s('stem-channels'), 'stem-channels', 0) }),
-    ...(s('filters') && { filters: intOption(s('filters'), 'filters', 0) }),
-    ...(s('cells') && { cellsPerStage: intOption(s('cells'), 'cells', 0, 0) }),
-    ...(s('reductions') && { reductions: intOption(s('reductions'), 'reductions', 0, 0) }),
+    ...(s('stem-channels') && { stemChannels: intOption(s('stem-channels'), 'stem-channels', 0, 1, LIMITS.width) }),
+    ...(s('filters') && { filters: intOption(s('filters'), 'filters', 0, 1, LIMITS.width) }),
+    ...(s('cells') && { cellsPerStage: intOption(s('cells'), 'cells', 0, 0, LIMITS.cells) }),
+    ...(s('reductions') && { reductions: intOption(s('reductions'), 'reductions', 0, 0, 8) }),
   };
   const proxy = {
-    trainSize: intOption(s('train-size'), 'train-size', DEFAULT_PROXY.trainSize, 0),
-    valSize: intOption(s('val-size'), 'val-size', DEFAULT_PROXY.valSize),
-    epochs: intOption(s('epochs'), 'epochs', DEFAULT_PROXY.epochs),
-    batchSize: intOption(s('batch-size'), 'batch-size', DEFAULT_PROXY.batchSize),
+    trainSize: intOption(s('train-size'), 'train-size', DEFAULT_PROXY.trainSize, 0, LIMITS.images),
+    valSize: intOption(s('val-size'), 'val-size', DEFAULT_PROXY.valSize, 1, LIMITS.images),
+    epochs: intOption(s('epochs'), 'epochs', DEFAULT_PROXY.epochs, 1, LIMITS.epochs),
+    batchSize: intOption(s('batch-size'), 'batch-size', DEFAULT_PROXY.batchSize, 1, LIMITS.batch),
     learningRate: numberOption(s('lr'), 'lr', DEFAULT_PROXY.learningRate, 0, true),
-    imageSize: intOption(s('image-size'), 'image-size', DEFAULT_PROXY.imageSize, 0),
+    imageSize: intOption(s('image-size'), 'image-size', DEFAULT_PROXY.imageSize, 0, LIMITS.imageSize),
   };
   const evaluator: RunConfig['evaluator'] =
     evaluatorKind === 'table'
@@ -226,7 +295,7 @@ function configFromOptions(v: Record<string, string | boolean | string[] | undef
   const dataset = evaluatorKind === 'table' ? `table:${evaluator.table as string}` : s('dataset') ?? 'default';
   return {
     strategy, strategyOptions, space: spaceName, spaceFile: space.file, dataset,
-    seed: intOption(s('seed'), 'seed', 1, 0), budget, budgetSeconds,
+    seed: intOption(s('seed'), 'seed', 1, 0, LIMITS.seed), budget, budgetSeconds,
     workers: workers ?? (evaluatorKind === 'table' ? 1 : defaultWorkers()),
     backend: s('backend') ?? 'auto', macro, proxy, evaluator,
     allowDuplicates: Boolean(v['allow-duplicates']), withBaselines: Boolean(v['with-baselines']),
@@ -239,12 +308,13 @@ function requireOption(value: string | undefined, name: string): string {
 }
 
 /** Creates the evaluator of a run; checks the dataset (and records its hash) for training evaluators. */
-async function createEvaluator(config: RunConfig, space: SearchSpace): Promise<{ evaluator: Evaluator; backend: string }> {
+async function createEvaluator(config: RunConfig, space: SearchSpace, say: (line: string) => void): Promise<{ evaluator: Evaluator; backend: string }> {
   const kind = config.evaluator.kind;
   if (kind === 'table') {
     const { loadTable, createTableEvaluator } = await import('../evaluators/table.js');
     const e = config.evaluator as unknown as { table: string; rewardColumn: string; costColumn?: string };
     const table = loadTable(e.table, { rewardColumn: e.rewardColumn, costColumn: e.costColumn, space });
+    checkTableCovers(table, space, e.table);
     // Controllers (REINFORCE, SMBO) still run tfjs in this thread.
     await selectBackend('cpu');
     return { evaluator: createTableEvaluator(table, { capacity: config.workers, budgetSeconds: config.budgetSeconds }), backend: 'table' };
@@ -254,15 +324,40 @@ async function createEvaluator(config: RunConfig, space: SearchSpace): Promise<{
     throw new UserError(`dataset "${config.dataset}" changed since the run started (hash ${dataset.hash}, run has ${config.datasetHash})`);
   }
   config.datasetHash = dataset.hash;
+  checkProxyFits(config, dataset);
   // The same thread count the pool gives each worker (workers × threads = cores), so the line printed is what trains.
-  const backend = await selectBackend(config.backend, { threads: threadsPerWorker(config.workers), log: (line) => console.log(line) });
-  console.log(`backend: ${backend.name} — ${backend.description}`);
+  const backend = await selectBackend(config.backend, { threads: threadsPerWorker(config.workers), log: say });
+  say(`backend: ${backend.name} — ${backend.description}`);
   if (kind === 'queue') {
     const { createQueueEvaluator } = await import('../distributed/queue-evaluator.js');
     const capacity = config.evaluator.capacity as number | undefined;
     return { evaluator: await createQueueEvaluator({ url: config.evaluator.url as string, capacity }), backend: 'queue' };
   }
   return { evaluator: createPoolEvaluator({ workers: config.workers }), backend: backend.name };
+}
+
+/**
+ * A table search looks every child up: a table that lacks cells the space proposes (another
+ * space's table, a partial one) would stop the run at the first miss, after it was stored. Twenty
+ * seeded random cells of the space must all be in it.
+ */
+function checkTableCovers(table: { get: (g: Genotype) => unknown; rows: ReadonlyMap<string, unknown> }, space: SearchSpace, file: string): void {
+  const rng = createRng('table-coverage');
+  for (let i = 0; i < 20; i++) {
+    const g = space.sample(rng);
+    if (table.get(g) === undefined) {
+      throw new UserError(`table ${file} (${table.rows.size} cells) has no row for cell ${space.describe(g)} of space ${space.name}: a table search needs every cell of the space (wrong --space or --table?)`);
+    }
+  }
+}
+
+/** The proxy's train and validation images come out of the dataset's training split: they must fit, or every child fails. */
+function checkProxyFits(config: RunConfig, dataset: Dataset): void {
+  const { trainSize, valSize } = config.proxy;
+  const total = dataset.train.count;
+  if (valSize >= total || trainSize + valSize > total) {
+    throw new UserError(`--train-size ${trainSize} + --val-size ${valSize} exceed the ${total.toLocaleString('en')} training images of dataset "${config.dataset}"`);
+  }
 }
 
 async function loadBaselineProposals(space: SearchSpace): Promise<Array<{ name: string; genotype: unknown }>> {

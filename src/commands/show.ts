@@ -1,23 +1,25 @@
 /** `nas show RUN`: the top trials of a run (baselines ranked with them), the best cell and its ancestry. */
-import { parseArgs } from 'node:util';
 import { Store } from '../store/store.js';
+import { parseCommand } from './args.js';
 import type { TrialRow } from '../store/types.js';
 import { defaultDb, intOption, runIdOption } from './options.js';
-import { duration, pct, si, table } from './format.js';
+import { duration, pct, si, table } from '../core/format.js';
 import { flagStale, openReadOnly, STALE_NOTE, statusOf } from './runs.js';
 import { cellLines } from './cell-text.js';
 import { replayTable, withCurves } from './replays.js';
 
 export async function showCommand(argv: string[]): Promise<void> {
-  const { values, positionals } = parseArgs({
-    args: argv, strict: true, allowPositionals: true,
-    options: { db: { type: 'string' }, top: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+  const parsed = parseCommand(argv, {
+    verb: 'nas show', usage: 'usage: nas show RUN [--db FILE] [--top N] [--json]\n  --top N   trials ranked (default 10)\n  --json    the run as JSON on stdout',
+    options: { db: { type: 'string' }, top: { type: 'string' }, json: { type: 'boolean' } }, positionals: { max: 1, name: 'RUN' },
   });
-  if (values.help) return void console.log('usage: nas show RUN [--db FILE] [--top N] [--json]');
-  const runId = runIdOption(positionals[0], 'run');
+  if (!parsed) return;
+  const { values, positionals } = parsed;
+  const runId = runIdOption(positionals[0], 'RUN');
+  const top = intOption(values.top, 'top', 10, 1, 100_000);
   const store = openReadOnly(values.db ?? defaultDb());
   try {
-    console.log(renderRun(store, runId, intOption(values.top, 'top', 10), values.json ?? false));
+    console.log(renderRun(store, runId, top, values.json ?? false));
   } finally {
     store.close();
   }
@@ -26,6 +28,8 @@ export async function showCommand(argv: string[]): Promise<void> {
 /** The text of `nas show` (or its JSON), for a run in an open store. */
 export function renderRun(store: Store, runId: number, top: number, json = false): string {
   const [run] = flagStale([store.requireRun(runId)]);
+  // Every trial row of the run is read (and so checked), not only those shown: a damaged one is refused.
+  store.trials(runId);
   const best = store.bestTrial(runId);
   const ancestry = best ? store.ancestry(best.id) : [];
   const ranked = store.topTrials(runId, top, { baselines: true });

@@ -1,6 +1,6 @@
 /** `nas train`: replay a cell (best / trial / genotype file / baseline) into full training. */
-import { existsSync } from 'node:fs';
-import { parseArgs } from 'node:util';
+import { existsSync, mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { UserError, type Genotype, type MacroSettings, type SearchSpace } from '../core/types.js';
 import { loadSpace } from '../space/load.js';
 import { Store } from '../store/store.js';
@@ -9,9 +9,14 @@ import { loadBaseline } from '../baselines/index.js';
 import { readGenotypeFile } from '../export/genotype-json.js';
 import { defaultAugment } from '../training/augment.js';
 import { PRESETS, preset } from '../replay/presets.js';
-import { formatSeconds, runReplay } from '../replay/replay.js';
+import { prepareReplay, trainPrepared, type PreparedReplay } from '../replay/replay.js';
 import { ReplayInterrupted, type BatchProgress, type ReplaySettings } from '../training/loop.js';
-import { choiceOption, defaultDb, intOption, numberOption } from './options.js';
+import { backendNames } from '../engine/backend.js';
+import { checkNewStorePath } from '../store/open-database.js';
+import { parseCommand } from './args.js';
+import { choiceOption, defaultDb, intOption, LIMITS, numberOption, runIdOption } from './options.js';
+import { duration, pct, si } from '../core/format.js';
+import { openReadOnly } from './runs.js';
 
 const HELP = `usage: nas train (--run RUN --best | --trial ID | --genotype FILE | --baseline NAME) [options]
   replays a cell into full training: the whole training split, the test split scored at the end
@@ -34,24 +39,38 @@ interface Source {
   space: SearchSpace;
 }
 
-function resolveSource(store: Store, v: Record<string, string | boolean | undefined>): Source {
-  const given = ['best', 'trial', 'genotype', 'baseline'].filter((k) => v[k] !== undefined && v[k] !== false);
-  if (given.length !== 1) throw new UserError('give exactly one of --best (with --run), --trial ID, --genotype FILE, --baseline NAME');
-  const run = v.run !== undefined ? store.requireRun(intOption(v.run as string, 'run', 0, 1)) : undefined;
+const SOURCES = ['best', 'trial', 'genotype', 'baseline'] as const;
+
+/** Which of --best, --trial, --genotype, --baseline was given: exactly one. */
+function sourceKind(v: Record<string, unknown>): (typeof SOURCES)[number] {
+  const given = SOURCES.filter((k) => v[k] !== undefined && v[k] !== false);
+  if (given.length === 0) throw new UserError('no cell given: give one of --best (with --run), --trial ID, --genotype FILE, --baseline NAME');
+  if (given.length > 1) throw new UserError(`--${given[0]} and --${given[1]} both name a cell; give exactly one of --best, --trial, --genotype, --baseline`);
+  if (given[0] === 'best' && v.run === undefined) throw new UserError('--best needs --run RUN');
+  return given[0];
+}
+
+/** The cell to train; `store` (a reader) is needed for --run, --best and --trial. */
+function resolveSource(store: Store | undefined, v: Record<string, string | boolean | undefined>): Source {
+  const kind = sourceKind(v);
+  const runId = v.run === undefined ? undefined : runIdOption(v.run as string, 'run');
+  const trialId = v.trial === undefined ? undefined : intOption(v.trial as string, 'trial', 0, 1);
+  if ((runId !== undefined || trialId !== undefined) && !store) throw new UserError('internal: a run or trial needs the store');
+  const run = runId !== undefined ? store!.requireRun(runId) : undefined;
   const spaceOf = (r?: RunRow) => loadSpace(r ? r.config.spaceFile : 'nasnet');
-  if (v.best) {
-    if (!run) throw new UserError('--best needs --run RUN');
-    const best = store.bestTrial(run.id);
-    if (!best) throw new UserError(`run ${run.id} has no completed trial yet`);
+  if (kind === 'best') {
+    const best = store!.bestTrial(run!.id);
+    if (!best) throw new UserError(`run ${run!.id} has no completed trial yet`);
     return { genotype: best.genotype, label: `trial ${best.id}`, run, trialId: best.id, space: spaceOf(run) };
   }
-  if (v.trial !== undefined) {
-    const t = store.requireTrial(intOption(v.trial as string, 'trial', 0, 1));
-    const r = run ?? store.requireRun(t.runId);
+  if (trialId !== undefined) {
+    const t = store!.requireTrial(trialId);
+    if (run && t.runId !== run.id) throw new UserError(`trial ${t.id} belongs to run ${t.runId}, not to --run ${run.id}`);
+    const r = run ?? store!.requireRun(t.runId);
     return { genotype: t.genotype, label: t.baseline ? `baseline ${t.baseline}` : `trial ${t.id}`, run: r, trialId: t.id, space: spaceOf(r) };
   }
   const space = spaceOf(run);
-  if (v.baseline !== undefined) {
+  if (kind === 'baseline') {
     const b = loadBaseline(v.baseline as string, space);
     return { genotype: b.genotype, label: `baseline ${b.name}`, run, trialId: null, space };
   }
@@ -74,64 +93,95 @@ function progressBar(): { onBatch?: (p: BatchProgress) => void; clear: () => voi
     const eta = (batchesLeft * p.elapsed) / p.batch;
     process.stderr.write(
       `\r\x1b[2Kepoch ${p.epoch}/${p.epochs} [${'#'.repeat(done)}${'.'.repeat(width - done)}] ${p.batch}/${p.batches}  ` +
-        `loss ${p.loss.toFixed(4)}  acc ${(100 * p.accuracy).toFixed(2)}%  ${Math.round(p.imagesPerSec)} img/s  lr ${p.lr.toPrecision(3)}  ETA ${formatSeconds(eta)}`,
+        `loss ${p.loss.toFixed(4)}  acc ${pct(p.accuracy)}  ${Math.round(p.imagesPerSec)} img/s  lr ${p.lr.toPrecision(3)}  ETA ${duration(eta)}`,
     );
   };
   return { onBatch, clear: () => process.stderr.write('\r\x1b[2K') };
 }
 
+const OPTIONS = {
+  run: { type: 'string' }, best: { type: 'boolean' }, trial: { type: 'string' }, genotype: { type: 'string' }, baseline: { type: 'string' },
+  db: { type: 'string' }, dataset: { type: 'string' }, preset: { type: 'string' }, epochs: { type: 'string' }, cells: { type: 'string' },
+  filters: { type: 'string' }, batch: { type: 'string' }, lr: { type: 'string' }, schedule: { type: 'string' }, nesterov: { type: 'boolean' },
+  'weight-decay': { type: 'string' }, cutout: { type: 'string' }, 'random-erasing': { type: 'string' }, 'drop-path': { type: 'string' },
+  'aux-weight': { type: 'string' }, 'label-smoothing': { type: 'string' }, 'no-augment': { type: 'boolean' }, resume: { type: 'boolean' },
+  out: { type: 'string' }, backend: { type: 'string' }, threads: { type: 'string' }, seed: { type: 'string' },
+} as const;
+
 export async function trainCommand(argv: string[]): Promise<void> {
-  const { values: v } = parseArgs({
-    args: argv, strict: true, allowPositionals: false,
-    options: {
-      run: { type: 'string' }, best: { type: 'boolean' }, trial: { type: 'string' }, genotype: { type: 'string' }, baseline: { type: 'string' },
-      db: { type: 'string' }, dataset: { type: 'string' }, preset: { type: 'string' }, epochs: { type: 'string' }, cells: { type: 'string' },
-      filters: { type: 'string' }, batch: { type: 'string' }, lr: { type: 'string' }, schedule: { type: 'string' }, nesterov: { type: 'boolean' },
-      'weight-decay': { type: 'string' }, cutout: { type: 'string' }, 'random-erasing': { type: 'string' }, 'drop-path': { type: 'string' },
-      'aux-weight': { type: 'string' }, 'label-smoothing': { type: 'string' }, 'no-augment': { type: 'boolean' }, resume: { type: 'boolean' },
-      out: { type: 'string' }, backend: { type: 'string' }, threads: { type: 'string' }, seed: { type: 'string' }, help: { type: 'boolean', short: 'h' },
-    },
-  });
-  if (v.help) return void console.log(HELP);
+  const parsed = parseCommand(argv, { verb: 'nas train', usage: HELP, options: OPTIONS });
+  if (!parsed) return;
+  const v = parsed.values;
+  // Every option is checked, then the cell, data, checkpoint and backend (through a reader of the
+  // store, if there is one), and only then is the store opened for writing: bad input writes nothing.
+  const kind = sourceKind(v);
+  const p = preset(v.preset ?? 'small');
+  const ps = p.settings;
+  const cells = intOption(v.cells, 'cells', p.macro.cellsPerStage, 0, LIMITS.cells);
+  const filters = intOption(v.filters, 'filters', p.macro.filters, 1, LIMITS.width);
+  const epochs = intOption(v.epochs, 'epochs', ps.epochs, 1, LIMITS.epochs);
+  const batchSize = intOption(v.batch, 'batch', ps.batchSize, 1, LIMITS.batch);
+  const learningRate = numberOption(v.lr, 'lr', ps.learningRate, 0, true);
+  const schedule = choiceOption(v.schedule, 'schedule', ['step', 'cosine'] as const, ps.schedule);
+  const weightDecay = numberOption(v['weight-decay'], 'weight-decay', ps.weightDecay);
+  const cutout = intOption(v.cutout, 'cutout', ps.cutout, 0, LIMITS.imageSize);
+  const randomErasing = probability(v['random-erasing'], 'random-erasing', ps.randomErasing);
+  const dropPath = probability(v['drop-path'], 'drop-path', ps.dropPath, true);
+  const auxWeight = numberOption(v['aux-weight'], 'aux-weight', ps.auxWeight);
+  const labelSmoothing = probability(v['label-smoothing'], 'label-smoothing', ps.labelSmoothing, true);
+  const seedOption = v.seed === undefined ? undefined : intOption(v.seed, 'seed', 0, 0, LIMITS.seed);
+  const threads = v.threads === undefined ? undefined : intOption(v.threads, 'threads', 1, 1, 1024);
+  if (v.backend !== undefined) choiceOption(v.backend, 'backend', backendNames, 'auto');
+  if (v.run !== undefined) runIdOption(v.run, 'run');
+  if (v.trial !== undefined) intOption(v.trial, 'trial', 0, 1);
+
   const dbFile = v.db ?? defaultDb();
-  if (v.db !== undefined && !existsSync(dbFile) && (v.run !== undefined || v.trial !== undefined)) throw new UserError(`no store at ${dbFile}`);
-  const store = Store.open(dbFile);
+  const storeExists = existsSync(dbFile);
+  if (!storeExists && (v.run !== undefined || v.trial !== undefined)) throw new UserError(`no store at ${dbFile} (run nas search first, or pass --db FILE)`);
+  // (The default folder runs/ is made when the replay starts.)
+  if (!storeExists && (v.db !== undefined || existsSync(dirname(dbFile)))) checkNewStorePath(dbFile);
+  const bar = progressBar();
+  const reader = storeExists ? openReadOnly(dbFile) : undefined;
+  let prepared: PreparedReplay;
   try {
-    const src = resolveSource(store, v);
-    const p = preset(v.preset ?? 'small');
+    const src = resolveSource(reader, v);
     const base: MacroSettings = src.run?.config.macro ?? src.space.macro;
-    const macro: MacroSettings = {
-      ...base,
-      ...p.macro,
-      cellsPerStage: intOption(v.cells, 'cells', p.macro.cellsPerStage, 0),
-      filters: intOption(v.filters, 'filters', p.macro.filters),
-    };
+    const macro: MacroSettings = { ...base, ...p.macro, cellsPerStage: cells, filters };
     const dataset = v.dataset ?? src.run?.config.dataset ?? 'default';
     const aug = defaultAugment(dataset);
-    const ps = p.settings;
     const settings: ReplaySettings = {
-      epochs: intOption(v.epochs, 'epochs', ps.epochs),
-      batchSize: intOption(v.batch, 'batch', ps.batchSize),
-      learningRate: numberOption(v.lr, 'lr', ps.learningRate, 0, true),
-      schedule: choiceOption(v.schedule, 'schedule', ['step', 'cosine'] as const, ps.schedule),
-      momentum: ps.momentum,
-      nesterov: v.nesterov ?? ps.nesterov,
-      weightDecay: numberOption(v['weight-decay'], 'weight-decay', ps.weightDecay),
-      augment: {
-        pad: v['no-augment'] ? 0 : aug.pad,
-        flip: v['no-augment'] ? false : aug.flip,
-        cutout: intOption(v.cutout, 'cutout', ps.cutout, 0),
-        randomErasing: probability(v['random-erasing'], 'random-erasing', ps.randomErasing),
-      },
-      dropPath: probability(v['drop-path'], 'drop-path', ps.dropPath, true),
-      auxWeight: numberOption(v['aux-weight'], 'aux-weight', ps.auxWeight),
-      labelSmoothing: probability(v['label-smoothing'], 'label-smoothing', ps.labelSmoothing, true),
-      seed: intOption(v.seed, 'seed', src.run?.config.seed ?? 0, 0),
+      epochs, batchSize, learningRate, schedule, momentum: ps.momentum, nesterov: v.nesterov ?? ps.nesterov, weightDecay,
+      augment: { pad: v['no-augment'] ? 0 : aug.pad, flip: v['no-augment'] ? false : aug.flip, cutout, randomErasing },
+      dropPath, auxWeight, labelSmoothing,
+      seed: seedOption ?? src.run?.config.seed ?? 0,
     };
-    const bar = progressBar();
+    prepared = await prepareReplay({
+      space: src.space, genotype: src.genotype, label: src.label, runId: src.run?.id ?? null, trialId: src.trialId, dataset, macro, settings,
+      backend: v.backend ?? src.run?.config.backend ?? 'auto', threads, out: v.out, resume: v.resume ?? false, store: reader,
+      log: (line) => {
+        bar.clear();
+        console.log(line);
+      },
+      onBatch: undefined,
+    });
+  } finally {
+    reader?.close();
+  }
+
+  if (v.db === undefined) mkdirSync(dirname(dbFile), { recursive: true });
+  let store: Store;
+  try {
+    store = Store.open(dbFile);
+  } catch (e) {
+    prepared.dispose();
+    throw e;
+  }
+  prepared.plan.onBatch = bar.onBatch;
+  try {
     // Ctrl-C, SIGTERM (a service manager, a session ending), SIGHUP (a closed terminal): stop between
     // batches and mark the replay interrupted; a second signal quits at once.
     const stop = new AbortController();
+    prepared.plan.signal = stop.signal;
     const onSignal = () => {
       if (stop.signal.aborted) process.exit(130);
       bar.clear();
@@ -140,18 +190,9 @@ export async function trainCommand(argv: string[]): Promise<void> {
     };
     const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
     for (const s of signals) process.on(s, onSignal);
-    let outcome: Awaited<ReturnType<typeof runReplay>>;
+    let outcome: Awaited<ReturnType<typeof trainPrepared>>;
     try {
-      outcome = await runReplay({
-        space: src.space, genotype: src.genotype, label: src.label, runId: src.run?.id ?? null, trialId: src.trialId, dataset, macro, settings,
-        backend: v.backend ?? src.run?.config.backend ?? 'auto', threads: v.threads === undefined ? undefined : intOption(v.threads, 'threads', 1), out: v.out, resume: v.resume ?? false, store,
-        log: (line) => {
-          bar.clear();
-          console.log(line);
-        },
-        onBatch: bar.onBatch,
-        signal: stop.signal,
-      });
+      outcome = await trainPrepared(prepared, store);
     } catch (e) {
       if (!(e instanceof ReplayInterrupted)) throw e;
       bar.clear();
@@ -166,8 +207,8 @@ export async function trainCommand(argv: string[]): Promise<void> {
     }
     bar.clear();
     console.log(
-      `replay ${outcome.replayId} done: test accuracy ${(100 * outcome.testAccuracy).toFixed(2)}% (loss ${outcome.testLoss.toFixed(4)}), ` +
-        `${outcome.params.toLocaleString('en')} params, ${outcome.multAdds.toLocaleString('en')} mult-adds, ${formatSeconds(outcome.seconds)} on ${outcome.backend}`,
+      `replay ${outcome.replayId} done: test accuracy ${pct(outcome.testAccuracy)} (loss ${outcome.testLoss.toFixed(4)}), ` +
+        `${si(outcome.params)} params, ${si(outcome.multAdds)} mult-adds, ${duration(outcome.seconds)} on ${outcome.backend}`,
     );
     console.log(`model: ${outcome.dir}/model/model.json (tf.loadLayersModel)`);
   } finally {

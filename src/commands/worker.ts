@@ -4,11 +4,12 @@
  * Workers may join or leave at any time; Ctrl-C / SIGTERM finishes the children in hand first
  * (a second signal leaves now: those children go back to the queue when their lock expires).
  */
-import { parseArgs } from 'node:util';
 import { UserError } from '../core/types.js';
+import { parseCommand } from './args.js';
 import { createPoolEvaluator, defaultWorkers } from '../train/pool.js';
 import { startQueueWorker } from '../distributed/queue-worker.js';
-import { intOption } from './options.js';
+import { parseQueueUrl } from '../distributed/connection.js';
+import { intOption, LIMITS } from './options.js';
 
 const HELP = `usage: nas worker --queue redis://[:PASSWORD@]HOST:PORT[/DB][?queue=NAME] [options]
 
@@ -22,11 +23,9 @@ const HELP = `usage: nas worker --queue redis://[:PASSWORD@]HOST:PORT[/DB][?queu
 
 /** Runs until SIGINT/SIGTERM. */
 export async function workerCommand(argv: string[]): Promise<void> {
-  const { values: v } = parseArgs({
-    args: argv,
-    strict: true,
+  const parsed = parseCommand(argv, {
+    verb: 'nas worker', usage: HELP,
     options: {
-      help: { type: 'boolean', short: 'h' },
       queue: { type: 'string' },
       concurrency: { type: 'string' },
       backend: { type: 'string' },
@@ -36,18 +35,17 @@ export async function workerCommand(argv: string[]): Promise<void> {
       quiet: { type: 'boolean' },
     },
   });
-  if (v.help) {
-    console.log(HELP);
-    return;
-  }
+  if (!parsed) return;
+  const v = parsed.values;
   if (!v.queue) throw new UserError('--queue redis://HOST:PORT is required (the URL the search was started with)');
+  parseQueueUrl(v.queue);
   const backends = ['auto', 'gpu', 'node', 'onednn', 'cpu'];
   if (v.backend !== undefined && !backends.includes(v.backend)) throw new UserError(`--backend must be one of ${backends.join(', ')}, got "${v.backend}"`);
   // Redis client names (BullMQ names its connections after the worker) cannot hold spaces.
   if (v.name !== undefined && !/^[^\s/]{1,64}$/.test(v.name)) throw new UserError(`--name must be 1-64 characters without spaces or "/", got "${v.name}"`);
-  const concurrency = intOption(v.concurrency, 'concurrency', defaultWorkers());
-  const lockMs = intOption(v['lock-ms'], 'lock-ms', 30_000, 500);
-  const stalledMs = intOption(v['stalled-ms'], 'stalled-ms', Math.max(250, Math.floor(lockMs / 2)), 250);
+  const concurrency = intOption(v.concurrency, 'concurrency', defaultWorkers(), 1, LIMITS.workers);
+  const lockMs = intOption(v['lock-ms'], 'lock-ms', 30_000, 500, 86_400_000);
+  const stalledMs = intOption(v['stalled-ms'], 'stalled-ms', Math.max(250, Math.floor(lockMs / 2)), 250, 86_400_000);
   const stamp = () => new Date().toISOString().slice(11, 19);
   const log = (line: string) => console.log(`${stamp()} ${line}`);
 

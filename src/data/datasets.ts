@@ -50,10 +50,21 @@ export function loadDataset(name: string, locations: DatasetLocations = defaultL
   const key = cacheKey(name, locations);
   let ds = cache.get(key);
   if (!ds) {
-    ds = load(name, locations);
+    ds = readable(name, () => load(name, locations));
     cache.set(key, ds);
   }
   return ds;
+}
+
+/** A file or folder the system will not let us read (permissions, I/O) is bad input naming it, not a stack trace. */
+function readable<T>(name: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    if (e instanceof UserError || typeof err.code !== 'string' || !/^E[A-Z]+$/.test(err.code)) throw e;
+    throw new UserError(`dataset "${name}": cannot read ${err.path ?? 'its files'} (${err.code})`);
+  }
 }
 
 /** Forgets cached datasets (tests; a long-lived process switching datasets). */

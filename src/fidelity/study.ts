@@ -7,7 +7,7 @@ import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
 import type { Store } from '../store/store.js';
 import type { StudyCellRow } from '../store/studies.js';
-import { formatSeconds } from '../replay/replay.js';
+import { duration } from '../core/format.js';
 import { describeFidelity, relativeCost, type Fidelity } from '../training/fidelity.js';
 import { REFERENCE, type EstimatorSpec, type UnitResult, type UnitTask } from './unit.js';
 
@@ -133,10 +133,10 @@ function progressLine(unit: PendingUnit, r: UnitResult, done: number, total: num
   const width = String(total).length;
   const leftRefs = queue.filter((u) => u.estimator.name === REFERENCE).length;
   const meanRef = refSeconds.length ? refSeconds.reduce((a, b) => a + b, 0) / refSeconds.length : NaN;
-  const eta = leftRefs > 0 && Number.isFinite(meanRef) ? `  ETA ≥ ${formatSeconds((leftRefs * meanRef) / workers)}` : '';
+  const eta = leftRefs > 0 && Number.isFinite(meanRef) ? `  ETA ≥ ${duration((leftRefs * meanRef) / workers)}` : '';
   const cpu = r.cpuSeconds === null ? '' : ` (${r.cpuSeconds.toFixed(1)} CPU-s)`;
   return `[${String(done).padStart(width)}/${total}] ${unit.estimator.name} seed ${unit.seed} ${unit.cell.label}: ${valueText(unit, r)}  ${r.seconds.toFixed(1)} s${cpu}` +
-    `  elapsed ${formatSeconds((performance.now() - started) / 1000)}${eta}`;
+    `  elapsed ${duration((performance.now() - started) / 1000)}${eta}`;
 }
 
 /** A one-line description of a trained estimator for logs. */

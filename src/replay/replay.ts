@@ -3,7 +3,7 @@
  * test split scored once at the end), with a checkpoint per epoch, the learning curve in the
  * store and the final model saved in the tfjs format.
  */
-import { accessSync, constants, existsSync, mkdirSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, mkdtempSync, rmdirSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
@@ -21,8 +21,9 @@ import type { Store } from '../store/store.js';
 import { refuseLiveOwner } from '../store/owner.js';
 import type { CurvePoint, ReplayRow } from '../store/types.js';
 import { saveModelFiles } from '../export/tfjs-files.js';
-import { checkCompatible, loadCheckpointWeights, readCheckpointMeta, saveCheckpoint, type ModelShape } from './checkpoint.js';
+import { checkCompatible, loadCheckpointWeights, readCheckpointData, readCheckpointMeta, saveCheckpoint, type CheckpointMeta, type ModelShape } from './checkpoint.js';
 import { probeThreads } from './threads.js';
+import { duration, pct, si } from '../core/format.js';
 import { ReplayInterrupted, runTraining, type BatchProgress, type ReplaySettings } from '../training/loop.js';
 
 export interface ReplayJob {
@@ -60,7 +61,11 @@ export interface ReplayOutcome {
   curve: CurvePoint[];
 }
 
-/** Fails early (UserError) when `dir` cannot be created or written: its nearest existing ancestor must be a writable folder. */
+/**
+ * Fails early (UserError) when `dir` cannot be created or written: its nearest existing ancestor
+ * must be a folder with write permission in which a folder can really be made (probed, and
+ * removed again: /proc says yes to every permission check and no to every mkdir).
+ */
 export function checkWritable(dir: string): void {
   let probe = resolve(dir);
   while (!existsSync(probe)) {
@@ -69,37 +74,79 @@ export function checkWritable(dir: string): void {
     probe = up;
   }
   if (!statSync(probe).isDirectory()) throw new UserError(`output folder ${dir} cannot be created: ${probe} is not a folder`);
+  if ((statSync(probe).mode & 0o222) === 0) throw new UserError(`output folder ${dir} is not writable (${probe} is read-only)`);
   try {
     accessSync(probe, constants.W_OK);
-  } catch {
-    throw new UserError(`output folder ${dir} is not writable (${probe})`);
+    rmdirSync(mkdtempSync(join(probe, '.nas-write-test-')));
+  } catch (e) {
+    throw new UserError(`output folder ${dir} is not writable (${probe}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
   }
 }
 
-/** mkdir -p, as a UserError when the system refuses. */
+/**
+ * mkdir -p, one level at a time, as a UserError when the system refuses. (Node's recursive mkdir
+ * loops forever under /proc.)
+ */
 function makeDir(dir: string): void {
-  try {
-    mkdirSync(dir, { recursive: true });
-  } catch (e) {
-    throw new UserError(`cannot create output folder ${dir}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  const missing: string[] = [];
+  for (let d = resolve(dir); !existsSync(d); d = dirname(d)) {
+    missing.unshift(d);
+    if (dirname(d) === d) break;
+  }
+  for (const d of missing) {
+    try {
+      mkdirSync(d);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'EEXIST' && statSync(d).isDirectory()) continue;
+      throw new UserError(`cannot create output folder ${dir}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    }
   }
 }
 
 /** The folder and replay row a --resume continues: --out when given, else the latest unfinished replay of the same label. */
-function findResume(job: ReplayJob): { dir: string; replay?: ReplayRow } {
+function findResume(job: ReplayPlan): { dir: string; replay?: ReplayRow } {
   if (job.out) return { dir: resolve(job.out) };
-  const candidates = job.store
-    .replays(job.runId ?? undefined)
+  const candidates = (job.store?.replays(job.runId ?? undefined) ?? [])
     .filter((r) => r.label === job.label && r.status !== 'complete' && r.checkpointDir && readCheckpointMeta(r.checkpointDir));
   const replay = candidates[candidates.length - 1];
   if (!replay) throw new UserError(`nothing to resume for ${job.label}: no unfinished replay with a checkpoint; pass --out DIR or drop --resume`);
   return { dir: replay.checkpointDir!, replay };
 }
 
-/** Runs a replay to the end; resumable from its last checkpoint. */
-export async function runReplay(job: ReplayJob): Promise<ReplayOutcome> {
-  const { space, genotype, macro, settings, store } = job;
-  const ds = loadDataset(job.dataset);
+/** A replay job before its store is opened for writing: `store` (a reader, or none yet) is only read. */
+export type ReplayPlan = Omit<ReplayJob, 'store'> & { store: Store | undefined };
+
+/**
+ * A replay checked and ready to train: the data loaded, the backend chosen, the model built and,
+ * for a resume, the checkpoint read into it. Nothing has been written yet.
+ */
+export interface PreparedReplay {
+  plan: ReplayPlan;
+  ds: ReturnType<typeof loadDataset>;
+  norm: NonNullable<ReturnType<typeof loadDataset>['train']['norm']>;
+  key: string;
+  shape: ModelShape;
+  /** '' when the folder is runs/train-<replay id>, known once the replay row exists. */
+  dir: string;
+  replay?: ReplayRow;
+  meta?: CheckpointMeta;
+  optimizerState?: Float32Array[];
+  backend: Awaited<ReturnType<typeof selectBackend>>;
+  built: ReturnType<typeof buildModel>;
+  trainModel: tf.LayersModel;
+  /** Lines said while preparing, printed once the replay starts (bad input prints only its error). */
+  lines: string[];
+  dispose(): void;
+}
+
+/**
+ * Everything that can refuse a replay, before anything is written: the dataset, the output
+ * folder, the checkpoint of a resume (its checksum, size, epoch and shapes against this model),
+ * the backend. UserError on bad input.
+ */
+export async function prepareReplay(plan: ReplayPlan): Promise<PreparedReplay> {
+  const { space, genotype, macro, settings, store } = plan;
+  const ds = loadDataset(plan.dataset);
   const norm = ds.train.norm ?? channelStats(ds.train);
   const key = space.key(genotype);
   const shape: ModelShape = {
@@ -111,50 +158,38 @@ export async function runReplay(job: ReplayJob): Promise<ReplayOutcome> {
     reductions: macro.reductions,
     auxHead: settings.auxWeight > 0,
   };
+  if (settings.auxWeight > 0 && (macro.reductions < 1 || genotype.space !== 'nasnet')) throw new UserError('--aux-weight needs a NASNet-space network with at least one reduction cell');
 
-  // Everything that can refuse happens before anything is written.
   let dir: string;
   let replay: ReplayRow | undefined;
   let meta = undefined as ReturnType<typeof readCheckpointMeta>;
-  if (job.resume) {
-    ({ dir, replay } = findResume(job));
+  if (plan.resume) {
+    ({ dir, replay } = findResume(plan));
     meta = readCheckpointMeta(dir);
     if (!meta) throw new UserError(`no checkpoint in ${dir} to resume from`);
     checkCompatible(meta, key, shape, dir);
     if (meta.epochs !== settings.epochs) throw new UserError(`checkpoint in ${dir} was written for ${meta.epochs} epochs, not ${settings.epochs}; pass --epochs ${meta.epochs}`);
-    if (meta.replayId !== null && !replay) replay = store.getReplay(meta.replayId);
+    readCheckpointData(dir, meta);
+    if (meta.replayId !== null && !replay) replay = store?.getReplay(meta.replayId);
     if (replay) refuseLiveOwner(replay, `replay ${replay.id} is still being trained`);
-    store.refuseLiveReplayIn(dir);
+    store?.refuseLiveReplayIn(dir);
   } else {
-    dir = job.out ? resolve(job.out) : '';
+    dir = plan.out ? resolve(plan.out) : '';
     if (dir) {
       checkWritable(dir);
       if (readCheckpointMeta(dir)) throw new UserError(`${dir} already holds a checkpoint; pass --resume to continue it or choose another --out`);
-      store.refuseLiveReplayIn(dir);
-      makeDir(dir);
+      store?.refuseLiveReplayIn(dir);
     } else checkWritable(runsDir);
   }
 
   // A resumed replay keeps the thread count it was probed or given (unless --threads says otherwise).
-  const threads = job.threads ?? (meta?.config as { threads?: number } | null | undefined)?.threads;
-  const backend = await selectBackend(job.backend, { log: job.log, threads });
-  const config: { dataset: string; macro: MacroSettings; settings: ReplaySettings; backend: string; threads?: number } = {
-    dataset: job.dataset, macro, settings, backend: job.backend, threads,
-  };
-  if (!replay) {
-    replay = store.addReplay({ runId: job.runId, trialId: job.trialId, label: job.label, genotype, config, checkpointDir: dir || null });
-    if (!dir) {
-      dir = join(runsDir, `train-${replay.id}`);
-      store.updateReplay(replay.id, { checkpointDir: dir });
-    }
-  } else store.claimReplay(replay.id);
-  makeDir(dir);
-  const replayId = replay.id;
+  const threads = plan.threads ?? (meta?.config as { threads?: number } | null | undefined)?.threads;
+  const lines: string[] = [];
+  const backend = await selectBackend(plan.backend, { log: (line) => lines.push(line), threads });
 
   let pathSeed = settings.seed * 7919;
   const auxCell = lastReductionCell(macro.cellsPerStage, macro.reductions);
   let auxAnchor: tf.SymbolicTensor | undefined;
-  if (settings.auxWeight > 0 && (macro.reductions < 1 || genotype.space !== 'nasnet')) throw new UserError('--aux-weight needs a NASNet-space network with at least one reduction cell');
   const built = buildModel(space, genotype, macro, {
     inputShape: shape.inputShape as [number, number, number],
     numClasses: ds.numClasses,
@@ -168,81 +203,111 @@ export async function runReplay(job: ReplayJob): Promise<ReplayOutcome> {
     },
   });
   const trainModel = settings.auxWeight > 0 ? withAuxHead(built.model, auxAnchor!, ds.numClasses, settings.seed) : built.model;
-  const started = performance.now();
-  try {
-    if (config.threads === undefined && backend.name === 'onednn' && availableParallelism() > 1) {
-      const probe = probeThreads({
-        build: () => buildModel(space, genotype, macro, { inputShape: shape.inputShape as [number, number, number], numClasses: ds.numClasses, seed: settings.seed }).model,
-        inputShape: shape.inputShape, numClasses: ds.numClasses, batchSize: settings.batchSize, maxThreads: availableParallelism(),
-        setThreads: setEngineThreads,
-      });
-      config.threads = probe.threads;
-      store.updateReplay(replayId, { config });
-      job.log(`engine threads: ${probe.threads} (timed ${probe.rates.map((r) => `${r.threads}: ${r.imagesPerSec.toFixed(1)} img/s`).join(', ')}; --threads T chooses)`);
-    }
-    let rng = createRng(`replay:${settings.seed}`);
-    let curve: CurvePoint[] = [];
-    let startEpoch = 0;
-    let optimizerState: Float32Array[] | undefined;
-    let priorSeconds = 0;
-    if (meta) {
-      optimizerState = loadCheckpointWeights(dir, meta, trainModel);
-      rng = restoreRng(meta.rng);
-      curve = meta.curve;
-      startEpoch = meta.epoch;
-      priorSeconds = meta.seconds;
-      for (const p of curve) store.addCurvePoint({ replayId }, p);
-      job.log(`resuming ${job.label} from ${dir} after epoch ${startEpoch}/${settings.epochs}`);
-    }
-    job.log(
-      `replay ${replayId}: ${job.label} on ${ds.name} (${ds.train.count} train / ${ds.test.count} test), ` +
-        `N=${macro.cellsPerStage} F=${macro.filters}, ${built.params.toLocaleString('en')} params, backend ${backend.name}, checkpoints in ${dir}`,
-    );
-    store.updateReplay(replayId, { params: built.params, multAdds: built.multAdds, backend: backend.name });
-    const epochStarted = performance.now();
-    await runTraining({
-      model: built.model, trainModel, train: ds.train, norm, numClasses: ds.numClasses, settings, startEpoch, rng, optimizerState,
-      onBatch: job.onBatch,
-      signal: job.signal,
-      onEpoch: async (point, slots) => {
-        curve.push(point);
-        await saveCheckpoint(dir, {
-          replayId, epoch: point.epoch, epochs: settings.epochs, genotypeKey: key, genotype, shape, config, rng: rng.state(), curve,
-          seconds: priorSeconds + (performance.now() - epochStarted) / 1000,
-        }, trainModel, await slots());
-        store.addCurvePoint({ replayId }, point);
-        store.updateReplay(replayId, { seconds: priorSeconds + (performance.now() - epochStarted) / 1000 });
-        const left = settings.epochs - point.epoch;
-        job.log(
-          `epoch ${point.epoch}/${settings.epochs}  ${Math.ceil(ds.train.count / settings.batchSize)} batches  loss ${point.trainLoss.toFixed(4)}  acc ${(100 * point.trainAccuracy).toFixed(2)}%  ` +
-            `${Math.round(ds.train.count / point.seconds)} img/s  ${point.seconds.toFixed(1)} s/epoch  ETA ${formatSeconds(left * point.seconds)}`,
-        );
-      },
-    });
-    const scored = evaluate(built.model, { ...ds.test, norm }, 256);
-    await saveModelFiles(built.model, join(dir, 'model'));
-    const seconds = priorSeconds + (performance.now() - started) / 1000;
-    store.updateReplay(replayId, { status: 'complete', testAccuracy: scored.accuracy, seconds });
-    return {
-      replayId, dir, testAccuracy: scored.accuracy, testLoss: scored.loss, params: built.params, multAdds: built.multAdds, seconds, backend: backend.name, curve,
-    };
-  } catch (e) {
-    store.updateReplay(replayId, { status: e instanceof UserError ? 'failed' : 'interrupted' });
-    if (e instanceof ReplayInterrupted) e.replayId = replayId;
-    throw e;
-  } finally {
+  const dispose = () => {
     if (trainModel !== built.model) {
       // Dispose only the aux head's own layers; the shared ones go with built.model.
       for (const l of trainModel.layers) if (l.name.startsWith('aux_')) l.dispose();
     }
     built.model.dispose();
+  };
+  try {
+    const optimizerState = meta ? loadCheckpointWeights(dir, meta, trainModel) : undefined;
+    if (meta) restoreRng(meta.rng)();
+    return { plan, ds, norm, key, shape, dir, replay, meta, optimizerState, backend, built, trainModel, lines, dispose };
+  } catch (e) {
+    dispose();
+    if (e instanceof UserError) throw e;
+    throw new UserError(`checkpoint in ${dir} cannot be read into this model: ${(e as Error).message}`);
   }
 }
 
-/** 1h02m, 3m20s, 42s. */
-export function formatSeconds(s: number): string {
-  if (!Number.isFinite(s)) return '?';
-  const t = Math.round(s);
-  const h = Math.floor(t / 3600), m = Math.floor((t % 3600) / 60), sec = t % 60;
-  return h > 0 ? `${h}h${String(m).padStart(2, '0')}m` : m > 0 ? `${m}m${String(sec).padStart(2, '0')}s` : `${sec}s`;
+/** Runs a replay to the end; resumable from its last checkpoint. */
+export async function runReplay(job: ReplayJob): Promise<ReplayOutcome> {
+  return trainPrepared(await prepareReplay(job), job.store);
+}
+
+/** Trains a prepared replay, recording it in `store` (opened for writing). */
+export async function trainPrepared(p: PreparedReplay, store: Store): Promise<ReplayOutcome> {
+  const job = p.plan;
+  const { space, genotype, macro, settings } = job;
+  const { ds, norm, key, shape, meta, backend, built, trainModel } = p;
+  let { dir, replay } = p;
+  try {
+    const config: { dataset: string; macro: MacroSettings; settings: ReplaySettings; backend: string; threads?: number } = {
+      dataset: job.dataset, macro, settings, backend: job.backend, threads: job.threads ?? (meta?.config as { threads?: number } | null | undefined)?.threads,
+    };
+    if (!replay) {
+      replay = store.addReplay({ runId: job.runId, trialId: job.trialId, label: job.label, genotype, config, checkpointDir: dir || null });
+      if (!dir) {
+        dir = join(runsDir, `train-${replay.id}`);
+        store.updateReplay(replay.id, { checkpointDir: dir });
+      }
+    } else store.claimReplay(replay.id);
+    for (const line of p.lines) job.log(line);
+    const replayId = replay.id;
+    try {
+      makeDir(dir);
+      const started = performance.now();
+      if (config.threads === undefined && backend.name === 'onednn' && availableParallelism() > 1) {
+        const probe = probeThreads({
+          build: () => buildModel(space, genotype, macro, { inputShape: shape.inputShape as [number, number, number], numClasses: ds.numClasses, seed: settings.seed }).model,
+          inputShape: shape.inputShape, numClasses: ds.numClasses, batchSize: settings.batchSize, maxThreads: availableParallelism(),
+          setThreads: setEngineThreads,
+        });
+        config.threads = probe.threads;
+        store.updateReplay(replayId, { config });
+        job.log(`engine threads: ${probe.threads} (timed ${probe.rates.map((r) => `${r.threads}: ${r.imagesPerSec.toFixed(1)} img/s`).join(', ')}; --threads T chooses)`);
+      }
+      let rng = createRng(`replay:${settings.seed}`);
+      let curve: CurvePoint[] = [];
+      let startEpoch = 0;
+      let priorSeconds = 0;
+      if (meta) {
+        rng = restoreRng(meta.rng);
+        curve = meta.curve;
+        startEpoch = meta.epoch;
+        priorSeconds = meta.seconds;
+        for (const point of curve) store.addCurvePoint({ replayId }, point);
+        job.log(`resuming ${job.label} from ${dir} after epoch ${startEpoch}/${settings.epochs}`);
+      }
+      job.log(
+        `replay ${replayId}: ${job.label} on ${ds.name} (${ds.train.count} train / ${ds.test.count} test), ` +
+          `N=${macro.cellsPerStage} F=${macro.filters}, ${si(built.params)} params, backend ${backend.name}, checkpoints in ${dir}`,
+      );
+      store.updateReplay(replayId, { params: built.params, multAdds: built.multAdds, backend: backend.name });
+      const epochStarted = performance.now();
+      await runTraining({
+        model: built.model, trainModel, train: ds.train, norm, numClasses: ds.numClasses, settings, startEpoch, rng, optimizerState: p.optimizerState,
+        onBatch: job.onBatch,
+        signal: job.signal,
+        onEpoch: async (point, slots) => {
+          curve.push(point);
+          await saveCheckpoint(dir, {
+            replayId, epoch: point.epoch, epochs: settings.epochs, genotypeKey: key, genotype, shape, config, rng: rng.state(), curve,
+            seconds: priorSeconds + (performance.now() - epochStarted) / 1000,
+          }, trainModel, await slots());
+          store.addCurvePoint({ replayId }, point);
+          store.updateReplay(replayId, { seconds: priorSeconds + (performance.now() - epochStarted) / 1000 });
+          const left = settings.epochs - point.epoch;
+          job.log(
+            `epoch ${point.epoch}/${settings.epochs}  ${Math.ceil(ds.train.count / settings.batchSize)} batches  loss ${point.trainLoss.toFixed(4)}  acc ${pct(point.trainAccuracy)}  ` +
+              `${Math.round(ds.train.count / point.seconds)} img/s  ${duration(point.seconds)}/epoch  ETA ${duration(left * point.seconds)}`,
+          );
+        },
+      });
+      const scored = evaluate(built.model, { ...ds.test, norm }, 256);
+      await saveModelFiles(built.model, join(dir, 'model'));
+      const seconds = priorSeconds + (performance.now() - started) / 1000;
+      store.updateReplay(replayId, { status: 'complete', testAccuracy: scored.accuracy, seconds });
+      return {
+        replayId, dir, testAccuracy: scored.accuracy, testLoss: scored.loss, params: built.params, multAdds: built.multAdds, seconds, backend: backend.name, curve,
+      };
+    } catch (e) {
+      store.updateReplay(replayId, { status: e instanceof UserError ? 'failed' : 'interrupted' });
+      if (e instanceof ReplayInterrupted) e.replayId = replayId;
+      throw e;
+    }
+  } finally {
+    p.dispose();
+  }
 }

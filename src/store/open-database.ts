@@ -1,8 +1,9 @@
 /**
  * Opens the SQLite file behind a Store, refusing anything that is not a nas store before a single
  * byte is written: a missing or unwritable folder, a file that is not SQLite, another application's
- * database, a store written by a newer nas. Writers get WAL (readers never block them, and a
- * SIGKILL mid-write loses only the uncommitted transaction); readers open read-only.
+ * database, a store written by a newer nas, a damaged file (SQLite's quick_check). Writers get WAL
+ * (readers never block them, and a SIGKILL mid-write loses only the uncommitted transaction).
+ * Readers never write, and leave no file behind (see readerMode).
  */
 import Database from 'better-sqlite3';
 import { accessSync, closeSync, constants, openSync, readSync, statSync, type Stats } from 'node:fs';
@@ -30,9 +31,11 @@ export function openDatabase(file: string, opts: OpenOptions = {}): Database.Dat
   if (memory && readonly) throw new UserError(`a ':memory:' store cannot be opened read-only`);
   const exists = memory ? false : checkFile(file, readonly);
 
+  const mode = readonly ? readerMode(file) : 'write';
   let db: Database.Database;
   try {
-    db = new Database(file, { readonly, fileMustExist: exists });
+    db = new Database(file, { readonly: mode === 'readonly', fileMustExist: exists });
+    if (mode === 'query-only') db.pragma('query_only = ON');
   } catch (e) {
     throw asUserError(e, file);
   }
@@ -67,6 +70,40 @@ export function openDatabase(file: string, opts: OpenOptions = {}): Database.Dat
   }
 }
 
+/** Checks that a store could be created at `file` (its folder exists and is writable) without creating it. */
+export function checkNewStorePath(file: string): void {
+  checkFile(file, false);
+}
+
+/**
+ * How a reader opens the file. A truly read-only SQLite connection to a WAL store creates -wal and
+ * -shm beside it and leaves them there; a read-write connection that refuses every write
+ * (query_only) removes them when it closes, unless another connection still uses them (SQLite
+ * checks that with a lock). So a reader opens the store read-write-but-query-only, unless the -wal
+ * holds frames: those of a live writer, or of a killed one, which a reader must not fold into the
+ * file. Then it opens read-only and leaves the files as they are. A file the user may not write is
+ * read read-only too.
+ */
+function readerMode(file: string): 'readonly' | 'query-only' {
+  if (file === ':memory:') return 'readonly';
+  let walBytes = 0;
+  try {
+    walBytes = statSync(`${file}-wal`).size;
+  } catch {
+    // no -wal: no writer has the file open
+  }
+  if (walBytes > 0) return 'readonly';
+  return canAccess(file, constants.W_OK) && canAccess(dirname(resolve(file)), constants.W_OK) ? 'query-only' : 'readonly';
+}
+
+/** SQLite's quick_check: a damaged store is refused before it is read or written. */
+function checkIntegrity(db: Database.Database, file: string): void {
+  const problems = (db.pragma('quick_check') as Array<Record<string, string>>).map((r) => String(Object.values(r)[0]));
+  if (problems.length === 1 && problems[0] === 'ok') return;
+  const more = problems.length > 1 ? ` (and ${problems.length - 1} more problem${problems.length > 2 ? 's' : ''})` : '';
+  throw new UserError(`${file} is a damaged nas store: SQLite's integrity check says "${problems[0].slice(0, 120)}"${more}; restore it from a copy`);
+}
+
 /**
  * Checks the path before SQLite touches it. Returns whether the file exists (an empty file counts
  * as absent: SQLite treats it as a new database).
@@ -88,7 +125,8 @@ function checkFile(file: string, readonly: boolean): boolean {
       throw new UserError(`cannot create ${file}: folder ${dir} does not exist`);
     }
     if (!dirStats.isDirectory()) throw new UserError(`cannot create ${file}: ${dir} is not a folder`);
-    if (!canAccess(dir, constants.W_OK)) throw new UserError(`cannot create ${file}: folder ${dir} is not writable`);
+    // NOTE: root passes every access check (even on /proc); a folder without write bits is refused for everyone.
+    if (!canAccess(dir, constants.W_OK) || (dirStats.mode & 0o222) === 0) throw new UserError(`cannot create ${file}: folder ${dir} is not writable`);
     return false;
   }
   if (stats.isDirectory()) throw new UserError(`${file} is a folder, not a nas store`);
@@ -132,12 +170,15 @@ function hasSqliteHeader(file: string): boolean {
 function storeVersion(db: Database.Database, file: string): number {
   const tables = (db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`).all() as Array<{ name: string }>).map((r) => r.name);
   if (tables.length === 0) return 0;
+  // Before reading a row: damage anywhere in the file is named as such, not mistaken for a foreign database.
+  checkIntegrity(db, file);
   const foreign = new UserError(`${file} is not a nas store (a SQLite database of another application); choose another --db file`);
   if (!tables.includes('meta')) throw foreign;
   let meta: Map<string, string>;
   try {
     meta = new Map((db.prepare('SELECT key, value FROM meta').all() as Array<{ key: string; value: string }>).map((r) => [r.key, String(r.value)]));
-  } catch {
+  } catch (e) {
+    if (String((e as { code?: string }).code).startsWith('SQLITE_CORRUPT')) throw e;
     throw foreign; // a `meta` table of another shape
   }
   if (meta.get('app') !== APP_MARKER) throw foreign;
@@ -164,18 +205,19 @@ export function migrate(db: Database.Database, migrations: readonly Migration[])
   }).immediate();
 }
 
-/** SQLite's own refusals (not a database, cannot open, read-only) as one clear line. */
-function asUserError(e: unknown, file: string): Error {
+/** SQLite's own refusals (not a database, damaged, cannot open, read-only) as one clear line naming the file. */
+export function asUserError(e: unknown, file: string): Error {
   if (e instanceof UserError) return e;
   const code = (e as { code?: string }).code ?? '';
-  if (code === 'SQLITE_NOTADB') return new UserError(`${file} is not a SQLite file (not a nas store)`);
+  if (code === 'SQLITE_NOTADB') return new UserError(`${file} is not a SQLite file, or a damaged one (not a nas store)`);
   if (code === 'SQLITE_READONLY_DIRECTORY') {
     // NOTE: a WAL store needs its -shm beside it even to be read; with no writer running and the
     // folder read-only, SQLite cannot create it (an immutable=1 URI would, but better-sqlite3
     // only enables URIs through a process-wide environment variable).
     return new UserError(`cannot read ${file}: SQLite must create ${file}-shm beside it, but folder ${dirname(resolve(file))} is not writable`);
   }
-  if (code === 'SQLITE_CORRUPT') return new UserError(`${file} is a damaged SQLite file: ${(e as Error).message}`);
+  if (code.startsWith('SQLITE_CORRUPT')) return new UserError(`${file} is a damaged nas store (SQLite: ${(e as Error).message}); restore it from a copy`);
+  if (code.startsWith('SQLITE_IOERR')) return new UserError(`cannot read ${file}: ${(e as Error).message}`);
   if (code.startsWith('SQLITE_CANTOPEN') || code.startsWith('SQLITE_READONLY') || code.startsWith('SQLITE_PERM')) {
     return new UserError(`cannot open ${file}: ${(e as Error).message}`);
   }

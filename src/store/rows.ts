@@ -1,13 +1,14 @@
 /**
  * Row mappers: SQLite rows (snake_case, JSON text) to the store's typed shapes (camelCase, parsed
- * objects). The only place that knows column names on the way out.
+ * objects). The only place that knows column names on the way out, and where what is read is
+ * checked: JSON that does not parse, or has the wrong shape, is a DamagedRowError (row-shapes.ts).
  */
+import type { Mutation, TrialMetrics } from '../core/types.js';
+import { checkGenotype, checkObjectOrNull, checkRunConfig, checkStatus, parseJsonColumn } from './row-shapes.js';
 import type { CurvePoint, ReplayRow, RunRow, RunStatus, RunSummary, TrialRow, TrialStatus, WorkerProgressRow } from './types.js';
 
-/** JSON column -> value; NULL stays null. */
-export function parseJson<T>(text: string | null): T | null {
-  return text === null ? null : (JSON.parse(text) as T);
-}
+const RUN_STATUSES: readonly RunStatus[] = ['running', 'complete', 'interrupted', 'failed'];
+const TRIAL_STATUSES: readonly TrialStatus[] = ['running', 'complete', 'failed', 'interrupted'];
 
 /** Value -> JSON column; undefined/null become NULL. */
 export function toJson(value: unknown): string | null {
@@ -33,8 +34,8 @@ export interface RunRecord {
 export function toRun(r: RunRecord): RunRow {
   return {
     id: r.id,
-    status: r.status as RunStatus,
-    config: JSON.parse(r.config),
+    status: checkStatus(r.status, RUN_STATUSES, `run ${r.id}`),
+    config: checkRunConfig(parseJsonColumn(r.config, `the config of run ${r.id}`), `the config of run ${r.id}`),
     createdAt: r.created_at,
     updatedAt: r.updated_at,
     backend: r.backend,
@@ -76,21 +77,22 @@ export interface TrialRecord {
 }
 
 export function toTrial(r: TrialRecord): TrialRow {
+  const what = `trial ${r.id}`;
   return {
     id: r.id,
     runId: r.run_id,
     number: r.number,
     key: r.key,
-    genotype: JSON.parse(r.genotype),
-    status: r.status as TrialStatus,
+    genotype: checkGenotype(parseJsonColumn(r.genotype, `the genotype of ${what}`), `the genotype of ${what}`),
+    status: checkStatus(r.status, TRIAL_STATUSES, what),
     reward: r.reward,
-    metrics: parseJson(r.metrics),
+    metrics: checkObjectOrNull<TrialMetrics>(parseJsonColumn(r.metrics, `the metrics of ${what}`), `the metrics of ${what}`),
     params: r.params,
     multAdds: r.mult_adds,
     seconds: r.seconds,
     error: r.error,
     parentId: r.parent_id,
-    mutation: parseJson(r.mutation),
+    mutation: checkObjectOrNull<Mutation>(parseJsonColumn(r.mutation, `the mutation of ${what}`), `the mutation of ${what}`),
     origin: r.origin,
     baseline: r.baseline,
     worker: r.worker,
@@ -154,9 +156,9 @@ export function toReplay(r: ReplayRecord): ReplayRow {
     runId: r.run_id,
     trialId: r.trial_id,
     label: r.label,
-    genotype: JSON.parse(r.genotype),
-    config: JSON.parse(r.config),
-    status: r.status as ReplayRow['status'],
+    genotype: checkGenotype(parseJsonColumn(r.genotype, `the genotype of replay ${r.id}`), `the genotype of replay ${r.id}`),
+    config: checkObjectOrNull(parseJsonColumn(r.config, `the config of replay ${r.id}`), `the config of replay ${r.id}`),
+    status: checkStatus(r.status, RUN_STATUSES, `replay ${r.id}`),
     testAccuracy: r.test_accuracy,
     params: r.params,
     multAdds: r.mult_adds,

@@ -9,7 +9,8 @@
  */
 import type Database from 'better-sqlite3';
 import { UserError, type TrialResult } from '../core/types.js';
-import { openDatabase, type OpenOptions } from './open-database.js';
+import { asUserError, openDatabase, type OpenOptions } from './open-database.js';
+import { DamagedRowError, parseJsonColumn } from './row-shapes.js';
 import { currentOwner, refuseLiveOwner } from './owner.js';
 import { Studies } from './studies.js';
 import {
@@ -97,7 +98,7 @@ export class Store {
 
   /** `PRAGMA integrity_check`: 'ok', or SQLite's list of problems joined by newlines. */
   integrityCheck(): string {
-    const rows = this.db.pragma('integrity_check') as Array<{ integrity_check: string }>;
+    const rows = this.guarded(() => this.db.pragma('integrity_check')) as Array<{ integrity_check: string }>;
     return rows.map((r) => r.integrity_check).join('\n');
   }
 
@@ -133,7 +134,7 @@ export class Store {
 
   getRun(id: number): RunRow | undefined {
     const r = this.stmt('SELECT * FROM runs WHERE id = ?').get(id) as RunRecord | undefined;
-    return r && toRun(r);
+    return r && this.map(toRun)(r);
   }
 
   /** getRun, or UserError "unknown run 7 in runs/nas.db". */
@@ -154,7 +155,7 @@ export class Store {
          FROM runs r LEFT JOIN trials t ON t.run_id = r.id
         GROUP BY r.id ORDER BY r.id`,
     ).all() as RunSummaryRecord[];
-    return rows.map(toRunSummary);
+    return rows.map(this.map(toRunSummary));
   }
 
   setRunStatus(id: number, status: RunStatus): void {
@@ -234,7 +235,7 @@ export class Store {
 
   getTrial(id: number): TrialRow | undefined {
     const r = this.stmt('SELECT * FROM trials WHERE id = ?').get(id) as TrialRecord | undefined;
-    return r && toTrial(r);
+    return r && this.map(toTrial)(r);
   }
 
   /** getTrial, or UserError "unknown trial 42". */
@@ -251,7 +252,7 @@ export class Store {
         ? this.stmt('SELECT * FROM trials WHERE run_id = ? ORDER BY id').all(runId)
         : this.stmt('SELECT * FROM trials WHERE run_id = ? AND status = ? ORDER BY id').all(runId, opts.status)
     ) as TrialRecord[];
-    return rows.map(toTrial);
+    return rows.map(this.map(toTrial));
   }
 
   countTrials(runId: number, status?: TrialStatus): number {
@@ -271,7 +272,7 @@ export class Store {
     const limit = Math.max(0, Math.floor(n));
     const sql = `SELECT * FROM trials WHERE run_id = ? AND status = 'complete' AND reward IS NOT NULL
                  ${opts.baselines ? '' : 'AND baseline IS NULL'} ORDER BY reward DESC, id ASC LIMIT ?`;
-    return (this.stmt(sql).all(runId, limit) as TrialRecord[]).map(toTrial);
+    return (this.stmt(sql).all(runId, limit) as TrialRecord[]).map(this.map(toTrial));
   }
 
   /** The best complete trial that is not a baseline. */
@@ -294,13 +295,13 @@ export class Store {
        SELECT trials.* FROM chain JOIN trials ON trials.id = chain.id ORDER BY chain.depth`,
     ).all(trialId) as TrialRecord[];
     if (rows.length === 0) this.requireTrial(trialId);
-    return rows.map(toTrial);
+    return rows.map(this.map(toTrial));
   }
 
   /** The run's first trial (lowest id) with this canonical key, whatever its status. */
   findTrialByKey(runId: number, key: string): TrialRow | undefined {
     const r = this.stmt('SELECT * FROM trials WHERE run_id = ? AND key = ? ORDER BY id LIMIT 1').get(runId, key) as TrialRecord | undefined;
-    return r && toTrial(r);
+    return r && this.map(toTrial)(r);
   }
 
   // ------------------------------------------------------------------ strategy state
@@ -316,7 +317,8 @@ export class Store {
   /** The last saved state, parsed; undefined when none was saved. */
   loadStrategyState(runId: number): unknown | undefined {
     const r = this.stmt('SELECT state FROM strategy_state WHERE run_id = ?').get(runId) as { state: string } | undefined;
-    return r === undefined ? undefined : JSON.parse(r.state);
+    if (r === undefined) return undefined;
+    return this.map(() => parseJsonColumn(r.state, `the saved strategy state of run ${runId}`))(r);
   }
 
   // ------------------------------------------------------------------ worker progress
@@ -340,7 +342,7 @@ export class Store {
 
   /** The run's workers' progress, by worker name. */
   workerProgress(runId: number): WorkerProgressRow[] {
-    return (this.stmt('SELECT * FROM worker_progress WHERE run_id = ? ORDER BY worker').all(runId) as WorkerProgressRecord[]).map(toWorkerProgress);
+    return (this.stmt('SELECT * FROM worker_progress WHERE run_id = ? ORDER BY worker').all(runId) as WorkerProgressRecord[]).map(this.map(toWorkerProgress));
   }
 
   // ------------------------------------------------------------------ replays and curves
@@ -367,13 +369,13 @@ export class Store {
 
   /** UserError when a live replay of another process writes its checkpoints into `dir`. */
   refuseLiveReplayIn(dir: string): void {
-    const rows = (this.stmt(`SELECT * FROM replays WHERE checkpoint_dir = ? AND status = 'running'`).all(dir) as ReplayRecord[]).map(toReplay);
+    const rows = (this.stmt(`SELECT * FROM replays WHERE checkpoint_dir = ? AND status = 'running'`).all(dir) as ReplayRecord[]).map(this.map(toReplay));
     for (const r of rows) refuseLiveOwner(r, `${dir} is in use: replay ${r.id} is being trained there`);
   }
 
   getReplay(id: number): ReplayRow | undefined {
     const r = this.stmt('SELECT * FROM replays WHERE id = ?').get(id) as ReplayRecord | undefined;
-    return r && toReplay(r);
+    return r && this.map(toReplay)(r);
   }
 
   /** getReplay, or UserError "unknown replay 3 in runs/nas.db". */
@@ -406,7 +408,7 @@ export class Store {
       this.requireReplay(id);
       return;
     }
-    const info = this.db.prepare(`UPDATE replays SET ${sets.join(', ')} WHERE id = ?`).run(...values, id);
+    const info = this.stmt(`UPDATE replays SET ${sets.join(', ')} WHERE id = ?`).run(...values, id);
     if (info.changes === 0) this.requireReplay(id);
   }
 
@@ -415,7 +417,7 @@ export class Store {
     const rows = (
       runId === undefined ? this.stmt('SELECT * FROM replays ORDER BY id').all() : this.stmt('SELECT * FROM replays WHERE run_id = ? ORDER BY id').all(runId)
     ) as ReplayRecord[];
-    return rows.map(toReplay);
+    return rows.map(this.map(toReplay));
   }
 
   /** Adds one epoch of a learning curve; a point of the same epoch is replaced (a resumed replay re-runs it). */
@@ -432,17 +434,54 @@ export class Store {
   /** The learning curve of a replay or a trial, by epoch. */
   curve(owner: CurveOwner): CurvePoint[] {
     const [column, id] = ownerColumn(owner);
-    return (this.stmt(`SELECT * FROM curve_points WHERE ${column} = ? ORDER BY epoch`).all(id) as CurveRecord[]).map(toCurvePoint);
+    return (this.stmt(`SELECT * FROM curve_points WHERE ${column} = ? ORDER BY epoch`).all(id) as CurveRecord[]).map(this.map(toCurvePoint));
   }
 
-  /** Prepared statements, compiled once per connection. */
+  /**
+   * Prepared statements, compiled once per connection. SQLite's errors about the file (damaged,
+   * unreadable) become one UserError line naming it, for readers and writers alike.
+   */
   private stmt(sql: string): Database.Statement {
     let s = this.statements.get(sql);
     if (!s) {
-      s = this.db.prepare(sql);
+      const file = this.file;
+      const raw = this.guarded(() => this.db.prepare(sql));
+      s = new Proxy(raw, {
+        get(target, prop) {
+          const value = Reflect.get(target, prop, target) as unknown;
+          if (typeof value !== 'function') return value;
+          return (...args: unknown[]) => {
+            try {
+              return (value as (...a: unknown[]) => unknown).apply(target, args);
+            } catch (e) {
+              throw asUserError(e, file);
+            }
+          };
+        },
+      });
       this.statements.set(sql, s);
     }
     return s;
+  }
+
+  private guarded<T>(fn: () => T): T {
+    try {
+      return fn();
+    } catch (e) {
+      throw asUserError(e, this.file);
+    }
+  }
+
+  /** A row mapper whose DamagedRowError names this store's file. */
+  private map<R, T>(to: (r: R) => T): (r: R) => T {
+    return (r) => {
+      try {
+        return to(r);
+      } catch (e) {
+        if (e instanceof DamagedRowError) throw new UserError(`${this.file} is damaged: ${e.message}; restore it from a copy`);
+        throw e;
+      }
+    };
   }
 }
 

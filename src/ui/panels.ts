@@ -2,7 +2,7 @@
  * The dashboard's panels as plain text lines of a given width: pure functions of a snapshot, so
  * they are cheap to draw and easy to test. The ink component only arranges and colours them.
  */
-import { duration, si } from '../commands/format.js';
+import { duration, si } from '../core/format.js';
 import { cellLines } from '../commands/cell-text.js';
 import type { TrialRow } from '../store/types.js';
 import type { DashboardSnapshot } from './model.js';

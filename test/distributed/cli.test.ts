@@ -117,7 +117,8 @@ test('a search restarted with --resume picks up children that finished while it 
     const finishedWhileDown = workers.flatMap(completedTrials).filter((id) => wasRunning.includes(id));
     assert.ok(finishedWhileDown.length >= 1, 'some child finished while the search was down');
 
-    const resumed = startNas(['search', '--resume', '1', ...args.filter((a) => a !== '--no-dashboard'), '--no-dashboard']);
+    // A resume keeps the run's settings: it takes only the store, the backend and --no-dashboard.
+    const resumed = startNas(['search', '--resume', '1', '--db', db, '--backend', 'cpu', '--no-dashboard']);
     assert.equal(await resumed.exited, 0, resumed.text());
     assert.match(resumed.text(), /resuming run 1/);
     const trials = storeTrials(db);

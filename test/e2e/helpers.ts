@@ -10,6 +10,17 @@ export const cli = join(packageRoot, 'dist/src/cli.js');
 /** A tiny real-training proxy (20 SGD steps at 14x14): a child trains in a few seconds on the pure-JS engine and reaches 25-50%. */
 export const TINY = ['--train-size', '640', '--val-size', '100', '--epochs', '1', '--batch-size', '32', '--lr', '0.1', '--cells', '0', '--reductions', '1', '--filters', '8', '--stem-channels', '8', '--backend', 'cpu'];
 
+/** TINY with some of its values changed (nas refuses an option given twice). */
+export function tinyWith(changes: Record<string, string>): string[] {
+  const out = [...TINY];
+  for (const [name, value] of Object.entries(changes)) {
+    const at = out.indexOf(name);
+    if (at < 0) out.push(name, value);
+    else out[at + 1] = value;
+  }
+  return out;
+}
+
 export function tempDir(prefix = 'nas-test-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
 }

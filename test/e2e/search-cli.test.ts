@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { Store } from '../../src/store/store.js';
-import { nas, tempDir, TINY } from './helpers.js';
+import { nas, tempDir, TINY, tinyWith } from './helpers.js';
 
 test('a small evolution search on two workers trains every child, records lineage, and shows its best cell', () => {
   const db = join(tempDir(), 'nas.db');
@@ -14,6 +14,9 @@ test('a small evolution search on two workers trains every child, records lineag
   assert.equal(r.status, 0, r.stderr + r.stdout);
   assert.match(r.stdout, /backend: cpu/);
   assert.equal(r.stdout.split('\n').filter((l) => /^\[\s*\d+\/8\] trial \d+ reward/.test(l)).length, 8, r.stdout);
+  // Rewards are percentages on every line, the last one too.
+  assert.match(r.stdout, /^run 1 complete: 8 complete, 0 failed; best trial \d+ reward \d+\.\d\d%: /m);
+  assert.doesNotMatch(r.stdout, /reward 0\.\d{4}/);
 
   const store = Store.open(db, { readonly: true });
   const trials = store.trials(1);
@@ -41,7 +44,7 @@ test('a small evolution search on two workers trains every child, records lineag
 
 test('a child that cannot train (NaN loss) becomes a failed trial and the search goes on', () => {
   const db = join(tempDir(), 'nas.db');
-  const r = nas(['search', '--strategy', 'random', '--budget', '3', '--workers', '1', '--db', db, ...TINY, '--lr', '1e30']);
+  const r = nas(['search', '--strategy', 'random', '--budget', '3', '--workers', '1', '--db', db, ...tinyWith({ '--lr': '1e30' })]);
   assert.equal(r.status, 0, r.stderr);
   const store = Store.open(db, { readonly: true });
   const trials = store.trials(1);

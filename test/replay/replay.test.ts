@@ -100,6 +100,40 @@ test('a killed replay resumes from its checkpoint and ends exactly where an unin
   store.close();
 });
 
+test('a damaged checkpoint is refused before the store is written; one of an older nas (no checksum) still resumes', async () => {
+  const store = Store.open(':memory:');
+  const out = join(root, 'checksummed');
+  await assert.rejects(runReplay(job(store, out, { onBatch: killInEpoch2 })), Killed);
+  const json = join(out, 'checkpoint.json');
+  const meta = JSON.parse(readFileSync(json, 'utf8'));
+  assert.match(meta.sha256, /^[0-9a-f]{64}$/, 'the weights are checksummed');
+  const state = () => JSON.stringify([store.replays(), store.curve({ replayId: store.replays()[0].id })]);
+  const before = state();
+  const bin = join(out, 'checkpoint.bin');
+  const good = readFileSync(bin);
+  const refused = async (pattern: RegExp) => {
+    await assert.rejects(runReplay(job(store, out, { resume: true })), (e: unknown) => e instanceof UserError && pattern.test((e as Error).message));
+    assert.equal(state(), before, 'nothing was written to the store');
+  };
+  const flipped = Buffer.from(good);
+  for (let i = 0; i < 1024; i++) flipped[i] ^= 0x33;
+  writeFileSync(bin, flipped);
+  await refused(/does not match the checksum/);
+  writeFileSync(bin, good.subarray(0, good.length - 400));
+  await refused(/cut short/);
+  writeFileSync(bin, good);
+  writeFileSync(json, JSON.stringify({ ...meta, epoch: 7 }));
+  await refused(/epoch 7 is not in 0\.\.2/);
+  writeFileSync(json, JSON.stringify({ ...meta, curve: [] }));
+  await refused(/learning curve has 0 points for 1 epochs/);
+
+  const { sha256: _, ...older } = meta;
+  writeFileSync(json, JSON.stringify(older));
+  const resumed = await runReplay(job(store, out, { resume: true }));
+  assert.equal(store.getReplay(resumed.replayId)!.status, 'complete');
+  store.close();
+});
+
 test('the saved model loads with tf.loadLayersModel and scores what the replay reported', async () => {
   const store = Store.open(':memory:');
   const out = join(root, 'saved');

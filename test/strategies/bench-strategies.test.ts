@@ -42,13 +42,20 @@ function nas(...args: string[]) {
   return spawnSync(process.execPath, [cli, 'bench', 'strategies', ...args], { encoding: 'utf8' });
 }
 
-test('the command prints both tables and writes --json', () => {
-  const json = join(mkdtempSync(join(tmpdir(), 'nas-bench-')), 'out.json');
-  const r = nas('--runs', '3', '--strategies', 'random,evolution', '--budget-seconds', '3000', '--json', json);
+test('the command prints both tables; --json prints JSON instead, and --out writes it to a file', () => {
+  const args = ['--runs', '3', '--strategies', 'random,evolution', '--budget-seconds', '3000'];
+  const r = nas(...args);
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stdout, /^random +3 +\d+\.\d\d ± \d+\.\d\d/m);
   assert.match(r.stdout, /^evolution +3 +\d+\.\d\d ± \d+\.\d\d/m);
   assert.match(r.stdout, /^t \(s\) +300 +600 .* 3000$/m);
+  const printed = nas(...args, '--json');
+  assert.equal(printed.status, 0, printed.stderr);
+  assert.equal(JSON.parse(printed.stdout).results.length, 2);
+  const json = join(mkdtempSync(join(tmpdir(), 'nas-bench-')), 'out.json');
+  const written = nas(...args, '--json', '--out', json);
+  assert.equal(written.status, 0, written.stderr);
+  assert.equal(written.stdout, `wrote ${json}\n`);
   const out = JSON.parse(readFileSync(json, 'utf8'));
   assert.equal(out.results.length, 2);
   assert.equal(out.results[0].finals.length, 3);

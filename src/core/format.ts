@@ -1,4 +1,4 @@
-/** Plain-text formatting shared by the CLI's tables and log lines (the dashboard has its own). */
+/** Plain-text formatting shared by the CLI's tables, log lines and progress (the dashboard has its own styling). */
 
 /** 12345 → "12.3k", 4.5e6 → "4.50M". */
 export function si(n: number | null | undefined): string {

@@ -1,0 +1,33 @@
+/** Every verb and sub-verb answers --help and -h with its usage on stdout and exit status 0, even beside bad options. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { packageRoot } from '../../src/core/paths.js';
+import { cli } from './helpers.js';
+
+const VERBS = [[], ['search'], ['runs'], ['show'], ['dashboard'], ['worker'], ['baselines'], ['replays'], ['train'], ['export'], ['plot'], ['bench'], ['bench', 'train'], ['bench', 'strategies']];
+
+function run(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [cli, ...args], { cwd: packageRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('close', (status) => resolve({ status, stdout, stderr }));
+  });
+}
+
+test('--help and -h print the usage of every verb and exit 0, whatever else is on the line', async () => {
+  const calls = VERBS.flatMap((verb) => [[...verb, '--help'], [...verb, '-h'], ...(verb.length ? [[...verb, '--epochs', '0', '--help']] : [])]);
+  for (let i = 0; i < calls.length; i += 4) {
+    const batch = calls.slice(i, i + 4);
+    const results = await Promise.all(batch.map(run));
+    batch.forEach((args, k) => {
+      const r = results[k];
+      assert.equal(r.status, 0, `nas ${args.join(' ')}: ${r.stderr}`);
+      assert.equal(r.stderr, '', `nas ${args.join(' ')}`);
+      assert.match(r.stdout, /^usage: nas/, `nas ${args.join(' ')}`);
+    });
+  }
+});
