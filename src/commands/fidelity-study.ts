@@ -5,7 +5,6 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname } from 'node:path';
-import { parseArgs } from 'node:util';
 import { UserError, type SearchSpace } from '../core/types.js';
 import { loadSpace } from '../space/load.js';
 import { loadDataset } from '../data/datasets.js';
@@ -18,7 +17,8 @@ import { REFERENCE, type EstimatorSpec } from '../fidelity/unit.js';
 import { reportTable, studyReport } from '../fidelity/report.js';
 import { backendNames } from '../engine/backend.js';
 import { estimatorNames } from '../estimators/index.js';
-import { choiceOption, defaultDb, intOption, runIdOption } from './options.js';
+import { parseCommand } from './args.js';
+import { choiceOption, defaultDb, intOption, LIMITS, runIdOption } from './options.js';
 
 const STATIC = ['params', 'mult-adds'] as const;
 /** The zero-cost estimators of src/estimators/ (params and mult-adds are counted by the study itself). */
@@ -104,17 +104,18 @@ function checkAgainst(estimators: EstimatorSpec[], reference: Fidelity, trainCou
 }
 
 export async function fidelityStudyCommand(argv: string[]): Promise<void> {
-  const { values: v } = parseArgs({
-    args: argv, strict: true, allowPositionals: false,
+  const parsed = parseCommand(argv, {
+    verb: 'nas fidelity', usage: HELP,
     options: {
-      help: { type: 'boolean', short: 'h' }, resume: { type: 'string' }, dataset: { type: 'string' }, space: { type: 'string' },
+      resume: { type: 'string' }, dataset: { type: 'string' }, space: { type: 'string' },
       cells: { type: 'string' }, run: { type: 'string' }, top: { type: 'string' }, 'with-baselines': { type: 'boolean' },
       reference: { type: 'string' }, estimators: { type: 'string' }, grid: { type: 'boolean' }, proxy: { type: 'string', multiple: true },
       seeds: { type: 'string' }, seed: { type: 'string' }, workers: { type: 'string' }, backend: { type: 'string' }, db: { type: 'string' },
       show: { type: 'string' }, json: { type: 'boolean' },
     },
   });
-  if (v.help) return void console.log(HELP);
+  if (!parsed) return;
+  const v = parsed.values;
   const dbFile = v.db ?? defaultDb();
   if (v.show !== undefined) return showStudy(dbFile, runIdOption(v.show, 'show'), v.json ?? false);
   if (v.json) throw new UserError('--json goes with --show STUDY');
@@ -126,8 +127,7 @@ export async function fidelityStudyCommand(argv: string[]): Promise<void> {
     if (!existsSync(dbFile)) throw new UserError(`no store at ${dbFile}`);
   }
   if (v.top !== undefined && v.run === undefined) throw new UserError('--top needs --run RUN');
-  const workers = intOption(v.workers, 'workers', availableParallelism(), 1);
-  if (workers > 64) throw new UserError(`--workers must be ≤ 64, got "${v.workers}"`);
+  const workers = intOption(v.workers, 'workers', availableParallelism(), 1, LIMITS.workers);
   const backend = choiceOption(v.backend, 'backend', backendNames, 'auto');
   const newEstimators = estimatorsFrom(v.estimators, v.grid ?? false, v.proxy ?? []);
 
@@ -160,11 +160,9 @@ export async function fidelityStudyCommand(argv: string[]): Promise<void> {
       if (ds.test.count === 0) throw new UserError(`${dataset} has no test split: the reference is scored on held-out test images`);
       const reference: Fidelity = v.reference === undefined ? DEFAULT_REFERENCE : parseFidelity(v.reference, DEFAULT_REFERENCE, '--reference');
       checkAgainst(newEstimators, reference, ds.train.count, ds.height);
-      const count = intOption(v.cells, 'cells', 24, 1);
-      if (count > 10_000) throw new UserError(`--cells must be ≤ 10000, got "${v.cells}"`);
-      const seeds = intOption(v.seeds, 'seeds', 2, 1);
-      if (seeds > 10) throw new UserError(`--seeds must be ≤ 10, got "${v.seeds}"`);
-      const seed = intOption(v.seed, 'seed', 1, 0);
+      const count = intOption(v.cells, 'cells', 24, 1, 10_000);
+      const seeds = intOption(v.seeds, 'seeds', 2, 1, 10);
+      const seed = intOption(v.seed, 'seed', 1, 0, LIMITS.seed);
       cellsToAdd = randomCells(space, count, seed);
       config = {
         dataset, datasetHash: ds.hash, datasetImages: ds.train.count, datasetSide: ds.height, space: space.name, spaceFile: space.file,
@@ -174,7 +172,7 @@ export async function fidelityStudyCommand(argv: string[]): Promise<void> {
     }
     if (v.run !== undefined) {
       const runId = runIdOption(v.run, 'run');
-      const top = intOption(v.top, 'top', 6, 1);
+      const top = intOption(v.top, 'top', 6, 1, 10_000);
       if (!peek) throw new UserError(`no store at ${dbFile}: --run reads a run from it`);
       cellsToAdd.push(...runCells(peek, runId, top, space));
       config.cells = { ...config.cells, run: { id: runId, top } };

@@ -99,7 +99,7 @@ test('bad input to nas fidelity: one line, exit 2, no store created', () => {
   writeFileSync(join(noTest, 't10k-images-idx3-ubyte.gz'), gzipSync(header(0x803, [0, 28, 28])));
   writeFileSync(join(noTest, 't10k-labels-idx1-ubyte.gz'), gzipSync(header(0x801, [0])));
   const cases: Array<[string[], RegExp]> = [
-    [['--cells', '0'], /--cells must be an integer ≥ 1, got "0"/],
+    [['--cells', '0'], /--cells must be an integer from 1 to 10,000, got "0"/],
     [['--cells', 'many'], /--cells/],
     [['--estimators', 'proxy:default,telepathy'], /unknown estimator "telepathy"/],
     [['--estimators', 'reference'], /the reference is always trained/],
@@ -110,7 +110,7 @@ test('bad input to nas fidelity: one line, exit 2, no store created', () => {
     [['--proxy', 'x=lr=abc'], /--proxy x: lr must be a number/],
     [['--proxy', 'default=epochs=2'], /that name is taken/],
     [['--proxy', 'x=train=9000,val=2000'], /9000 training \+ 2000 validation images exceed the dataset's 10000 training images/],
-    [['--seeds', '0'], /--seeds must be an integer ≥ 1/],
+    [['--seeds', '0'], /--seeds must be an integer from 1 to 10/],
     [['--workers', '0'], /--workers/],
     [['--backend', 'abacus'], /--backend must be one of/],
     [['--top', '3'], /--top needs --run RUN/],
@@ -119,9 +119,14 @@ test('bad input to nas fidelity: one line, exit 2, no store created', () => {
     [['--show', '1'], /no store at/],
     [['--json'], /--json goes with --show STUDY/],
     [['--dataset', 'imagenet-22k'], /imagenet-22k/],
+    [['--cells', '-3'], /--cells must be an integer from 1 to 10,000, got "-3"/],
+    [['--grid', '--grid'], /--grid is given twice/],
+    [['--frobnicate'], /unknown option "--frobnicate" for nas fidelity/],
+    [['stray'], /unexpected argument "stray"/],
+    [['--proxy', 'x'], /--proxy must be NAME=SPEC/],
   ];
   for (const [args, pattern] of cases) {
-    const dataset = args.some((a) => a === '--resume' || a === '--show') ? [] : ['--dataset', 'default'];
+    const dataset = args.some((a) => a === '--resume' || a === '--show' || a === '--dataset') ? [] : ['--dataset', 'default'];
     const r = nas(['fidelity', ...dataset, ...args, '--db', db]);
     assert.equal(r.status, 2, `${args.join(' ')}: ${r.stderr}${r.stdout}`);
     const lines = r.stderr.trim().split('\n');
