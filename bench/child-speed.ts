@@ -13,7 +13,7 @@ import seedrandom from 'seedrandom';
 import { selectBackend } from '../src/engine/backend.js';
 import { loadSpace } from '../src/space/load.js';
 import { buildModel } from '../src/model/build.js';
-import type { Genotype, MacroSettings, NasnetGenotype } from '../src/core/types.js';
+import type { Genotype, MacroSettings, NasnetGenotype } from '../src/space/types.js';
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(name);

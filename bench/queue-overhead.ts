@@ -9,7 +9,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import seedrandom from 'seedrandom';
-import type { TrainTask } from '../src/core/types.js';
+import type { TrainTask } from '../src/evaluators/types.js';
 import { packageRoot } from '../src/core/paths.js';
 import { loadSpace } from '../src/space/load.js';
 import { createTableEvaluator, loadTable } from '../src/evaluators/table.js';

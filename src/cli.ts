@@ -3,7 +3,7 @@
  * nas — neural architecture search from the command line. One file per verb in src/commands/;
  * this file only dispatches, and turns bad input into one line on stderr with exit status 2.
  */
-import { UserError } from './core/types.js';
+import { UserError } from './core/errors.js';
 import { safeText } from './commands/safe-text.js';
 
 type Command = (argv: string[]) => Promise<void>;

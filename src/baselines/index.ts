@@ -6,7 +6,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spacesDir } from '../core/paths.js';
-import { UserError, type Genotype, type SearchSpace } from '../core/types.js';
+import { UserError } from '../core/errors.js';
+import type { Genotype, SearchSpace } from '../space/types.js';
 
 /** Folder holding the baseline data files. */
 export const baselinesDir = join(spacesDir, 'baselines');

@@ -6,7 +6,7 @@
  * option is its value (`--seed -3`), so the option's own check can say what is wrong with it.
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { UserError } from '../core/types.js';
+import { UserError } from '../core/errors.js';
 
 type OptionSpec = NonNullable<ParseArgsConfig['options']>;
 

@@ -5,7 +5,8 @@
  * Baselines already complete in the run are skipped; unfinished ones are trained again.
  */
 import { existsSync } from 'node:fs';
-import { UserError, type Evaluator, type TrainTask } from '../core/types.js';
+import { UserError } from '../core/errors.js';
+import type { Evaluator, TrainTask } from '../evaluators/types.js';
 import { parseCommand } from './args.js';
 import { openReadOnly } from './runs.js';
 import { loadSpace } from '../space/load.js';

@@ -7,8 +7,9 @@
  */
 import { join } from 'node:path';
 import { dataDir } from '../core/paths.js';
-import type { SearchSpace, Strategy, StrategyContext } from '../core/types.js';
-import { UserError } from '../core/types.js';
+import type { SearchSpace } from '../space/types.js';
+import type { Strategy, StrategyContext } from '../strategies/types.js';
+import { UserError } from '../core/errors.js';
 import { loadTable, type Table } from '../evaluators/table.js';
 import { loadSpace } from '../space/load.js';
 import { createStrategy, strategyNames } from '../strategies/index.js';

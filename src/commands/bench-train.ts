@@ -12,7 +12,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import seedrandom from 'seedrandom';
-import { UserError, type Genotype } from '../core/types.js';
+import { UserError } from '../core/errors.js';
+import type { Genotype } from '../space/types.js';
 import { packageRoot, spacesDir } from '../core/paths.js';
 import { availableBackends, backendNames, selectBackend } from '../engine/backend.js';
 import { loadSpace } from '../space/load.js';

@@ -1,5 +1,5 @@
 /** `nas bench train …` and `nas bench strategies …`: benchmarks, not tests. */
-import { UserError } from '../core/types.js';
+import { UserError } from '../core/errors.js';
 
 const HELP = `usage: nas bench train [options]        training speed of every backend (nas bench train --help)
        nas bench strategies [options]   strategies against a NAS-Bench-201 table (nas bench strategies --help)`;

@@ -1,5 +1,5 @@
 /** A cell drawn in plain text, one line per block: what `nas show` and the dashboard print. */
-import type { Genotype } from '../core/types.js';
+import type { Genotype } from '../space/types.js';
 
 export function inputName(i: number): string {
   return i === 0 ? 'h[i-2]' : i === 1 ? 'h[i-1]' : `b${i - 2}`;

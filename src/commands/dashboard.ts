@@ -3,7 +3,7 @@
  * terminal (default: the newest run). Read-only: it polls the store and never slows the search.
  * Without a terminal (or with --once) it prints one frame and exits.
  */
-import { UserError } from '../core/types.js';
+import { UserError } from '../core/errors.js';
 import { parseCommand } from './args.js';
 import { defaultDb, intOption, runIdOption } from './options.js';
 import { openReadOnly } from './runs.js';

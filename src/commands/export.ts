@@ -1,5 +1,6 @@
 /** `nas export`: a genotype as JSON, or its cells as a DOT or SVG diagram. */
-import { UserError, type Genotype } from '../core/types.js';
+import { UserError } from '../core/errors.js';
+import type { Genotype } from '../space/types.js';
 import { loadSpace } from '../space/load.js';
 import { loadBaseline } from '../baselines/index.js';
 import { genotypeToJson, readGenotypeFile } from '../export/genotype-json.js';

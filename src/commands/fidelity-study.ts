@@ -5,7 +5,8 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname } from 'node:path';
-import { UserError, type SearchSpace } from '../core/types.js';
+import { UserError } from '../core/errors.js';
+import type { SearchSpace } from '../space/types.js';
 import { loadSpace } from '../space/load.js';
 import { loadDataset } from '../data/datasets.js';
 import { Store } from '../store/store.js';

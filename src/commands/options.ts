@@ -1,6 +1,6 @@
 /** Small, strict parsers for command-line values: bad input is a UserError naming the option. */
 import { join } from 'node:path';
-import { UserError } from '../core/types.js';
+import { UserError } from '../core/errors.js';
 import { runsDir } from '../core/paths.js';
 
 /** Decimal numbers only ("12", "0.5", "1e3"): not hex, not blanks, not "Infinity". */

@@ -4,7 +4,7 @@
  */
 import { accessSync, closeSync, constants, openSync, statSync, unlinkSync, writeFileSync, type Stats } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { UserError } from '../core/types.js';
+import { UserError } from '../core/errors.js';
 
 const code = (e: unknown) => (e as NodeJS.ErrnoException).code ?? (e as Error).message;
 

@@ -1,5 +1,6 @@
 /** One plain line per finished trial: what `nas search` prints when stdout is not a terminal. */
-import type { SearchEvent, SearchSpace } from '../core/types.js';
+import type { SearchEvent } from '../search/events.js';
+import type { SearchSpace } from '../space/types.js';
 import { duration, pct, si } from '../core/format.js';
 
 export interface PlainLogger {

@@ -1,6 +1,6 @@
 /** `nas plot --run RUN`: an SVG of the run (rewards, best so far, baselines, replay curves). */
 import { join } from 'node:path';
-import { UserError } from '../core/types.js';
+import { UserError } from '../core/errors.js';
 import { runsDir } from '../core/paths.js';
 import { runPlotSvg } from '../export/run-plot.js';
 import { parseCommand } from './args.js';

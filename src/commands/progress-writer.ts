@@ -2,7 +2,7 @@
  * Writes worker progress into the store, at most once a second per worker, so that a dashboard
  * attached from another terminal sees what each worker is doing without slowing the search.
  */
-import type { TrialProgress } from '../core/types.js';
+import type { TrialProgress } from '../evaluators/types.js';
 import type { Store } from '../store/store.js';
 
 const INTERVAL_MS = 1000;

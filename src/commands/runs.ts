@@ -1,6 +1,6 @@
 /** `nas runs`: the runs in a store, newest last. Opens the store read-only (safe while a search writes). */
 import { existsSync, statSync } from 'node:fs';
-import { UserError } from '../core/types.js';
+import { UserError } from '../core/errors.js';
 import { parseCommand } from './args.js';
 import { Store } from '../store/store.js';
 import { defaultDb } from './options.js';

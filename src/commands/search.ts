@@ -4,7 +4,10 @@
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { UserError, type Evaluator, type Genotype, type SearchSpace, type Strategy } from '../core/types.js';
+import { UserError } from '../core/errors.js';
+import type { Evaluator } from '../evaluators/types.js';
+import type { Genotype, SearchSpace } from '../space/types.js';
+import type { Strategy } from '../strategies/types.js';
 import { createRng } from '../core/rng.js';
 import { loadSpace } from '../space/load.js';
 import { createStrategy, strategyNames } from '../strategies/index.js';

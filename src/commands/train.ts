@@ -1,7 +1,8 @@
 /** `nas train`: replay a cell (best / trial / genotype file / baseline) into full training. */
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { UserError, type Genotype, type MacroSettings, type SearchSpace } from '../core/types.js';
+import { UserError } from '../core/errors.js';
+import type { Genotype, MacroSettings, SearchSpace } from '../space/types.js';
 import { loadSpace } from '../space/load.js';
 import { Store } from '../store/store.js';
 import type { RunRow } from '../store/types.js';

@@ -4,7 +4,7 @@
  * Workers may join or leave at any time; Ctrl-C / SIGTERM finishes the children in hand first
  * (a second signal leaves now: those children go back to the queue when their lock expires).
  */
-import { UserError } from '../core/types.js';
+import { UserError } from '../core/errors.js';
 import { parseCommand } from './args.js';
 import { createPoolEvaluator, defaultWorkers } from '../train/pool.js';
 import { startQueueWorker } from '../distributed/queue-worker.js';

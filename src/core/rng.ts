@@ -1,5 +1,7 @@
 import seedrandom from 'seedrandom';
-import type { Rng } from './types.js';
+
+/** A seeded generator in [0, 1): always a `seedrandom` prng, so a seed fixes a search. */
+export type Rng = () => number;
 
 /** A seeded generator whose state can be saved in the store and restored exactly. */
 export interface StatefulRng extends Rng {

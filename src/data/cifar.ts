@@ -6,7 +6,7 @@
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { UserError } from '../core/types.js';
+import { UserError } from '../core/errors.js';
 import { readMaybeGzipped } from './read-bytes.js';
 import type { Split } from './types.js';
 

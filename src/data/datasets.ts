@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { UserError } from '../core/types.js';
+import { UserError } from '../core/errors.js';
 import { dataDir } from '../core/paths.js';
 import { loadCifarDir, type CifarVariant } from './cifar.js';
 import { loadIdxDir, looksLikeIdxDir } from './idx-dir.js';

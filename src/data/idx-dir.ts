@@ -5,7 +5,7 @@
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { UserError } from '../core/types.js';
+import { UserError } from '../core/errors.js';
 import { readIdxImages, readIdxLabels } from './idx.js';
 import { numbered, readNames } from './cifar.js';
 import type { Split } from './types.js';

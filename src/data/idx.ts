@@ -6,7 +6,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
-import { UserError } from '../core/types.js';
+import { UserError } from '../core/errors.js';
 import { readMaybeGzipped } from './read-bytes.js';
 
 const UBYTE = 0x08;

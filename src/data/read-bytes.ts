@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { gunzipSync, constants as zlibConstants } from 'node:zlib';
-import { UserError } from '../core/types.js';
+import { UserError } from '../core/errors.js';
 
 /** The two bytes every gzip stream starts with (RFC 1952, ID1 ID2). */
 const GZIP_MAGIC = [0x1f, 0x8b];

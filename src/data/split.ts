@@ -5,7 +5,8 @@
  * is the accuracy on a validation set sampled from the CIFAR-10 training set).
  */
 import seedrandom from 'seedrandom';
-import { UserError, type Rng } from '../core/types.js';
+import { UserError } from '../core/errors.js';
+import type { Rng } from '../core/rng.js';
 import { resizeSplit } from './resize.js';
 import type { Dataset, Split } from './types.js';
 

@@ -13,7 +13,7 @@ import { basename } from 'node:path';
 import { hostname } from 'node:os';
 import { Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
-import type { Evaluator, TrialProgress, TrialResult } from '../core/types.js';
+import type { Evaluator, TrialProgress, TrialResult } from '../evaluators/types.js';
 import { bullConnection, connectChecked, parseQueueUrl } from './connection.js';
 import { QUEUE_FORMAT, type TrainJobData } from './protocol.js';
 import { announceWorker } from './worker-registry.js';

@@ -12,7 +12,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import { availableParallelism } from 'node:os';
-import { UserError } from '../core/types.js';
+import { UserError } from '../core/errors.js';
 import { jsConv, withFallback } from './conv-impl.js';
 import { convKernelNames, registerConvKernels } from './kernels.js';
 import { extraRunners } from './js-extras.js';

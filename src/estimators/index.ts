@@ -2,7 +2,7 @@
  * The estimator registry: name -> zero-cost estimator (one file each). Adding one = its file and
  * one line here.
  */
-import { UserError } from '../core/types.js';
+import { UserError } from '../core/errors.js';
 import type { Estimator } from './types.js';
 import { fisher } from './fisher.js';
 import { gradNorm } from './grad-norm.js';

@@ -3,7 +3,7 @@
  * the two cell inputs h[i-2] and h[i-1], one "add" node per block whose two incoming edges
  * carry the ops, and a concat node that joins the blocks no other block reads.
  */
-import type { NasnetBlock, NasnetGenotype } from '../core/types.js';
+import type { NasnetBlock, NasnetGenotype } from '../space/types.js';
 
 export interface CellNode {
   /** Stable id usable in DOT and SVG: in0, in1, b0..b4, out. */

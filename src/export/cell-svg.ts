@@ -3,7 +3,7 @@
  * inputs on the left, each add node one column right of its deepest input, the concat node
  * last; ops are labels on the edges, as in Zoph et al. 2018 (Fig. 4) and Liu et al. 2019.
  */
-import type { NasnetGenotype } from '../core/types.js';
+import type { NasnetGenotype } from '../space/types.js';
 import { genotypeGraphs, type CellGraph } from './cell-graph.js';
 import { el, esc, r1, svgDocument } from './svg.js';
 

@@ -2,7 +2,7 @@
  * Graphviz DOT for the cells of a genotype, for people who have graphviz (`dot -Tpdf`).
  * nas itself never runs graphviz: `svg.ts` draws the same graph with its own layout.
  */
-import type { NasnetGenotype } from '../core/types.js';
+import type { NasnetGenotype } from '../space/types.js';
 import { genotypeGraphs, type CellGraph } from './cell-graph.js';
 
 const quote = (s: string) => '"' + s.replace(/\\/g, '\\\\').replace(/"/g, '\\"') + '"';

@@ -1,6 +1,7 @@
 /** The JSON export of a genotype: the genotype itself plus where it came from, stable formatting. */
 import { existsSync, readFileSync } from 'node:fs';
-import { UserError, type Genotype, type SearchSpace } from '../core/types.js';
+import { UserError } from '../core/errors.js';
+import type { Genotype, SearchSpace } from '../space/types.js';
 
 /** Pretty JSON with one block per line, so diffs of genotypes read block by block. */
 export function genotypeToJson(g: Genotype, meta: Record<string, unknown> = {}): string {

@@ -2,7 +2,8 @@
  * The reference set of a fidelity study: K cells drawn at random from the space (seeded), plus the
  * top cells of a search run, plus the hand-designed baselines. Each appears once (canonical key).
  */
-import { UserError, type SearchSpace } from '../core/types.js';
+import { UserError } from '../core/errors.js';
+import type { SearchSpace } from '../space/types.js';
 import { createRng } from '../core/rng.js';
 import { listBaselines, loadBaseline } from '../baselines/index.js';
 import type { Store } from '../store/store.js';

@@ -2,7 +2,7 @@
  * One unit of a fidelity study: a cell scored by one estimator at one seed. Plain JSON, so it crosses
  * into the worker threads that compute it (src/fidelity/worker.ts).
  */
-import type { Genotype } from '../core/types.js';
+import type { Genotype } from '../space/types.js';
 import type { Fidelity } from '../training/fidelity.js';
 
 /**

@@ -4,7 +4,7 @@
  * through the one training core (src/training/train-cell.ts), a proxy on the search's own split.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { SearchSpace } from '../core/types.js';
+import type { SearchSpace } from '../space/types.js';
 import { threadCpuMs } from '../core/cpu.js';
 import { createRng } from '../core/rng.js';
 import { selectBackend } from '../engine/backend.js';

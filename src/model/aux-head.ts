@@ -10,7 +10,7 @@
  * go straight to the classifier.
  */
 import * as tf from '@tensorflow/tfjs';
-import { UserError } from '../core/types.js';
+import { UserError } from '../core/errors.js';
 import { batchNormalization } from './batch-norm.js';
 import { initializerSeed } from './context.js';
 

@@ -11,7 +11,8 @@
  * softmax cross-entropy; pass `softmax: true` for a model that outputs probabilities.
  */
 import * as tf from '@tensorflow/tfjs';
-import { UserError, type Genotype, type MacroSettings, type NasnetGenotype, type Nb201Genotype, type SearchSpace } from '../core/types.js';
+import { UserError } from '../core/errors.js';
+import type { Genotype, MacroSettings, NasnetGenotype, Nb201Genotype, SearchSpace } from '../space/types.js';
 import { batchNorm, conv, relu, BuildContext, type Sym } from './context.js';
 import { buildNasnetCell, type PathInfo } from './nasnet-cell.js';
 import { buildNb201Cell, buildResidualReduction } from './nb201-cell.js';

@@ -10,7 +10,8 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { UserError, type Genotype } from '../core/types.js';
+import { UserError } from '../core/errors.js';
+import type { Genotype } from '../space/types.js';
 import type { CurvePoint } from '../store/types.js';
 
 /** What fixes the shapes of the weights: a checkpoint only fits a model with the same. */

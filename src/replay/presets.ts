@@ -10,7 +10,8 @@
  *  - small: something a 2-core machine finishes in minutes to an hour (N = 2, F = 16, 20 epochs,
  *    step schedule at lr 0.1 as in the issue's protocol).
  */
-import { UserError, type MacroSettings } from '../core/types.js';
+import { UserError } from '../core/errors.js';
+import type { MacroSettings } from '../space/types.js';
 import type { ReplaySettings } from '../training/loop.js';
 
 export type PresetName = 'nasnet-cifar' | 'small';

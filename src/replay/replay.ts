@@ -7,7 +7,8 @@ import { accessSync, constants, existsSync, mkdirSync, mkdtempSync, rmdirSync, s
 import { availableParallelism } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { UserError, type Genotype, type MacroSettings, type NasnetGenotype, type SearchSpace } from '../core/types.js';
+import { UserError } from '../core/errors.js';
+import type { Genotype, MacroSettings, NasnetGenotype, SearchSpace } from '../space/types.js';
 import { createRng, restoreRng } from '../core/rng.js';
 import { runsDir } from '../core/paths.js';
 import { loadDataset } from '../data/datasets.js';

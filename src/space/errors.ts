@@ -1,5 +1,5 @@
 import { relative, isAbsolute } from 'node:path';
-import { UserError } from '../core/types.js';
+import { UserError } from '../core/errors.js';
 
 /**
  * A search-space file or a genotype that does not fit its space. It is a UserError (the

@@ -5,11 +5,11 @@
  * `search-spaces/x.json: $.ops[3]: unknown op "foo" (known: ...)`.
  */
 import { readFileSync } from 'node:fs';
-import type { MacroSettings, SpaceFamily } from '../core/types.js';
+import type { MacroSettings, SpaceFamily } from './types.js';
 import { OP_NAMES, isKnownOp } from '../model/ops/names.js';
 import { SpaceError, displayPath } from './errors.js';
 import { jsonErrorOffset } from './json-error.js';
-import { UserError } from '../core/types.js';
+import { UserError } from '../core/errors.js';
 
 /** The checked content of a space file. */
 export interface SpaceFile {

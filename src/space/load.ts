@@ -6,7 +6,8 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { spacesDir } from '../core/paths.js';
-import { UserError, type SearchSpace } from '../core/types.js';
+import { UserError } from '../core/errors.js';
+import type { SearchSpace } from './types.js';
 import { readSpaceFile } from './file.js';
 import { createNasnetSpace } from './nasnet.js';
 import { createNb201Space } from './nb201.js';

@@ -5,7 +5,8 @@
  * and earlier blocks (2 + k). Mutations are the two of AmoebaNet (Real et al. 2019,
  * "Regularized Evolution for Image Classifier Architecture Search", Sec. 2.2).
  */
-import type { Decision, Genotype, Mutation, NasnetBlock, NasnetGenotype, Rng, SearchSpace } from '../core/types.js';
+import type { Decision, Genotype, Mutation, NasnetBlock, NasnetGenotype, SearchSpace } from './types.js';
+import type { Rng } from '../core/rng.js';
 import { SpaceError } from './errors.js';
 import { kind, type SpaceFile } from './file.js';
 import { OP_SHORT } from '../model/ops/names.js';

@@ -4,8 +4,9 @@
  * order 1<-0, 2<-0, 2<-1, 3<-0, 3<-1, 3<-2, each edge one op; node k sums its edges.
  * Genotypes are the standard string `|op~0|+|op~0|op~1|+|op~0|op~1|op~2|`.
  */
-import type { Decision, Genotype, Mutation, Nb201Genotype, Rng, SearchSpace } from '../core/types.js';
-import { UserError } from '../core/types.js';
+import type { Decision, Genotype, Mutation, Nb201Genotype, SearchSpace } from './types.js';
+import type { Rng } from '../core/rng.js';
+import { UserError } from '../core/errors.js';
 import { SpaceError } from './errors.js';
 import { kind, type SpaceFile } from './file.js';
 import { pick } from './nasnet.js';

@@ -8,7 +8,7 @@
 import Database from 'better-sqlite3';
 import { accessSync, closeSync, constants, openSync, readSync, statSync, type Stats } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { UserError } from '../core/types.js';
+import { UserError } from '../core/errors.js';
 import { APP_MARKER, MIGRATIONS, type Migration } from './schema.js';
 
 /** How long a connection waits on a lock before SQLITE_BUSY (a checkpoint, a second writer). */

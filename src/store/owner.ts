@@ -7,7 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { UserError } from '../core/types.js';
+import { UserError } from '../core/errors.js';
 
 /** 'alive': the owner runs; 'gone': it does not (killed); 'unknown': another host, cannot tell. */
 export type OwnerState = 'alive' | 'gone' | 'unknown';

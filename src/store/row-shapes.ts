@@ -5,7 +5,7 @@
  * crash halfway. Each check throws DamagedRowError naming the row and the field; the Store adds
  * the file's name.
  */
-import type { Genotype } from '../core/types.js';
+import type { Genotype } from '../space/types.js';
 import type { RunConfig } from './types.js';
 
 export class DamagedRowError extends Error {}

@@ -3,7 +3,8 @@
  * objects). The only place that knows column names on the way out, and where what is read is
  * checked: JSON that does not parse, or has the wrong shape, is a DamagedRowError (row-shapes.ts).
  */
-import type { Mutation, TrialMetrics } from '../core/types.js';
+import type { Mutation } from '../space/types.js';
+import type { TrialMetrics } from '../evaluators/types.js';
 import { checkGenotype, checkObjectOrNull, checkRunConfig, checkStatus, parseJsonColumn } from './row-shapes.js';
 import type { CurvePoint, ReplayRow, RunRow, RunStatus, RunSummary, TrialRow, TrialStatus, WorkerProgressRow } from './types.js';
 

@@ -8,7 +8,8 @@
  * All calls are synchronous; a transaction's function must not await.
  */
 import type Database from 'better-sqlite3';
-import { UserError, type TrialResult } from '../core/types.js';
+import { UserError } from '../core/errors.js';
+import type { TrialResult } from '../evaluators/types.js';
 import { asUserError, openDatabase, type OpenOptions } from './open-database.js';
 import { DamagedRowError, parseJsonColumn } from './row-shapes.js';
 import { currentOwner, refuseLiveOwner } from './owner.js';

@@ -4,7 +4,8 @@
  * units that have no row yet, so a study killed at any moment loses only the units in flight.
  */
 import type Database from 'better-sqlite3';
-import { UserError, type Genotype } from '../core/types.js';
+import { UserError } from '../core/errors.js';
+import type { Genotype } from '../space/types.js';
 import { currentOwner, refuseLiveOwner } from './owner.js';
 import { finiteOrNull, toJson } from './rows.js';
 

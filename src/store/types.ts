@@ -3,7 +3,8 @@
  * needs to resume: its config, trials with lineage, the strategy's state, learning curves.
  * The search's main thread is the only writer; dashboards open it read-only.
  */
-import type { Genotype, MacroSettings, Mutation, ProxySettings, TrialMetrics, TrialProgress } from '../core/types.js';
+import type { Genotype, MacroSettings, Mutation } from '../space/types.js';
+import type { ProxySettings, TrialMetrics, TrialProgress } from '../evaluators/types.js';
 
 export type RunStatus = 'running' | 'complete' | 'interrupted' | 'failed';
 export type TrialStatus = 'running' | 'complete' | 'failed' | 'interrupted';

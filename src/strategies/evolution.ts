@@ -17,7 +17,9 @@
  * NOTE: a failed child (reward null) never joins the population.
  */
 import { createRng, randInt, restoreRng, type StatefulRng } from '../core/rng.js';
-import { UserError, type Genotype, type Observation, type Proposal, type SearchSpace, type Strategy, type StrategyContext } from '../core/types.js';
+import { UserError } from '../core/errors.js';
+import type { Genotype, SearchSpace } from '../space/types.js';
+import type { Observation, Proposal, Strategy, StrategyContext } from './types.js';
 import { MAX_DRAWS } from './unseen.js';
 
 interface Member {

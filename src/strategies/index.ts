@@ -1,5 +1,6 @@
 /** The strategy registry: one entry per strategy, each one file with ask()/tell()/state()/restore(). */
-import { UserError, type Strategy, type StrategyContext } from '../core/types.js';
+import { UserError } from '../core/errors.js';
+import type { Strategy, StrategyContext } from './types.js';
 import { RandomSearch } from './random.js';
 import { RegularizedEvolution } from './evolution.js';
 import { createReinforceStrategy } from './reinforce/reinforce-strategy.js';

@@ -3,7 +3,8 @@
  * (Li & Talwalkar 2019, "Random Search and Reproducibility for NAS"; Dong & Yang 2020, NAS-Bench-201).
  */
 import { createRng, restoreRng, type StatefulRng } from '../core/rng.js';
-import type { Observation, Proposal, SearchSpace, Strategy, StrategyContext } from '../core/types.js';
+import type { Observation, Proposal, Strategy, StrategyContext } from './types.js';
+import type { SearchSpace } from '../space/types.js';
 import { sampleUnseen } from './unseen.js';
 
 interface RandomState {

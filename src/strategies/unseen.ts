@@ -4,7 +4,8 @@
  * SMBO) also scan small spaces exhaustively when draws keep colliding (findUnseen), so that
  * `undefined` from them means the space really is exhausted.
  */
-import type { Genotype, Rng, SearchSpace } from '../core/types.js';
+import type { Genotype, SearchSpace } from '../space/types.js';
+import type { Rng } from '../core/rng.js';
 import { randInt } from '../core/rng.js';
 
 /** How many draws to try before concluding the space (or the region) is exhausted. */

@@ -5,7 +5,8 @@
 import { threadId, type MessagePort } from 'node:worker_threads';
 import { hostname } from 'node:os';
 import * as tf from '@tensorflow/tfjs';
-import type { SearchSpace, TrainTask, TrialProgress, TrialResult } from '../core/types.js';
+import type { SearchSpace } from '../space/types.js';
+import type { TrainTask, TrialProgress, TrialResult } from '../evaluators/types.js';
 import { threadCpuMs } from '../core/cpu.js';
 import { selectBackend } from '../engine/backend.js';
 import { loadSpace } from '../space/load.js';

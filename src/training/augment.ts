@@ -10,7 +10,7 @@
  * Zero is the per-channel mean after normalisation, so padding and cutout fill with the mean.
  * NOTE: He et al. pad raw pixels with zeros (black); we pad normalised pixels with 0 (the mean).
  */
-import type { Rng } from '../core/types.js';
+import type { Rng } from '../core/rng.js';
 
 export interface AugmentOptions {
   /** Padding of the random crop (0 = no crop). */

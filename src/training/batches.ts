@@ -1,5 +1,5 @@
 /** Turns byte images into normalised float batches and shuffles epochs reproducibly. */
-import type { Rng } from '../core/types.js';
+import type { Rng } from '../core/rng.js';
 import type { Normalization, Split } from '../data/types.js';
 
 /** A permutation of 0..n-1 (Fisher-Yates with `rng`). */

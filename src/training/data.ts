@@ -6,7 +6,7 @@
  *    number, so proxies of different sizes are scored on the same images.
  *  - replay: the whole training split (or a stratified part of it) and the held-out test split.
  */
-import { UserError } from '../core/types.js';
+import { UserError } from '../core/errors.js';
 import { createRng } from '../core/rng.js';
 import { loadDataset } from '../data/datasets.js';
 import { resizeSplit } from '../data/resize.js';

@@ -3,7 +3,7 @@
  * search child and the test score of a replay.
  */
 import * as tf from '@tensorflow/tfjs';
-import { UserError } from '../core/types.js';
+import { UserError } from '../core/errors.js';
 import { channelStats } from '../data/normalize.js';
 import type { Split } from '../data/types.js';
 import { gatherBatch } from './batches.js';

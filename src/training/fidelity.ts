@@ -11,7 +11,7 @@
  *    held-out test split.
  * One training loop (src/training/loop.ts) runs both.
  */
-import { UserError } from '../core/types.js';
+import { UserError } from '../core/errors.js';
 
 export type Protocol = 'proxy' | 'replay';
 

@@ -6,10 +6,10 @@
  * trained, on a restarted cosine (SGDR); a rung of another size trains from scratch instead.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { Genotype, MacroSettings, SearchSpace } from '../core/types.js';
+import type { Genotype, MacroSettings, SearchSpace } from '../space/types.js';
 import { createRng } from '../core/rng.js';
 import { buildModel } from '../model/build.js';
-import { UserError } from '../core/types.js';
+import { UserError } from '../core/errors.js';
 import { channelStats } from '../data/normalize.js';
 import { fidelityData, type FidelityData } from './data.js';
 import { checkShapes, evaluate } from './evaluate.js';

@@ -8,7 +8,8 @@
  * SIGINT, and must behave like the plain search's SIGINT handler.
  */
 import { render } from 'ink';
-import type { SearchEvent, SearchSpace } from '../core/types.js';
+import type { SearchEvent } from '../search/events.js';
+import type { SearchSpace } from '../space/types.js';
 import type { SearchControl } from '../search.js';
 import type { Store } from '../store/store.js';
 import type { RunConfig } from '../store/types.js';

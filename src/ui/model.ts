@@ -3,7 +3,8 @@
  * `nas search`) or by polling a read-only store (`nas dashboard`). Nothing here knows about ink,
  * so the panels can be tested as strings and the two modes cannot drift apart.
  */
-import type { SearchEvent, TrialProgress } from '../core/types.js';
+import type { SearchEvent } from '../search/events.js';
+import type { TrialProgress } from '../evaluators/types.js';
 import type { Store } from '../store/store.js';
 import { shownStatus } from '../store/owner.js';
 import type { RunRow, TrialRow } from '../store/types.js';

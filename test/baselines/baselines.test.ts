@@ -6,7 +6,8 @@ import * as tf from '@tensorflow/tfjs';
 import { baselinesDir, listBaselines, loadBaseline, selectBaselines } from '../../src/baselines/index.js';
 import { loadSpace } from '../../src/space/load.js';
 import { buildModel } from '../../src/model/build.js';
-import { UserError, type NasnetGenotype } from '../../src/core/types.js';
+import { UserError } from '../../src/core/errors.js';
+import type { NasnetGenotype } from '../../src/space/types.js';
 
 const space = loadSpace('nasnet');
 

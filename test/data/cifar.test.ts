@@ -2,7 +2,7 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { UserError } from '../../src/core/types.js';
+import { UserError } from '../../src/core/errors.js';
 import { loadCifarDir, readCifarBatch } from '../../src/data/cifar.js';
 import { clearDatasetCache, loadDataset } from '../../src/data/datasets.js';
 import { tempDir } from './helpers/tmp.js';

@@ -5,7 +5,7 @@ import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { UserError } from '../../src/core/types.js';
+import { UserError } from '../../src/core/errors.js';
 import { clearDatasetCache, defaultLocations, loadDataset, type DatasetLocations } from '../../src/data/datasets.js';
 import { tempDir } from './helpers/tmp.js';
 

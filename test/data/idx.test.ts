@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { UserError } from '../../src/core/types.js';
+import { UserError } from '../../src/core/errors.js';
 import { encodeIdx, readIdx, readIdxImages, readIdxLabels, writeIdx } from '../../src/data/idx.js';
 import { loadIdxDir } from '../../src/data/idx-dir.js';
 import { defaultLocations } from '../../src/data/datasets.js';

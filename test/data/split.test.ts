@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import seedrandom from 'seedrandom';
-import { UserError } from '../../src/core/types.js';
+import { UserError } from '../../src/core/errors.js';
 import { loadDataset } from '../../src/data/datasets.js';
 import { allocate, splitForSearch, stratifiedSample } from '../../src/data/split.js';
 import { resizeSplit } from '../../src/data/resize.js';

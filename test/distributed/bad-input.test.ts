@@ -3,7 +3,7 @@ import { needs } from '../helpers/system.js';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Redis } from 'ioredis';
-import { UserError } from '../../src/core/types.js';
+import { UserError } from '../../src/core/errors.js';
 import { createQueueEvaluator } from '../../src/distributed/queue-evaluator.js';
 import { parseQueueUrl } from '../../src/distributed/connection.js';
 import { formatKey, QUEUE_FORMAT, DEFAULT_QUEUE } from '../../src/distributed/protocol.js';

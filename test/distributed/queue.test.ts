@@ -7,7 +7,7 @@ import { needs } from '../helpers/system.js';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import type { Evaluator, TrainTask, TrialProgress } from '../../src/core/types.js';
+import type { Evaluator, TrainTask, TrialProgress } from '../../src/evaluators/types.js';
 import { packageRoot } from '../../src/core/paths.js';
 import { loadSpace } from '../../src/space/load.js';
 import { createTableEvaluator, loadTable } from '../../src/evaluators/table.js';

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { availableBackends, selectBackend } from '../../src/engine/backend.js';
 import { estimatorNames, getEstimator, type EstimatorInput } from '../../src/estimators/index.js';
-import { UserError } from '../../src/core/types.js';
+import { UserError } from '../../src/core/errors.js';
 import { buildModel } from '../../src/model/build.js';
 import { loadSpace } from '../../src/space/load.js';
 import { reference, tinyInput, tinyModel, W_CONV, W_DENSE } from './tiny.js';

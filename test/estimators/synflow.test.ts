@@ -8,7 +8,7 @@ import { getEstimator } from '../../src/estimators/index.js';
 import { logSynflow } from '../../src/estimators/synflow.js';
 import { buildModel } from '../../src/model/build.js';
 import { loadSpace } from '../../src/space/load.js';
-import type { Genotype, MacroSettings } from '../../src/core/types.js';
+import type { Genotype, MacroSettings } from '../../src/space/types.js';
 
 const nb201 = loadSpace('nas-bench-201');
 const nasnet = loadSpace('nasnet');

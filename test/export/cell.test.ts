@@ -7,7 +7,7 @@ import { genotypeToDot } from '../../src/export/dot.js';
 import { genotypeToSvg } from '../../src/export/cell-svg.js';
 import { genotypeFromJson, genotypeToJson } from '../../src/export/genotype-json.js';
 import { baselinesDir } from '../../src/baselines/index.js';
-import type { NasnetGenotype } from '../../src/core/types.js';
+import type { NasnetGenotype } from '../../src/space/types.js';
 
 // NASNet-A (Zoph et al. 2018, Fig. 4) as stored in search-spaces/baselines/.
 const nasnet = genotypeFromJson(JSON.parse(readFileSync(join(baselinesDir, 'nasnet-a.json'), 'utf8'))) as NasnetGenotype;

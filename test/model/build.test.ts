@@ -5,7 +5,8 @@ import seedrandom from 'seedrandom';
 import { loadSpace } from '../../src/space/load.js';
 import { buildModel } from '../../src/model/build.js';
 import { loadModel } from '../../src/model/load.js';
-import { UserError, type MacroSettings, type NasnetGenotype } from '../../src/core/types.js';
+import { UserError } from '../../src/core/errors.js';
+import type { MacroSettings, NasnetGenotype } from '../../src/space/types.js';
 
 const nasnet = loadSpace('nasnet');
 const nb201 = loadSpace('nas-bench-201');

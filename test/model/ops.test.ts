@@ -5,7 +5,7 @@ import { OPS, getOp } from '../../src/model/ops/registry.js';
 import { OP_NAMES, NASNET_OPS, NB201_OPS, OP_MEANING } from '../../src/model/ops/names.js';
 import { BuildContext, factorizedReduce } from '../../src/model/context.js';
 import { AtrousConv2D } from '../../src/model/layers/atrous-conv.js';
-import { UserError } from '../../src/core/types.js';
+import { UserError } from '../../src/core/errors.js';
 
 test('the registry and the name list agree; every op has a meaning', () => {
   assert.deepEqual(Object.keys(OPS).sort(), [...OP_NAMES].sort());

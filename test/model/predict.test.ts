@@ -10,7 +10,7 @@ import { loadSpace } from '../../src/space/load.js';
 import { buildModel } from '../../src/model/build.js';
 import { withAuxHead, lastReductionCell } from '../../src/model/aux-head.js';
 import { availableBackends, selectBackend } from '../../src/engine/backend.js';
-import type { NasnetBlock, NasnetGenotype, Nb201Genotype } from '../../src/core/types.js';
+import type { NasnetBlock, NasnetGenotype, Nb201Genotype } from '../../src/space/types.js';
 
 const nasnet = loadSpace('nasnet');
 const nb201 = loadSpace('nas-bench-201');

@@ -128,7 +128,7 @@ test('aux head anchors at the last reduction cell output (single block or concat
   const space = loadSpace('nasnet');
   const macro = { ...space.macro, cellsPerStage: 1, reductions: 2, filters: 2, stemChannels: 2, filterMultiplier: 2 };
   for (const [name, width] of [['nasnet-a', 3 * 8], ['resnet', 8]] as const) {
-    const g = loadBaseline(name, space).genotype as import('../../src/core/types.js').NasnetGenotype;
+    const g = loadBaseline(name, space).genotype as import('../../src/space/types.js').NasnetGenotype;
     let anchor: tf.SymbolicTensor | undefined;
     const cell = lastReductionCell(macro.cellsPerStage, macro.reductions);
     const built = buildModel(space, g, macro, {

@@ -13,7 +13,7 @@ import { runReplay, type ReplayJob } from '../../src/replay/replay.js';
 import type { ReplaySettings } from '../../src/training/loop.js';
 import { modelFiles } from '../../src/export/tfjs-files.js';
 import { evaluate } from '../../src/training/evaluate.js';
-import { UserError } from '../../src/core/types.js';
+import { UserError } from '../../src/core/errors.js';
 import { availableBackends, selectBackend } from '../../src/engine/backend.js';
 import { availableParallelism } from 'node:os';
 

@@ -13,7 +13,7 @@ import { Store } from '../../src/store/store.js';
 import type { RunConfig } from '../../src/store/types.js';
 import { runSearch, type SearchControl } from '../../src/search.js';
 import { loadTable, createTableEvaluator, type Table } from '../../src/evaluators/table.js';
-import type { SearchSpace } from '../../src/core/types.js';
+import type { SearchSpace } from '../../src/space/types.js';
 
 const space: SearchSpace = loadSpace('nas-bench-201');
 let tableCache: Table | undefined;

@@ -4,7 +4,7 @@ import { mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadSpace, listSpaces, SpaceError } from '../../src/space/load.js';
-import { UserError } from '../../src/core/types.js';
+import { UserError } from '../../src/core/errors.js';
 import { spacesDir } from '../../src/core/paths.js';
 import { NASNET_OPS, NB201_OPS } from '../../src/model/ops/names.js';
 

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import seedrandom from 'seedrandom';
 import { loadSpace, SpaceError } from '../../src/space/load.js';
-import type { NasnetGenotype } from '../../src/core/types.js';
+import type { NasnetGenotype } from '../../src/space/types.js';
 
 const space = loadSpace('nasnet');
 

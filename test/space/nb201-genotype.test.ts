@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import seedrandom from 'seedrandom';
 import { loadSpace, parseNb201Arch, formatNb201Arch, SpaceError } from '../../src/space/load.js';
-import { UserError, type Nb201Genotype } from '../../src/core/types.js';
+import { UserError } from '../../src/core/errors.js';
+import type { Nb201Genotype } from '../../src/space/types.js';
 import { NB201_OPS } from '../../src/model/ops/names.js';
 
 const space = loadSpace('nas-bench-201');

@@ -11,7 +11,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, write
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { Store } from '../../src/store/store.js';
-import { UserError } from '../../src/core/types.js';
+import { UserError } from '../../src/core/errors.js';
 import { MIGRATIONS, SCHEMA_VERSION } from '../../src/store/schema.js';
 import { complete, genotype, runConfig, tempDir } from './helpers/fixtures.js';
 import { readableStoreCopy } from './helpers/readable-copy.js';

@@ -8,7 +8,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { hostname } from 'node:os';
 import Database from 'better-sqlite3';
 import { Store } from '../../src/store/store.js';
-import { UserError } from '../../src/core/types.js';
+import { UserError } from '../../src/core/errors.js';
 import { currentOwner, ownerOf, ownerState, shownStatus } from '../../src/store/owner.js';
 import { genotype, runConfig, tempDir } from './helpers/fixtures.js';
 

@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Store } from '../../src/store/store.js';
-import { UserError } from '../../src/core/types.js';
+import { UserError } from '../../src/core/errors.js';
 import { complete, genotype, runConfig } from './helpers/fixtures.js';
 
 test('strategy state round-trips as JSON and each save replaces the last', () => {

@@ -7,7 +7,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import type { Genotype, SearchSpace, Strategy } from '../../src/core/types.js';
+import type { Genotype, SearchSpace } from '../../src/space/types.js';
+import type { Strategy } from '../../src/strategies/types.js';
 import { loadSpace } from '../../src/space/load.js';
 import { createStrategy, strategyNames } from '../../src/strategies/index.js';
 import { loadTable } from '../../src/evaluators/table.js';

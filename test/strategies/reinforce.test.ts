@@ -6,7 +6,7 @@ import { createRng } from '../../src/core/rng.js';
 import { loadSpace } from '../../src/space/load.js';
 import { LstmPolicy } from '../../src/strategies/reinforce/lstm-policy.js';
 import { ReinforceStrategy } from '../../src/strategies/reinforce/reinforce-strategy.js';
-import { UserError } from '../../src/core/types.js';
+import { UserError } from '../../src/core/errors.js';
 
 for (const name of ['nasnet', 'nas-bench-201']) {
   test(`${name}: the JS sampling pass and the tfjs gradient pass give the same log-probabilities`, () => {

@@ -7,11 +7,11 @@ import { loadTable } from '../../src/evaluators/table.js';
 import { NB201_TABLE } from '../../src/commands/bench-strategies.js';
 import { SmboStrategy } from '../../src/strategies/smbo/smbo-strategy.js';
 import { ranks, spearman } from '../../src/stats/correlation.js';
-import type { Proposal } from '../../src/core/types.js';
+import type { Proposal } from '../../src/strategies/types.js';
 import { createRng, randInt } from '../../src/core/rng.js';
 import { CellTemplate } from '../../src/strategies/smbo/cell-template.js';
 import { MlpEnsemble } from '../../src/strategies/smbo/mlp-ensemble.js';
-import { UserError } from '../../src/core/types.js';
+import { UserError } from '../../src/core/errors.js';
 
 const space = loadSpace('nas-bench-201');
 const table = loadTable(NB201_TABLE, { rewardColumn: 'cifar10_valid_acc_12ep', space });

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { loadSpace } from '../../src/space/load.js';
 import { createRng } from '../../src/core/rng.js';
 import { createPoolEvaluator } from '../../src/train/pool.js';
-import type { TrainTask, TrialProgress } from '../../src/core/types.js';
+import type { TrainTask, TrialProgress } from '../../src/evaluators/types.js';
 
 const space = loadSpace('nasnet');
 const macro = { ...space.macro, stemChannels: 4, filters: 4, cellsPerStage: 0, reductions: 1 };

@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { dataDir } from '../../src/core/paths.js';
-import type { SearchEvent } from '../../src/core/types.js';
+import type { SearchEvent } from '../../src/search/events.js';
 import { createTableEvaluator, loadTable } from '../../src/evaluators/table.js';
 import { runSearch, type SearchControl, type SearchOutcome } from '../../src/search.js';
 import { loadSpace } from '../../src/space/load.js';

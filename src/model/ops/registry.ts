@@ -2,7 +2,7 @@
  * The op registry: op name -> builder. One entry per op of src/model/ops/names.ts (a test
  * checks both lists agree). Adding an op = a builder + one line here + its name there.
  */
-import { UserError } from '../../core/types.js';
+import { UserError } from '../../core/errors.js';
 import { OP_NAMES } from './names.js';
 import { dilatedConv3x3, factorizedConv, plainConv } from './conv.js';
 import { identity, zeros } from './identity.js';

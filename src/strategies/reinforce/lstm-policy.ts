@@ -14,7 +14,8 @@
  * sequences; a test checks that both passes give the same probabilities.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { Decision, Rng } from '../../core/types.js';
+import type { Decision } from '../../space/types.js';
+import type { Rng } from '../../core/rng.js';
 import { base64ToF32, f32ToBase64 } from './f32-codec.js';
 
 /** Sizes of the controller. */

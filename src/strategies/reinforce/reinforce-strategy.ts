@@ -13,8 +13,9 @@
  * the baseline before that reward), as in ENAS (Pham et al. 2018).
  */
 import * as tf from '@tensorflow/tfjs';
-import type { Observation, Proposal, SearchSpace, Strategy, StrategyContext } from '../../core/types.js';
-import { UserError } from '../../core/types.js';
+import type { Observation, Proposal, Strategy, StrategyContext } from '../types.js';
+import type { SearchSpace } from '../../space/types.js';
+import { UserError } from '../../core/errors.js';
 import { Adam, type AdamState } from './adam.js';
 import { LstmPolicy } from './lstm-policy.js';
 import { createRng, restoreRng, type StatefulRng } from '../../core/rng.js';

@@ -4,7 +4,8 @@
  * normal and the reduction cell, so the template is the first cell's decisions and the other
  * cells copy it. Spaces with one cell (NAS-Bench-201) use their decisions as they are.
  */
-import type { Decision, Genotype, Rng, SearchSpace } from '../../core/types.js';
+import type { Decision, Genotype, SearchSpace } from '../../space/types.js';
+import type { Rng } from '../../core/rng.js';
 import { randInt } from '../../core/rng.js';
 import { combinations } from '../unseen.js';
 

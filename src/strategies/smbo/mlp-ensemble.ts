@@ -13,7 +13,7 @@
  * Weights are JS Float32Arrays updated by Adam (warm-started from the previous round).
  */
 import * as tf from '@tensorflow/tfjs';
-import type { Rng } from '../../core/types.js';
+import type { Rng } from '../../core/rng.js';
 import { Adam } from '../reinforce/adam.js';
 import { base64ToF32, f32ToBase64 } from '../reinforce/f32-codec.js';
 

@@ -19,8 +19,9 @@
  * NOTE: as in PNAS, a NASNet genotype uses the same structure for its normal and reduction cell.
  * NOTE: duplicates are never proposed, even when allowed: a predictor gains nothing from them.
  */
-import type { Genotype, Observation, Proposal, Strategy, StrategyContext } from '../../core/types.js';
-import { UserError } from '../../core/types.js';
+import type { Genotype } from '../../space/types.js';
+import type { Observation, Proposal, Strategy, StrategyContext } from '../types.js';
+import { UserError } from '../../core/errors.js';
 import { createRng, randInt, restoreRng, type StatefulRng } from '../../core/rng.js';
 import { findUnseen } from '../unseen.js';
 import { CellTemplate } from './cell-template.js';

@@ -2,7 +2,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Genotype, TrialMetrics, TrialResult } from '../../../src/core/types.js';
+import type { Genotype } from '../../../src/space/types.js';
+import type { TrialMetrics, TrialResult } from '../../../src/evaluators/types.js';
 import type { RunConfig } from '../../../src/store/types.js';
 
 export function runConfig(over: Partial<RunConfig> = {}): RunConfig {

@@ -1,0 +1,83 @@
+/**
+ * What an evaluator is given and returns: a TrainTask (plain JSON: it crosses threads and machines) and
+ * a TrialResult. Evaluators (pool, table, queue, zero-cost) train or look up children; src/evaluators/index.ts lists them.
+ */
+import type { Genotype, MacroSettings } from '../space/types.js';
+
+/** Settings of the proxy task children are trained on. */
+export interface ProxySettings {
+  /** Images taken from the training split for training (0 = all but the validation images). */
+  trainSize: number;
+  /** Images taken from the training split for validation (never the test split). */
+  valSize: number;
+  epochs: number;
+  batchSize: number;
+  learningRate: number;
+  /** Side of the (square) input after resizing; 0 = the dataset's own. */
+  imageSize: number;
+}
+
+/** Everything a worker needs to train one child. Plain JSON: crosses threads and machines. */
+export interface TrainTask {
+  runId: number;
+  trialId: number;
+  genotype: Genotype;
+  /** Absolute path of the search space file. */
+  spaceFile: string;
+  macro: MacroSettings;
+  proxy: ProxySettings;
+  /** Dataset name or path, as given on the command line. */
+  dataset: string;
+  /** Content hash of the dataset the search was started with; a worker with other data refuses. */
+  datasetHash?: string;
+  seed: number;
+  /** Requested backend ('auto' | 'gpu' | 'node' | 'onednn' | 'cpu'). */
+  backend: string;
+}
+
+export interface TrialMetrics {
+  valAccuracy: number;
+  valLoss: number;
+  trainAccuracy: number;
+  trainLoss: number;
+  params: number;
+  multAdds: number;
+  /** Wall time of the child, seconds (simulated cost for tabular evaluators). */
+  seconds: number;
+  imagesPerSec: number;
+  backend: string;
+  epochs: number;
+  /** Where it ran (host/worker), for the dashboard. */
+  worker?: string;
+  /** Extra columns (tabular evaluators: the other columns of the row). */
+  extra?: Record<string, number | string>;
+}
+
+export interface TrialResult {
+  trialId: number;
+  status: 'complete' | 'failed';
+  /** The reward the strategy sees (validation accuracy in [0, 1]); null when failed. */
+  reward: number | null;
+  metrics?: TrialMetrics;
+  error?: string;
+}
+
+/** Progress of one child, sent from a worker to the main thread (throttled). */
+export interface TrialProgress {
+  trialId: number;
+  worker: string;
+  epoch: number;
+  epochs: number;
+  batch: number;
+  batches: number;
+  loss: number;
+  imagesPerSec: number;
+}
+
+/** Trains (or looks up) children. The search loop keeps `capacity` tasks in flight. */
+export interface Evaluator {
+  readonly name: string;
+  readonly capacity: number;
+  evaluate(task: TrainTask, onProgress?: (p: TrialProgress) => void, signal?: AbortSignal): Promise<TrialResult>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,49 @@
+/**
+ * The strategy contract (Optuna's sampler / NNI's strategy): ask() / tell() / state() / restore().
+ * A strategy never sees a network, a trainer or the store.
+ */
+import type { Genotype, Mutation, SearchSpace } from '../space/types.js';
+
+/** What a strategy proposes; parent and mutation become the trial's lineage. */
+export interface Proposal {
+  genotype: Genotype;
+  /** Trial id of the parent (mutation-based strategies). */
+  parentId?: number | null;
+  mutation?: Mutation | null;
+  /** 'random' | 'mutation' | 'controller' | 'predictor' | 'baseline' ... */
+  origin: string;
+}
+
+/** A finished trial, told back to the strategy that proposed it. */
+export interface Observation {
+  trialId: number;
+  genotype: Genotype;
+  /** null when the child failed or its reward is not a finite number: skip it. */
+  reward: number | null;
+}
+
+/**
+ * A search strategy (Optuna's sampler / NNI's strategy). `ask()` returns undefined when it
+ * cannot propose anything until more results arrive (or it has exhausted the space).
+ * state()/restore() round-trip through JSON so a run resumes with the same next proposals.
+ */
+export interface Strategy {
+  readonly name: string;
+  ask(): Proposal | undefined;
+  tell(obs: Observation): void;
+  state(): unknown;
+  restore(state: unknown): void;
+  /** Optional resource release (tfjs variables of controllers / predictors). */
+  dispose?(): void;
+}
+
+export interface StrategyContext {
+  space: SearchSpace;
+  seed: number;
+  /** Strategy options from the command line, already parsed. */
+  options: Record<string, number | string | boolean>;
+  /** Allow duplicate proposals (default false). */
+  allowDuplicates?: boolean;
+  /** Log lines a strategy wants to show (e.g. SMBO's rank correlation per round). */
+  log?: (line: string) => void;
+}
