@@ -12,9 +12,9 @@ import seedrandom from 'seedrandom';
 import type { TrainTask } from '../src/evaluators/types.js';
 import { packageRoot } from '../src/core/paths.js';
 import { loadSpace } from '../src/space/load.js';
-import { createTableEvaluator, loadTable } from '../src/evaluators/table.js';
-import { createQueueEvaluator } from '../src/distributed/queue-evaluator.js';
-import { startRedis } from '../test/distributed/redis-server.js';
+import { createTableEvaluator, loadTable } from '../src/evaluators/table/table.js';
+import { createQueueEvaluator } from '../src/evaluators/queue/queue-evaluator.js';
+import { startRedis } from '../test/evaluators/queue/redis-server.js';
 
 const N = Number(process.argv[2] ?? 300);
 const space = loadSpace('nas-bench-201');

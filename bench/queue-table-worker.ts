@@ -6,8 +6,8 @@
 import { join } from 'node:path';
 import { packageRoot } from '../src/core/paths.js';
 import { loadSpace } from '../src/space/load.js';
-import { createTableEvaluator, loadTable } from '../src/evaluators/table.js';
-import { startQueueWorker } from '../src/distributed/queue-worker.js';
+import { createTableEvaluator, loadTable } from '../src/evaluators/table/table.js';
+import { startQueueWorker } from '../src/evaluators/queue/queue-worker.js';
 
 const [url, concurrency = '1'] = process.argv.slice(2);
 const space = loadSpace('nas-bench-201');

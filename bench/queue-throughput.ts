@@ -15,8 +15,8 @@ import { join } from 'node:path';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { Store } from '../src/store/store.js';
-import { startRedis } from '../test/distributed/redis-server.js';
-import { startNas, startWorker, stop, type Proc } from '../test/distributed/cli-helpers.js';
+import { startRedis } from '../test/evaluators/queue/redis-server.js';
+import { startNas, startWorker, stop, type Proc } from '../test/evaluators/queue/cli-helpers.js';
 
 const budget = Number(process.argv[2] ?? 8);
 const repeats = Number(process.argv[3] ?? 1);

@@ -13,7 +13,7 @@ import { loadSpace } from '../space/load.js';
 import { Store } from '../store/store.js';
 import type { TrialRow } from '../store/types.js';
 import { loadBaseline, selectBaselines } from '../baselines/index.js';
-import { createPoolEvaluator } from '../train/pool.js';
+import { createPoolEvaluator } from '../evaluators/pool/pool.js';
 import { defaultDb, intOption, LIMITS, runIdOption } from './options.js';
 import { duration, pct, si, table } from '../core/format.js';
 

@@ -10,7 +10,7 @@ import { dataDir } from '../core/paths.js';
 import type { SearchSpace } from '../space/types.js';
 import type { Strategy, StrategyContext } from '../strategies/types.js';
 import { UserError } from '../core/errors.js';
-import { loadTable, type Table } from '../evaluators/table.js';
+import { loadTable, type Table } from '../evaluators/table/table.js';
 import { loadSpace } from '../space/load.js';
 import { createStrategy, strategyNames } from '../strategies/index.js';
 import { parseCommand } from './args.js';

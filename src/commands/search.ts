@@ -6,20 +6,18 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { UserError } from '../core/errors.js';
 import type { Evaluator } from '../evaluators/types.js';
-import type { Genotype, SearchSpace } from '../space/types.js';
+import type { SearchSpace } from '../space/types.js';
 import type { Strategy } from '../strategies/types.js';
-import { createRng } from '../core/rng.js';
 import { loadSpace } from '../space/load.js';
 import { createStrategy, strategyNames } from '../strategies/index.js';
 import { Store } from '../store/store.js';
 import type { RunConfig } from '../store/types.js';
-import { runSearch, type SearchControl } from '../search.js';
-import { backendNames, selectBackend } from '../engine/backend.js';
-import { createPoolEvaluator, defaultWorkers, threadsPerWorker } from '../train/pool.js';
-import { loadDataset } from '../data/datasets.js';
+import { runSearch, type SearchControl } from '../search/loop.js';
+import { backendNames } from '../engine/backend.js';
+import { defaultWorkers } from '../evaluators/pool/pool.js';
+import { createEvaluator, evaluatorKinds } from '../evaluators/index.js';
 import { checkNewStorePath } from '../store/open-database.js';
 import { refuseLiveOwner } from '../store/owner.js';
-import type { Dataset } from '../data/types.js';
 import { parseCommand } from './args.js';
 import { choiceOption, defaultDb, intOption, LIMITS, numberOption, runIdOption } from './options.js';
 import { duration, pct } from '../core/format.js';
@@ -242,7 +240,7 @@ function configFromOptions(v: Record<string, string | boolean | string[] | undef
   const strategy = s('strategy') ?? 'evolution';
   if (!strategyNames().includes(strategy)) throw new UserError(`unknown strategy "${strategy}" (known: ${strategyNames().join(', ')})`);
   const budget = intOption(s('budget'), 'budget', 200, 1, LIMITS.budget);
-  const evaluatorKind = choiceOption(s('evaluator') ?? (s('queue') ? 'queue' : undefined), 'evaluator', ['pool', 'table', 'queue'] as const, 'pool');
+  const evaluatorKind = choiceOption(s('evaluator') ?? (s('queue') ? 'queue' : undefined), 'evaluator', evaluatorKinds(), 'pool');
   if (s('queue-capacity') !== undefined && evaluatorKind !== 'queue') throw new UserError('--queue-capacity needs --queue redis://HOST:PORT');
   if (s('queue') !== undefined && evaluatorKind !== 'queue') throw new UserError(`--queue hands children to remote workers; it does not go with --evaluator ${evaluatorKind}`);
   for (const k of ['table', 'reward-column', 'cost-column']) {
@@ -308,59 +306,6 @@ function configFromOptions(v: Record<string, string | boolean | string[] | undef
 function requireOption(value: string | undefined, name: string): string {
   if (!value) throw new UserError(`--${name} is required here`);
   return value;
-}
-
-/** Creates the evaluator of a run; checks the dataset (and records its hash) for training evaluators. */
-async function createEvaluator(config: RunConfig, space: SearchSpace, say: (line: string) => void): Promise<{ evaluator: Evaluator; backend: string }> {
-  const kind = config.evaluator.kind;
-  if (kind === 'table') {
-    const { loadTable, createTableEvaluator } = await import('../evaluators/table.js');
-    const e = config.evaluator as unknown as { table: string; rewardColumn: string; costColumn?: string };
-    const table = loadTable(e.table, { rewardColumn: e.rewardColumn, costColumn: e.costColumn, space });
-    checkTableCovers(table, space, e.table);
-    // Controllers (REINFORCE, SMBO) still run tfjs in this thread.
-    await selectBackend('cpu');
-    return { evaluator: createTableEvaluator(table, { capacity: config.workers, budgetSeconds: config.budgetSeconds }), backend: 'table' };
-  }
-  const dataset = loadDataset(config.dataset);
-  if (config.datasetHash && config.datasetHash !== dataset.hash) {
-    throw new UserError(`dataset "${config.dataset}" changed since the run started (hash ${dataset.hash}, run has ${config.datasetHash})`);
-  }
-  config.datasetHash = dataset.hash;
-  checkProxyFits(config, dataset);
-  // The same thread count the pool gives each worker (workers × threads = cores), so the line printed is what trains.
-  const backend = await selectBackend(config.backend, { threads: threadsPerWorker(config.workers), log: say });
-  say(`backend: ${backend.name} — ${backend.description}`);
-  if (kind === 'queue') {
-    const { createQueueEvaluator } = await import('../distributed/queue-evaluator.js');
-    const capacity = config.evaluator.capacity as number | undefined;
-    return { evaluator: await createQueueEvaluator({ url: config.evaluator.url as string, capacity }), backend: 'queue' };
-  }
-  return { evaluator: createPoolEvaluator({ workers: config.workers }), backend: backend.name };
-}
-
-/**
- * A table search looks every child up: a table that lacks cells the space proposes (another
- * space's table, a partial one) would stop the run at the first miss, after it was stored. Twenty
- * seeded random cells of the space must all be in it.
- */
-function checkTableCovers(table: { get: (g: Genotype) => unknown; rows: ReadonlyMap<string, unknown> }, space: SearchSpace, file: string): void {
-  const rng = createRng('table-coverage');
-  for (let i = 0; i < 20; i++) {
-    const g = space.sample(rng);
-    if (table.get(g) === undefined) {
-      throw new UserError(`table ${file} (${table.rows.size} cells) has no row for cell ${space.describe(g)} of space ${space.name}: a table search needs every cell of the space (wrong --space or --table?)`);
-    }
-  }
-}
-
-/** The proxy's train and validation images come out of the dataset's training split: they must fit, or every child fails. */
-function checkProxyFits(config: RunConfig, dataset: Dataset): void {
-  const { trainSize, valSize } = config.proxy;
-  const total = dataset.train.count;
-  if (valSize >= total || trainSize + valSize > total) {
-    throw new UserError(`--train-size ${trainSize} + --val-size ${valSize} exceed the ${total.toLocaleString('en')} training images of dataset "${config.dataset}"`);
-  }
 }
 
 async function loadBaselineProposals(space: SearchSpace): Promise<Array<{ name: string; genotype: unknown }>> {

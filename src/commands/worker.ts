@@ -6,9 +6,9 @@
  */
 import { UserError } from '../core/errors.js';
 import { parseCommand } from './args.js';
-import { createPoolEvaluator, defaultWorkers } from '../train/pool.js';
-import { startQueueWorker } from '../distributed/queue-worker.js';
-import { parseQueueUrl } from '../distributed/connection.js';
+import { createPoolEvaluator, defaultWorkers } from '../evaluators/pool/pool.js';
+import { startQueueWorker } from '../evaluators/queue/queue-worker.js';
+import { parseQueueUrl } from '../evaluators/queue/connection.js';
 import { intOption, LIMITS } from './options.js';
 
 const HELP = `usage: nas worker --queue redis://[:PASSWORD@]HOST:PORT[/DB][?queue=NAME] [options]

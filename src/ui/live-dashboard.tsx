@@ -10,7 +10,7 @@
 import { render } from 'ink';
 import type { SearchEvent } from '../search/events.js';
 import type { SearchSpace } from '../space/types.js';
-import type { SearchControl } from '../search.js';
+import type { SearchControl } from '../search/loop.js';
 import type { Store } from '../store/store.js';
 import type { RunConfig } from '../store/types.js';
 import { Dashboard } from './Dashboard.js';

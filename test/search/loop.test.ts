@@ -11,8 +11,8 @@ import { loadSpace } from '../../src/space/load.js';
 import { createStrategy } from '../../src/strategies/index.js';
 import { Store } from '../../src/store/store.js';
 import type { RunConfig } from '../../src/store/types.js';
-import { runSearch, type SearchControl } from '../../src/search.js';
-import { loadTable, createTableEvaluator, type Table } from '../../src/evaluators/table.js';
+import { runSearch, type SearchControl } from '../../src/search/loop.js';
+import { loadTable, createTableEvaluator, type Table } from '../../src/evaluators/table/table.js';
 import type { SearchSpace } from '../../src/space/types.js';
 
 const space: SearchSpace = loadSpace('nas-bench-201');

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { packageRoot } from '../../src/core/paths.js';
 import { BENCH_DEFAULTS, NB201_TABLE, benchmarkStrategies, simulateSearch } from '../../src/commands/bench-strategies.js';
-import { loadTable } from '../../src/evaluators/table.js';
+import { loadTable } from '../../src/evaluators/table/table.js';
 import { loadSpace } from '../../src/space/load.js';
 import { createStrategy } from '../../src/strategies/index.js';
 

@@ -11,7 +11,7 @@ import type { Genotype, SearchSpace } from '../../src/space/types.js';
 import type { Strategy } from '../../src/strategies/types.js';
 import { loadSpace } from '../../src/space/load.js';
 import { createStrategy, strategyNames } from '../../src/strategies/index.js';
-import { loadTable } from '../../src/evaluators/table.js';
+import { loadTable } from '../../src/evaluators/table/table.js';
 import { NB201_TABLE } from '../../src/commands/bench-strategies.js';
 
 const SPACES = ['nasnet', 'nas-bench-201'];

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { loadSpace } from '../../src/space/load.js';
-import { loadTable } from '../../src/evaluators/table.js';
+import { loadTable } from '../../src/evaluators/table/table.js';
 import { NB201_TABLE } from '../../src/commands/bench-strategies.js';
 import { SmboStrategy } from '../../src/strategies/smbo/smbo-strategy.js';
 import { ranks, spearman } from '../../src/stats/correlation.js';

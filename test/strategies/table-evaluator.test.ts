@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { UserError } from '../../src/core/errors.js';
 import type { TrainTask } from '../../src/evaluators/types.js';
-import { createTableEvaluator, loadTable } from '../../src/evaluators/table.js';
+import { createTableEvaluator, loadTable } from '../../src/evaluators/table/table.js';
 import { NB201_TABLE } from '../../src/commands/bench-strategies.js';
 import { loadSpace } from '../../src/space/load.js';
 import { createRng } from '../../src/core/rng.js';

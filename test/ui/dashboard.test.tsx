@@ -19,7 +19,7 @@ import { detailsReader } from '../../src/ui/details.js';
 import { attachDashboard } from '../../src/ui/attach.js';
 import { cellLines } from '../../src/commands/cell-text.js';
 import { loadSpace } from '../../src/space/load.js';
-import type { SearchControl } from '../../src/search.js';
+import type { SearchControl } from '../../src/search/loop.js';
 import { Store } from '../../src/store/store.js';
 import { pct2 } from '../../src/ui/text.js';
 import { FakeStdin, FakeStdout, plain, tick } from './fake-tty.js';

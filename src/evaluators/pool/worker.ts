@@ -5,13 +5,13 @@
 import { threadId, type MessagePort } from 'node:worker_threads';
 import { hostname } from 'node:os';
 import * as tf from '@tensorflow/tfjs';
-import type { SearchSpace } from '../space/types.js';
-import type { TrainTask, TrialProgress, TrialResult } from '../evaluators/types.js';
-import { threadCpuMs } from '../core/cpu.js';
-import { selectBackend } from '../engine/backend.js';
-import { loadSpace } from '../space/load.js';
-import { trainCell } from '../training/train-cell.js';
-import { taskFidelity } from '../training/fidelity.js';
+import type { SearchSpace } from '../../space/types.js';
+import type { TrainTask, TrialProgress, TrialResult } from '../types.js';
+import { threadCpuMs } from '../../core/cpu.js';
+import { selectBackend } from '../../engine/backend.js';
+import { loadSpace } from '../../space/load.js';
+import { trainCell } from '../../training/train-cell.js';
+import { taskFidelity } from '../../training/fidelity.js';
 
 export interface WorkerInput {
   task: TrainTask;

@@ -4,7 +4,7 @@
  * QUEUE_FORMAT, so mixing versions fails with one clear line instead of silently wrong results.
  */
 import { createHash } from 'node:crypto';
-import type { TrainTask, TrialProgress } from '../evaluators/types.js';
+import type { TrainTask, TrialProgress } from '../types.js';
 
 /** Version of the job payload and key layout below. */
 export const QUEUE_FORMAT = 1;

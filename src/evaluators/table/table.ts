@@ -9,9 +9,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { Evaluator, TrainTask, TrialMetrics, TrialResult } from './types.js';
-import type { Genotype, SearchSpace } from '../space/types.js';
-import { UserError } from '../core/errors.js';
+import type { Evaluator, TrainTask, TrialMetrics, TrialResult } from '../types.js';
+import type { Genotype, SearchSpace } from '../../space/types.js';
+import { UserError } from '../../core/errors.js';
 import { parseCsv } from './csv.js';
 
 /** Options of loadTable. */

@@ -5,7 +5,7 @@
  */
 import { Redis } from 'ioredis';
 import type { RedisOptions as BullRedisOptions } from 'bullmq';
-import { UserError } from '../core/errors.js';
+import { UserError } from '../../core/errors.js';
 import { DEFAULT_QUEUE, QUEUE_FORMAT, formatKey } from './protocol.js';
 
 /** A parsed `--queue` URL: redis[s]://[[user]:password@]host[:port][/db][?queue=NAME&capacity=N]. */

@@ -6,7 +6,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { packageRoot } from '../../src/core/paths.js';
+import { packageRoot } from '../../../src/core/paths.js';
 
 export const cli = join(packageRoot, 'dist/src/cli.js');
 

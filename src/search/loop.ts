@@ -10,13 +10,13 @@
  *   resume   → trials still 'running'/'interrupted' are re-run under their own id, the strategy is
  *              restored as it was after the last committed step.
  */
-import { UserError } from './core/errors.js';
-import type { Evaluator, TrainTask, TrialResult } from './evaluators/types.js';
-import type { SearchEvent } from './search/events.js';
-import type { SearchSpace } from './space/types.js';
-import type { Strategy } from './strategies/types.js';
-import type { Store } from './store/store.js';
-import type { RunConfig, TrialRow } from './store/types.js';
+import { UserError } from '../core/errors.js';
+import type { Evaluator, TrainTask, TrialResult } from '../evaluators/types.js';
+import type { SearchEvent } from './events.js';
+import type { SearchSpace } from '../space/types.js';
+import type { Strategy } from '../strategies/types.js';
+import type { Store } from '../store/store.js';
+import type { RunConfig, TrialRow } from '../store/types.js';
 
 export interface SearchControl {
   /** Stop handing out children; in-flight ones finish and are recorded. */

@@ -13,11 +13,11 @@ import { basename } from 'node:path';
 import { hostname } from 'node:os';
 import { Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
-import type { Evaluator, TrialProgress, TrialResult } from '../evaluators/types.js';
+import type { Evaluator, TrialProgress, TrialResult } from '../types.js';
 import { bullConnection, connectChecked, parseQueueUrl } from './connection.js';
 import { QUEUE_FORMAT, type TrainJobData } from './protocol.js';
 import { announceWorker } from './worker-registry.js';
-import { listSpaces, resolveSpaceFile } from '../space/load.js';
+import { listSpaces, resolveSpaceFile } from '../../space/load.js';
 
 export interface QueueWorkerOptions {
   url: string;

@@ -6,7 +6,7 @@
 import { MessageChannel } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
-import type { Evaluator, TrainTask, TrialProgress, TrialResult } from '../evaluators/types.js';
+import type { Evaluator, TrainTask, TrialProgress, TrialResult } from '../types.js';
 import type { WorkerInput } from './worker.js';
 
 export interface PoolOptions {

@@ -1,12 +1,12 @@
 /** A wrong --queue never gets past the first check: one clear UserError line, nothing written. */
-import { needs } from '../helpers/system.js';
+import { needs } from '../../helpers/system.js';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Redis } from 'ioredis';
-import { UserError } from '../../src/core/errors.js';
-import { createQueueEvaluator } from '../../src/distributed/queue-evaluator.js';
-import { parseQueueUrl } from '../../src/distributed/connection.js';
-import { formatKey, QUEUE_FORMAT, DEFAULT_QUEUE } from '../../src/distributed/protocol.js';
+import { UserError } from '../../../src/core/errors.js';
+import { createQueueEvaluator } from '../../../src/evaluators/queue/queue-evaluator.js';
+import { parseQueueUrl } from '../../../src/evaluators/queue/connection.js';
+import { formatKey, QUEUE_FORMAT, DEFAULT_QUEUE } from '../../../src/evaluators/queue/protocol.js';
 import { freePort, startRedis } from './redis-server.js';
 
 function oneLineUserError(pattern: RegExp) {

@@ -2,12 +2,12 @@
  * The issue's end-to-end tests with real processes: a real redis-server, `nas worker` processes
  * training real tfjs children, `nas search --queue` writing a real SQLite store.
  */
-import { needs } from '../helpers/system.js';
+import { needs } from '../../helpers/system.js';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
-import { Store } from '../../src/store/store.js';
+import { Store } from '../../../src/store/store.js';
 import { startRedis } from './redis-server.js';
 import { QUEUE_TINY, completedTrials, startNas, startWorker, startedTrials, stop, tempDir, type Proc } from './cli-helpers.js';
 

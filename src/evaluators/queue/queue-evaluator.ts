@@ -11,7 +11,7 @@
  */
 import { Queue, QueueEvents, Job } from 'bullmq';
 import type { Redis } from 'ioredis';
-import type { Evaluator, TrainTask, TrialProgress, TrialResult } from '../evaluators/types.js';
+import type { Evaluator, TrainTask, TrialProgress, TrialResult } from '../types.js';
 import { bullConnection, connectChecked, parseQueueUrl } from './connection.js';
 import { DEFAULT_ATTEMPTS, KEEP_FINISHED_SECONDS, QUEUE_FORMAT, jobIdOf, type TrainJobData } from './protocol.js';
 import { liveWorkers } from './worker-registry.js';

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadSpace } from '../../src/space/load.js';
 import { createRng } from '../../src/core/rng.js';
-import { createPoolEvaluator } from '../../src/train/pool.js';
+import { createPoolEvaluator } from '../../src/evaluators/pool/pool.js';
 import type { TrainTask, TrialProgress } from '../../src/evaluators/types.js';
 
 const space = loadSpace('nasnet');

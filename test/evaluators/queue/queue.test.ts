@@ -3,17 +3,17 @@
  * worker (real lookups, no training) and a real redis-server: results, job ids, resume, retries,
  * progress and capacity. The CLI tests (cli.test.ts) do the same with real training processes.
  */
-import { needs } from '../helpers/system.js';
+import { needs } from '../../helpers/system.js';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import type { Evaluator, TrainTask, TrialProgress } from '../../src/evaluators/types.js';
-import { packageRoot } from '../../src/core/paths.js';
-import { loadSpace } from '../../src/space/load.js';
-import { createTableEvaluator, loadTable } from '../../src/evaluators/table.js';
-import { createQueueEvaluator } from '../../src/distributed/queue-evaluator.js';
-import { startQueueWorker } from '../../src/distributed/queue-worker.js';
-import { jobIdOf } from '../../src/distributed/protocol.js';
+import type { Evaluator, TrainTask, TrialProgress } from '../../../src/evaluators/types.js';
+import { packageRoot } from '../../../src/core/paths.js';
+import { loadSpace } from '../../../src/space/load.js';
+import { createTableEvaluator, loadTable } from '../../../src/evaluators/table/table.js';
+import { createQueueEvaluator } from '../../../src/evaluators/queue/queue-evaluator.js';
+import { startQueueWorker } from '../../../src/evaluators/queue/queue-worker.js';
+import { jobIdOf } from '../../../src/evaluators/queue/protocol.js';
 import { startRedis } from './redis-server.js';
 import seedrandom from 'seedrandom';
 
