@@ -18,6 +18,7 @@ const commands: Record<string, { help: string; load: () => Promise<Command> }> =
   train: { help: 'replay a cell into full training (nas train --run RUN --best)', load: async () => (await import('./commands/train.js')).trainCommand },
   export: { help: 'export a cell as json, dot or svg', load: async () => (await import('./commands/export.js')).exportCommand },
   plot: { help: 'SVG of reward over trials and replay learning curves', load: async () => (await import('./commands/plot.js')).plotCommand },
+  fidelity: { help: 'zero-cost estimators against a benchmark table (nas fidelity --table FILE --reference-column COL)', load: async () => (await import('./commands/fidelity.js')).fidelityCommand },
   bench: { help: 'benchmarks: nas bench train | nas bench strategies', load: async () => (await import('./commands/bench.js')).benchCommand },
 };
 
