@@ -41,7 +41,7 @@ function checkHomogeneous(model: tf.LayersModel): void {
     if (cls === 'InputLayer') continue;
     const cfg = layer.getConfig() as Record<string, unknown>;
     const activation = cfg.activation as string | undefined;
-    if (!HOMOGENEOUS.has(cls) || (activation !== undefined && activation !== 'linear' && activation !== 'relu') || (cls === 'Rescaling' && (Number(cfg.offset) !== 0 || !(Number(cfg.scale) > 0)))) {
+    if (!HOMOGENEOUS.has(cls) || (activation !== undefined && activation !== 'linear' && activation !== 'relu') || (cls === 'Rescaling' && (Number(cfg.offset) !== 0 || !(Number(cfg.scale) > 0))) || (cls === 'ReLU' && cfg.maxValue != null)) {
       throw new Error(`synflow: layer ${layer.name} (${cls}${activation ? `, ${activation}` : ''}) is not positively homogeneous; build without BN and without softmax`);
     }
     for (const w of layer.weights) {
