@@ -75,6 +75,6 @@ test('bad input to nas fidelity: one line, exit 2, nothing written', () => {
   const badArch = smallTable(dir, 3, (f, i) => { if (i === 1) f[1] = '|conv_9x9~0|+|none~0|none~1|+|none~0|none~1|none~2|'; });
   assertBadInput(['--table', badArch, '--reference-column', 'cifar10_valid_acc_12ep'], /small\.csv line 3: arch .* is not a cell of nas-bench-201/, json);
   assertBadInput([...base, '--space', 'nasnet'], /needs a nas-bench-201 space/, json);
-  assertBadInput(['--reference-column', 'x'], /nas fidelity without --table measures trained proxies: not built yet/, json);
+  assertBadInput(['--reference-column', 'x'], /unknown option "--reference-column" for nas fidelity/, json);
   assertBadInput(['--table', TABLE], /--reference-column COLUMN is required/, json);
 });
