@@ -18,7 +18,7 @@ export function createPlainLogger(out: NodeJS.WritableStream): PlainLogger {
     line: write,
     redirect: (to) => (target = to),
     event(e, space) {
-      if (e.type === 'trial-start') parents.set(e.trialId, e.parentId);
+      if (e.type === 'trial-start' && !e.rung) parents.set(e.trialId, e.parentId);
       if (e.type === 'log') write(e.line);
       if (e.type === 'paused') write(e.paused ? 'paused: no new children until resumed' : 'resumed');
       if (e.type !== 'trial-end') return;
@@ -27,7 +27,7 @@ export function createPlainLogger(out: NodeJS.WritableStream): PlainLogger {
       const parent = parents.get(r.trialId);
       parents.delete(r.trialId);
       const width = String(e.budget).length;
-      const head = `[${String(e.done).padStart(width)}/${e.budget}] trial ${r.trialId}`;
+      const head = `[${String(e.done).padStart(width)}/${e.budget}] trial ${r.trialId}${e.rung !== undefined ? ` rung ${e.rung}` : ''}`;
       if (r.status === 'failed') {
         write(`${head} FAILED: ${r.error ?? 'unknown error'}`);
         return;

@@ -19,6 +19,10 @@ import { createEvaluator, evaluatorKinds } from '../evaluators/index.js';
 import { checkNewStorePath } from '../store/open-database.js';
 import { refuseLiveOwner } from '../store/owner.js';
 import { parseCommand } from './args.js';
+import { loadDataset } from '../data/datasets.js';
+import { parseLadder, type Ladder } from '../search/ladder.js';
+import { taskFidelity } from '../training/fidelity.js';
+import { DEFAULT_REFERENCE } from '../fidelity/presets.js';
 import { choiceOption, defaultDb, intOption, LIMITS, numberOption, runIdOption } from './options.js';
 import { duration, pct } from '../core/format.js';
 import { openReadOnly } from './runs.js';
@@ -36,6 +40,9 @@ const HELP = `usage: nas search [options]            start a search
   --strategy S          ${strategyNames().join(' | ')}   (default evolution)
   --budget N            children to train (default 200, at most 1,000,000)
   --budget-seconds S    also stop when the children's (simulated) seconds add up to S
+  --budget-cpu-hours H  also stop when the training threads' CPU time (every rung) adds up to H hours
+  --fidelity SPEC       successive halving or Hyperband: sha:epochs=1,3,9[:eta=3], hyperband:…, sha:train=1200,3600,9000
+                        (a table run: sha:eta=3 with one --reward-column per rung); see docs/multi-fidelity.md
   --space NAME|FILE     search space (default nasnet; see search-spaces/)
   --dataset NAME        default (embedded Fashion-MNIST subset) | fashion-mnist | mnist | cifar10:DIR | cifar100:DIR | DIR
   --workers N           worker threads (default: one per core)
@@ -58,6 +65,8 @@ const OPTIONS = {
   strategy: { type: 'string' },
   budget: { type: 'string' },
   'budget-seconds': { type: 'string' },
+  'budget-cpu-hours': { type: 'string' },
+  fidelity: { type: 'string' },
   space: { type: 'string' },
   dataset: { type: 'string' },
   workers: { type: 'string' },
@@ -252,6 +261,8 @@ function configFromOptions(v: Record<string, string | boolean | string[] | undef
     }
   }
   const budgetSeconds = s('budget-seconds') === undefined ? undefined : numberOption(s('budget-seconds'), 'budget-seconds', 0, 0, true, 1e9);
+  const budgetCpuSeconds = s('budget-cpu-hours') === undefined ? undefined : 3600 * numberOption(s('budget-cpu-hours'), 'budget-cpu-hours', 0, 0, true, 1e5);
+  if (budgetCpuSeconds !== undefined && evaluatorKind === 'table') throw new UserError('--budget-cpu-hours counts training time; a table run trains nothing (use --budget-seconds with --cost-column)');
   if (budgetSeconds !== undefined && evaluatorKind === 'table' && !s('cost-column')) {
     throw new UserError('--budget-seconds with --evaluator table needs --cost-column (the simulated seconds of each child)');
   }
@@ -294,13 +305,22 @@ function configFromOptions(v: Record<string, string | boolean | string[] | undef
         ? { kind: 'queue', url: requireOption(s('queue'), 'queue'), ...queueCapacity(s('queue-capacity')) }
         : { kind: 'pool' };
   const dataset = evaluatorKind === 'table' ? `table:${evaluator.table as string}` : s('dataset') ?? 'default';
+  const ladder = s('fidelity') === undefined ? undefined : ladderOf(s('fidelity')!, macro, proxy, evaluatorKind === 'table' ? { tableColumns: (evaluator.rewardColumn as string).split(',').length } : { dataset });
   return {
     strategy, strategyOptions, space: spaceName, spaceFile: space.file, dataset,
-    seed: intOption(s('seed'), 'seed', 1, 0, LIMITS.seed), budget, budgetSeconds,
+    seed: intOption(s('seed'), 'seed', 1, 0, LIMITS.seed), budget, budgetSeconds, budgetCpuSeconds, ladder,
     workers: workers ?? (evaluatorKind === 'table' ? 1 : defaultWorkers()),
     backend: s('backend') ?? 'auto', macro, proxy, evaluator,
     allowDuplicates: Boolean(v['allow-duplicates']), withBaselines: Boolean(v['with-baselines']),
   };
+}
+
+/** `--fidelity` over the run's proxy (rung 0), checked against the dataset and the reference training. */
+function ladderOf(spec: string, macro: RunConfig['macro'], proxy: RunConfig['proxy'], where: { tableColumns?: number; dataset?: string }): Ladder {
+  const base = taskFidelity({ macro, proxy });
+  if (where.tableColumns !== undefined) return parseLadder(spec, base, { images: 0, side: 0 }, { tableColumns: where.tableColumns });
+  const ds = loadDataset(where.dataset!);
+  return parseLadder(spec, base, { images: ds.train.count, side: ds.height }, { ceiling: DEFAULT_REFERENCE });
 }
 
 function requireOption(value: string | undefined, name: string): string {

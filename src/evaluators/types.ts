@@ -2,6 +2,7 @@
  * What an evaluator is given and returns: a TrainTask (plain JSON: it crosses threads and machines) and
  * a TrialResult. Evaluators (pool, table, queue, zero-cost) train or look up children; src/evaluators/index.ts lists them.
  */
+import type { Fidelity } from '../training/fidelity.js';
 import type { Genotype, MacroSettings } from '../space/types.js';
 
 /** Settings of the proxy task children are trained on. */
@@ -33,6 +34,13 @@ export interface TrainTask {
   seed: number;
   /** Requested backend ('auto' | 'gpu' | 'node' | 'onednn' | 'cpu'). */
   backend: string;
+  /** Multi-fidelity runs: the rung this task trains (0 = the cheapest) and its fidelity (overrides macro and proxy). */
+  rung?: number;
+  fidelity?: Fidelity;
+  /** The trained state (base64 of src/training/state.ts) of the rung this promotion continues. */
+  from?: string;
+  /** Return the trained state with the result: a higher rung will continue it. */
+  keepState?: boolean;
 }
 
 export interface TrialMetrics {
@@ -60,6 +68,8 @@ export interface TrialResult {
   reward: number | null;
   metrics?: TrialMetrics;
   error?: string;
+  /** The trained state (base64), when the task asked to keep it. */
+  state?: string;
 }
 
 /** Progress of one child, sent from a worker to the main thread (throttled). */

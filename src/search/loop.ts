@@ -1,22 +1,28 @@
 /**
  * The search loop: ask → evaluate → tell → store → emit events.
  *
- * Budget and concurrency live here, not in strategies: the loop keeps `evaluator.capacity`
- * children in flight, so every worker stays busy (steady state). The store is written only from
- * here, and each step that changes the strategy is one transaction together with the trial row it
- * concerns, so a process killed at any instant resumes with no trial lost or run twice:
- *   ask      → [insert trial (running) + save strategy state]
- *   result   → [finish trial + tell + save strategy state]
- *   resume   → trials still 'running'/'interrupted' are re-run under their own id, the strategy is
- *              restored as it was after the last committed step.
+ * Budget and concurrency live here, not in strategies: the loop keeps `evaluator.capacity` units in
+ * flight, so every worker stays busy (steady state). A unit is a trial at a rung: one rung in a
+ * single-fidelity run, a ladder of them under successive halving or Hyperband (src/search/rungs.ts),
+ * where a free slot first takes a promotion and only then a new child. The store is written only
+ * from here, and each step that changes the strategy or the scheduler is one transaction together
+ * with the rows it concerns, so a process killed at any instant resumes with nothing lost or run twice:
+ *   ask        → [insert trial (running) (+ its first rung) + save strategy and scheduler state]
+ *   promote    → [insert the rung (running) + save the scheduler state]
+ *   result     → [finish the rung / trial (+ the trained state a higher rung continues) + tell + save]
+ *   resume     → trials and rungs still 'running'/'interrupted' run again under their own ids (a
+ *                promotion from its lower rung's stored state); strategy and scheduler are restored
+ *                as they were after the last committed step.
  */
 import { UserError } from '../core/errors.js';
-import type { Evaluator, TrainTask, TrialResult } from '../evaluators/types.js';
+import type { Evaluator, TrialResult } from '../evaluators/types.js';
 import type { SearchEvent } from './events.js';
 import type { SearchSpace } from '../space/types.js';
 import type { Strategy } from '../strategies/types.js';
-import type { Store } from '../store/store.js';
+import { cpuSecondsOf, type Store } from '../store/store.js';
 import type { RunConfig, TrialRow } from '../store/types.js';
+import { RungScheduler } from './rungs.js';
+import { taskFor } from './task.js';
 
 export interface SearchControl {
   /** Stop handing out children; in-flight ones finish and are recorded. */
@@ -41,11 +47,16 @@ export interface SearchOptions {
   /** Receives the control handle as soon as the loop starts (Ctrl-C, dashboard keys). */
   control?: (c: SearchControl) => void;
   /**
-   * Hand-designed baselines to train first (--with-baselines). They are stored as baseline trials,
-   * told to the strategy like any other result (seeding evolution's population and SMBO's
-   * predictor), and do not count against the budget. Ones already in the run are skipped.
+   * Hand-designed baselines to train first (--with-baselines, `nas baselines`). They are stored as
+   * baseline trials, told to the strategy like any other result (seeding evolution's population and
+   * SMBO's predictor), and do not count against the budget. Ones already in the run are skipped.
    */
   baselines?: Array<{ name: string; genotype: unknown }>;
+  /**
+   * 'baselines': train the baselines (and their promotions) only — no new children, the run's search
+   * trials left for `nas search --resume` — and leave the run's status as it was (`nas baselines`).
+   */
+  only?: 'baselines';
 }
 
 /** At most this long between turns of the event loop (dashboard keys, signals) during instant evaluations. */
@@ -53,16 +64,30 @@ const YIELD_MS = 50;
 
 export type SearchOutcome = 'complete' | 'interrupted' | 'stalled';
 
-interface InFlight {
+interface Unit {
   trial: TrialRow;
-  abort: AbortController;
-  promise: Promise<{ trial: TrialRow; result: TrialResult }>;
+  rung: number;
 }
+
+interface InFlight {
+  unit: Unit;
+  abort: AbortController;
+  promise: Promise<{ unit: Unit; result: TrialResult }>;
+}
+
+const keyOf = (u: { trial: { id: number }; rung: number }) => `${u.trial.id}:${u.rung}`;
 
 /** Runs (or resumes) a search until the budget is spent, the strategy runs dry or it is stopped. */
 export async function runSearch(opts: SearchOptions): Promise<SearchOutcome> {
   const { store, runId, strategy, evaluator, config, space } = opts;
   const emit = opts.onEvent ?? (() => {});
+  const ladder = config.ladder;
+  const scheduler = ladder ? new RungScheduler(ladder.kind, ladder.eta, ladder.rungs) : undefined;
+  if (scheduler) {
+    const saved = store.loadSchedulerState(runId);
+    if (saved !== undefined) scheduler.restore(saved);
+  }
+  const saveState = () => store.saveStrategyState(runId, strategy.state(), scheduler?.state());
   let stopping = false;
   let aborting = false;
   let paused = false;
@@ -78,75 +103,127 @@ export async function runSearch(opts: SearchOptions): Promise<SearchOutcome> {
   };
   opts.control?.(control);
 
-  const inFlight = new Map<number, InFlight>();
+  const inFlight = new Map<string, InFlight>();
   let lastYield = performance.now();
   let fatal: UserError | undefined;
   let best = bestReward(store, runId);
-  let spentSeconds = 0;
-  // Baselines trained in a run do not count against its budget.
+  // Baselines trained in a run do not count against its budget of children.
   const searchTrials = store.trials(runId).filter((t) => !t.baseline);
   let started = searchTrials.length;
   let finished = searchTrials.filter((t) => t.status === 'complete' || t.status === 'failed').length;
-  for (const t of searchTrials) if (t.status === 'complete' || t.status === 'failed') spentSeconds += t.seconds ?? 0;
-  const budgetLeft = () => started < config.budget && (config.budgetSeconds === undefined || spentSeconds < config.budgetSeconds);
+  // Seconds (simulated for tables) and CPU seconds spent by every finished unit, promotions included.
+  let spentSeconds = 0;
+  let spentCpu = 0;
+  const rungRows = scheduler ? store.rungs(runId) : [];
+  const baselineIds = new Set(store.trials(runId).filter((t) => t.baseline).map((t) => t.id));
+  if (scheduler) {
+    for (const r of rungRows) {
+      if (baselineIds.has(r.trialId) || (r.status !== 'complete' && r.status !== 'failed')) continue;
+      spentSeconds += r.seconds ?? 0;
+      spentCpu += r.cpuSeconds ?? 0;
+    }
+  } else {
+    for (const t of searchTrials) {
+      if (t.status !== 'complete' && t.status !== 'failed') continue;
+      spentSeconds += t.seconds ?? 0;
+      spentCpu += (t.metrics?.extra?.cpuSeconds as number | undefined) ?? 0;
+    }
+  }
+  const costLeft = () => (config.budgetSeconds === undefined || spentSeconds < config.budgetSeconds) && (config.budgetCpuSeconds === undefined || spentCpu < config.budgetCpuSeconds);
+  const childrenLeft = () => opts.only !== 'baselines' && started < config.budget && costLeft();
 
-  const dispatch = (trial: TrialRow) => {
+  const dispatch = (unit: Unit, from?: Uint8Array) => {
     const abort = new AbortController();
-    const task: TrainTask = {
-      runId, trialId: trial.id, genotype: trial.genotype, spaceFile: config.spaceFile, macro: config.macro,
-      proxy: config.proxy, dataset: config.dataset, datasetHash: config.datasetHash, seed: config.seed + trial.number, backend: config.backend,
-    };
-    emit({ type: 'trial-start', runId, trialId: trial.id, key: trial.key, genotype: trial.genotype, parentId: trial.parentId });
+    const task = taskFor(config, runId, unit.trial, ladder && { rung: unit.rung, ladder, from });
+    emit({ type: 'trial-start', runId, trialId: unit.trial.id, key: unit.trial.key, genotype: unit.trial.genotype, parentId: unit.trial.parentId, rung: ladder ? unit.rung : undefined, baseline: unit.trial.baseline });
     const promise = evaluator
       .evaluate(task, (progress) => emit({ type: 'progress', runId, progress }), abort.signal)
       .catch((err: unknown): TrialResult => {
         // Bad input found only now (e.g. a table that lacks a sampled cell) ends the search, resumable.
         if (err instanceof UserError) fatal ??= err;
-        return { trialId: trial.id, status: 'failed', reward: null, error: errorText(err) };
+        return { trialId: unit.trial.id, status: 'failed', reward: null, error: errorText(err) };
       })
-      .then((result) => ({ trial, result }));
-    inFlight.set(trial.id, { trial, abort, promise });
+      .then((result) => ({ unit, result }));
+    inFlight.set(keyOf(unit), { unit, abort, promise });
   };
 
-  // Resume: children that were in flight when the last process ended run again under their own id.
-  const unfinished = store.trials(runId).filter((t) => t.status === 'running' || t.status === 'interrupted');
-  for (const t of unfinished) {
+  // The lower rung's state a promotion continues, when that rung kept one.
+  const stateFor = (trialId: number, rung: number) => (rung > 0 ? store.rungState(trialId, rung - 1) : undefined);
+
+  // Resume: units in flight when the last process ended run again under their own ids.
+  const firstRung = (t: TrialRow) => (scheduler ? scheduler.bracketOf(t.id) : 0);
+  for (const t of store.trials(runId).filter((x) => x.status === 'running' || x.status === 'interrupted')) {
+    if (opts.only === 'baselines' && !t.baseline) continue;
     store.restartTrial(t.id);
-    dispatch(t);
+    if (scheduler) store.restartRung(t.id, firstRung(t));
+    dispatch({ trial: t, rung: firstRung(t) });
+  }
+  if (scheduler) {
+    for (const r of rungRows.filter((x) => (x.status === 'running' || x.status === 'interrupted'))) {
+      const trial = store.requireTrial(r.trialId);
+      if (trial.status !== 'complete' || (opts.only === 'baselines' && !trial.baseline)) continue;
+      store.restartRung(r.trialId, r.rung);
+      dispatch({ trial, rung: r.rung }, stateFor(r.trialId, r.rung));
+    }
   }
 
   const trained = new Set(store.trials(runId).map((t) => t.baseline).filter((b): b is string => b !== null));
   const baselineQueue = (opts.baselines ?? []).filter((b) => !trained.has(b.name));
 
+  /** A new trial and, in a ladder, its first rung — one transaction with the states. */
+  const admit = (fields: Parameters<Store['addTrial']>[0]): Unit => store.transaction(() => {
+    const trial = store.addTrial(fields);
+    let rung = 0;
+    if (scheduler) {
+      rung = scheduler.admit(trial.id).rung;
+      store.addRung(trial.id, rung);
+    }
+    saveState();
+    return { trial, rung };
+  });
+
+  /** The next promotion, if the scheduler has one and the budget allows. */
+  const promote = (): boolean => {
+    if (!scheduler || !costLeft()) return false;
+    const busy = new Set([...inFlight.values()].map((f) => f.unit.trial.id));
+    const p = scheduler.nextPromotion(busy);
+    if (!p) return false;
+    const trial = store.requireTrial(p.trialId);
+    if (opts.only === 'baselines' && !trial.baseline) return false;
+    store.transaction(() => {
+      store.addRung(p.trialId, p.to);
+      scheduler.promote(p);
+      saveState();
+    });
+    dispatch({ trial, rung: p.to }, stateFor(p.trialId, p.to));
+    return true;
+  };
+
   let strategyDry = false;
   for (;;) {
-    // Baselines first, then the strategy's proposals, until every slot is busy.
-    while (!stopping && !paused && inFlight.size < evaluator.capacity && baselineQueue.length > 0) {
-      const b = baselineQueue.shift()!;
-      const genotype = space.validate(b.genotype);
-      dispatch(store.addTrial({ runId, genotype, key: space.key(genotype), origin: 'baseline', baseline: b.name }));
-    }
-    while (!stopping && !paused && inFlight.size < evaluator.capacity && budgetLeft()) {
+    // Baselines first, then promotions, then the strategy's proposals, until every slot is busy.
+    while (!stopping && !paused && inFlight.size < evaluator.capacity) {
+      if (baselineQueue.length > 0) {
+        const b = baselineQueue.shift()!;
+        const genotype = space.validate(b.genotype);
+        dispatch(admit({ runId, genotype, key: space.key(genotype), origin: 'baseline', baseline: b.name }));
+        continue;
+      }
+      if (promote()) continue;
+      if (!childrenLeft()) break;
       const proposal = strategy.ask();
       if (!proposal) { strategyDry = true; break; }
       strategyDry = false;
       const genotype = space.validate(proposal.genotype);
-      const trial = store.transaction(() => {
-        const row = store.addTrial({
-          runId, genotype, key: space.key(genotype), parentId: proposal.parentId ?? null,
-          mutation: proposal.mutation ?? null, origin: proposal.origin,
-        });
-        store.saveStrategyState(runId, strategy.state());
-        return row;
-      });
+      const unit = admit({ runId, genotype, key: space.key(genotype), parentId: proposal.parentId ?? null, mutation: proposal.mutation ?? null, origin: proposal.origin });
       started++;
-      dispatch(trial);
+      dispatch(unit);
     }
 
     if (inFlight.size === 0) {
       if (stopping) break;
       if (paused) { await new Promise<void>((r) => (wake = r)); continue; }
-      if (!budgetLeft()) break;
+      if (!childrenLeft()) break;
       if (strategyDry) { emit({ type: 'log', runId, line: `strategy ${strategy.name} has nothing more to propose` }); return finish('stalled'); }
       continue;
     }
@@ -156,8 +233,8 @@ export async function runSearch(opts: SearchOptions): Promise<SearchOutcome> {
       if (aborting) break;
       continue;
     }
-    const { trial, result } = next;
-    inFlight.delete(trial.id);
+    const { unit, result } = next;
+    inFlight.delete(keyOf(unit));
     if (fatal) {
       for (const f of inFlight.values()) f.abort.abort();
       await Promise.allSettled([...inFlight.values()].map((f) => f.promise));
@@ -165,26 +242,9 @@ export async function runSearch(opts: SearchOptions): Promise<SearchOutcome> {
       finish('interrupted');
       throw fatal;
     }
-    const isSearchTrial = trial.baseline === null;
-    if (aborting) {
-      // An aborted child did not finish: it stays resumable, not failed.
-      break;
-    }
-    const reward = result.status === 'complete' && result.reward !== null && Number.isFinite(result.reward) ? result.reward : null;
-    const stored: TrialResult = reward === null && result.status === 'complete'
-      ? { ...result, status: 'failed', reward: null, error: result.error ?? `reward is not a number (${String(result.reward)})` }
-      : result;
-    store.transaction(() => {
-      store.finishTrial(trial.id, stored);
-      strategy.tell({ trialId: trial.id, genotype: trial.genotype, reward });
-      store.saveStrategyState(runId, strategy.state());
-    });
-    if (isSearchTrial) {
-      finished++;
-      spentSeconds += stored.metrics?.seconds ?? 0;
-      if (reward !== null && (best === null || reward > best)) best = reward;
-    }
-    emit({ type: 'trial-end', runId, trialId: trial.id, result: stored, done: finished, budget: config.budget, best });
+    // An aborted unit did not finish: it stays resumable, not failed.
+    if (aborting) break;
+    record(unit, result);
     // Instant evaluators (tables) resolve as microtasks: give timers and keypresses a turn now and then.
     if (performance.now() - lastYield > YIELD_MS) {
       await new Promise((r) => setImmediate(r));
@@ -198,10 +258,38 @@ export async function runSearch(opts: SearchOptions): Promise<SearchOutcome> {
     store.markInterrupted(runId);
     return finish('interrupted');
   }
-  return finish(stopping && budgetLeft() ? 'interrupted' : 'complete');
+  return finish(stopping && childrenLeft() ? 'interrupted' : 'complete');
+
+  /** One finished unit into the store, the strategy and the scheduler (one transaction). */
+  function record(unit: Unit, result: TrialResult): void {
+    const { trial, rung } = unit;
+    const reward = result.status === 'complete' && result.reward !== null && Number.isFinite(result.reward) ? result.reward : null;
+    const { state, ...plain } = result;
+    const stored: TrialResult = reward === null && result.status === 'complete'
+      ? { ...plain, status: 'failed', reward: null, error: result.error ?? `reward is not a number (${String(result.reward)})` }
+      : plain;
+    const firstResult = !scheduler || rung === firstRung(trial);
+    store.transaction(() => {
+      if (scheduler) store.finishRung(trial.id, rung, stored, state && reward !== null ? Buffer.from(state, 'base64') : undefined);
+      if (firstResult) store.finishTrial(trial.id, stored, scheduler && reward !== null ? rung : undefined);
+      // A failed promotion becomes a failed rung; the child keeps its lower rung's reward and the strategy is not told.
+      if (firstResult || reward !== null) strategy.tell({ trialId: trial.id, genotype: trial.genotype, reward, ...(scheduler ? { rung } : {}) });
+      scheduler?.report(trial.id, rung, reward);
+      saveState();
+    });
+    const isSearchTrial = trial.baseline === null;
+    if (isSearchTrial) {
+      if (firstResult) finished++;
+      spentSeconds += stored.metrics?.seconds ?? 0;
+      spentCpu += cpuSecondsOf(stored) ?? 0;
+    }
+    best = bestReward(store, runId);
+    emit({ type: 'trial-end', runId, trialId: trial.id, result: stored, done: finished, budget: config.budget, best, rung: scheduler ? rung : undefined, baseline: trial.baseline });
+  }
 
   function finish(outcome: SearchOutcome): SearchOutcome {
-    store.setRunStatus(runId, outcome === 'complete' ? 'complete' : 'interrupted');
+    // `nas baselines` leaves the run's status as the search left it.
+    if (opts.only !== 'baselines') store.setRunStatus(runId, outcome === 'complete' ? 'complete' : 'interrupted');
     emit({ type: 'end', runId, status: outcome === 'complete' ? 'complete' : 'interrupted', done: finished });
     return outcome;
   }

@@ -6,7 +6,7 @@
 import type { Mutation } from '../space/types.js';
 import type { TrialMetrics } from '../evaluators/types.js';
 import { checkGenotype, checkObjectOrNull, checkRunConfig, checkStatus, parseJsonColumn } from './row-shapes.js';
-import type { CurvePoint, ReplayRow, RunRow, RunStatus, RunSummary, TrialRow, TrialStatus, WorkerProgressRow } from './types.js';
+import type { CurvePoint, ReplayRow, RungRow, RunRow, RunStatus, RunSummary, TrialRow, TrialStatus, WorkerProgressRow } from './types.js';
 
 const RUN_STATUSES: readonly RunStatus[] = ['running', 'complete', 'interrupted', 'failed'];
 const TRIAL_STATUSES: readonly TrialStatus[] = ['running', 'complete', 'failed', 'interrupted'];
@@ -75,6 +75,8 @@ export interface TrialRecord {
   worker: string | null;
   created_at: string;
   finished_at: string | null;
+  /** Absent in a store before schema 4 read as it is. */
+  rung?: number | null;
 }
 
 export function toTrial(r: TrialRecord): TrialRow {
@@ -99,6 +101,32 @@ export function toTrial(r: TrialRecord): TrialRow {
     worker: r.worker,
     createdAt: r.created_at,
     finishedAt: r.finished_at,
+    rung: r.rung ?? null,
+  };
+}
+
+export interface RungRecord {
+  trial_id: number;
+  rung: number;
+  status: string;
+  reward: number | null;
+  metrics: string | null;
+  seconds: number | null;
+  cpu_seconds: number | null;
+  error: string | null;
+  worker: string | null;
+  has_state: number;
+  created_at: string;
+  finished_at: string | null;
+}
+
+export function toRung(r: RungRecord): RungRow {
+  const what = `rung ${r.rung} of trial ${r.trial_id}`;
+  return {
+    trialId: r.trial_id, rung: r.rung, status: checkStatus(r.status, TRIAL_STATUSES, what), reward: r.reward,
+    metrics: checkObjectOrNull<TrialMetrics>(parseJsonColumn(r.metrics, `the metrics of ${what}`), `the metrics of ${what}`),
+    seconds: r.seconds, cpuSeconds: r.cpu_seconds, error: r.error, worker: r.worker, hasState: r.has_state === 1,
+    createdAt: r.created_at, finishedAt: r.finished_at,
   };
 }
 

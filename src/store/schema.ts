@@ -166,6 +166,32 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    // Multi-fidelity search (successive halving / Hyperband): every rung a trial reached keeps its own
+    // row (never overwritten), with the trained state a promotion continues from; the trial row holds
+    // the reward at its highest complete rung. The rung scheduler's state is saved beside the strategy's.
+    version: 4,
+    readable: true,
+    up: `
+      CREATE TABLE trial_rungs (
+        trial_id     INTEGER NOT NULL REFERENCES trials(id) ON DELETE CASCADE,
+        rung         INTEGER NOT NULL,
+        status       TEXT NOT NULL CHECK (status IN ('running', 'complete', 'failed', 'interrupted')),
+        reward       REAL,
+        metrics      TEXT,
+        seconds      REAL,
+        cpu_seconds  REAL,
+        error        TEXT,
+        worker       TEXT,
+        state        BLOB,                    -- the trained network and optimizer, when a higher rung continues it
+        created_at   TEXT NOT NULL,
+        finished_at  TEXT,
+        PRIMARY KEY (trial_id, rung)
+      );
+      ALTER TABLE trials ADD COLUMN rung INTEGER;             -- highest complete rung; NULL in a single-fidelity run
+      ALTER TABLE strategy_state ADD COLUMN scheduler TEXT;   -- the rung scheduler's state as JSON
+    `,
+  },
 ];
 
 /** The schema version this code reads and writes. */

@@ -21,11 +21,13 @@ import {
   toJson,
   toReplay,
   toRun,
+  toRung,
   toRunSummary,
   toTrial,
   toWorkerProgress,
   type CurveRecord,
   type ReplayRecord,
+  type RungRecord,
   type RunRecord,
   type RunSummaryRecord,
   type TrialRecord,
@@ -38,6 +40,7 @@ import type {
   NewTrial,
   NewWorkerProgress,
   ReplayRow,
+  RungRow,
   RunConfig,
   RunRow,
   RunStatus,
@@ -49,6 +52,12 @@ import type {
 
 const now = (): string => new Date().toISOString();
 
+/** The CPU seconds of the thread that trained a result (pool workers measure them), or undefined. */
+export function cpuSecondsOf(result: TrialResult): number | undefined {
+  const v = result.metrics?.extra?.cpuSeconds;
+  return typeof v === 'number' ? v : undefined;
+}
+
 export class Store {
   /** The path as given to open() (used in messages). */
   readonly file: string;
@@ -58,6 +67,7 @@ export class Store {
   private readonly statements = new Map<string, Database.Statement>();
   /** The study tables (`nas fidelity`). */
   readonly studies: Studies;
+  private rungsKnown: boolean | undefined;
 
   private constructor(file: string, db: Database.Database, readOnly: boolean) {
     this.file = file;
@@ -190,8 +200,9 @@ export class Store {
    * and params, multAdds, seconds and worker pulled out of the metrics as columns. Only a running
    * or interrupted trial can finish: finishing one twice is a bug in the caller.
    */
-  finishTrial(id: number, result: TrialResult): TrialRow {
+  finishTrial(id: number, result: TrialResult, rung?: number): TrialRow {
     if (result.trialId !== id) throw new Error(`finishTrial(${id}) was given the result of trial ${result.trialId}`);
+    if (rung !== undefined) this.stmt('UPDATE trials SET rung = ? WHERE id = ?').run(rung, id);
     if (result.status !== 'complete' && result.status !== 'failed') throw new Error(`finishTrial: bad status ${String(result.status)}`);
     const m = result.metrics;
     const info = this.stmt(
@@ -229,9 +240,74 @@ export class Store {
     }
   }
 
-  /** Every 'running' trial of the run becomes 'interrupted' (Ctrl-C, or a resume after a kill). */
+  /** Every 'running' trial (and rung) of the run becomes 'interrupted' (Ctrl-C, or a resume after a kill). */
   markInterrupted(runId: number): number {
-    return this.stmt(`UPDATE trials SET status = 'interrupted' WHERE run_id = ? AND status = 'running'`).run(runId).changes;
+    return this.transaction(() => {
+      if (this.hasRungs()) {
+        this.stmt(`UPDATE trial_rungs SET status = 'interrupted' WHERE status = 'running' AND trial_id IN (SELECT id FROM trials WHERE run_id = ?)`).run(runId);
+      }
+      return this.stmt(`UPDATE trials SET status = 'interrupted' WHERE run_id = ? AND status = 'running'`).run(runId).changes;
+    });
+  }
+
+  // ------------------------------------------------------------------ rungs (multi-fidelity runs)
+
+  /** True when the file has the rung table (schema 4; a reader may look at an older store as it is). */
+  hasRungs(): boolean {
+    this.rungsKnown ??= this.schemaVersion() >= 4;
+    return this.rungsKnown;
+  }
+
+  /** A rung about to train (status running): the first rung of a new trial or a promotion. */
+  addRung(trialId: number, rung: number): void {
+    this.stmt(`INSERT INTO trial_rungs (trial_id, rung, status, created_at) VALUES (?, ?, 'running', ?)`).run(trialId, rung, now());
+  }
+
+  /** A resume runs an interrupted (or stale running) rung again. */
+  restartRung(trialId: number, rung: number): void {
+    const info = this.stmt(
+      `UPDATE trial_rungs SET status = 'running', worker = NULL, error = NULL, finished_at = NULL WHERE trial_id = ? AND rung = ? AND status IN ('running', 'interrupted')`,
+    ).run(trialId, rung);
+    if (info.changes === 0) throw new Error(`rung ${rung} of trial ${trialId} is not interrupted`);
+  }
+
+  /**
+   * Records a rung's result (and the trained state a higher rung continues from). A complete rung
+   * above the trial's current one becomes the trial's reward and rung; a failed promotion leaves the
+   * trial as it was (it keeps its lower rung's reward).
+   */
+  finishRung(trialId: number, rung: number, result: TrialResult, state?: Uint8Array): void {
+    const m = result.metrics;
+    const info = this.stmt(
+      `UPDATE trial_rungs SET status = ?, reward = ?, metrics = ?, seconds = ?, cpu_seconds = ?, error = ?, worker = ?, state = ?, finished_at = ?
+        WHERE trial_id = ? AND rung = ? AND status IN ('running', 'interrupted')`,
+    ).run(
+      result.status, finiteOrNull(result.reward), toJson(m), finiteOrNull(m?.seconds), finiteOrNull(cpuSecondsOf(result)), result.error ?? null, m?.worker ?? null,
+      state ? Buffer.from(state.buffer, state.byteOffset, state.byteLength) : null, now(), trialId, rung,
+    );
+    if (info.changes === 0) throw new Error(`rung ${rung} of trial ${trialId} is not running`);
+    if (result.status !== 'complete') return;
+    this.stmt(
+      `UPDATE trials SET reward = ?, rung = ?, metrics = ?, params = COALESCE(?, params), mult_adds = COALESCE(?, mult_adds),
+              seconds = COALESCE(seconds, 0) + COALESCE(?, 0)
+        WHERE id = ? AND status = 'complete' AND rung < ?`,
+    ).run(finiteOrNull(result.reward), rung, toJson(m), finiteOrNull(m?.params), finiteOrNull(m?.multAdds), finiteOrNull(m?.seconds), trialId, rung);
+  }
+
+  /** Every rung row of a run's trials (without their states), by trial and rung. */
+  rungs(runId: number): RungRow[] {
+    if (!this.hasRungs()) return [];
+    const rows = this.stmt(
+      `SELECT r.trial_id, r.rung, r.status, r.reward, r.metrics, r.seconds, r.cpu_seconds, r.error, r.worker, r.state IS NOT NULL AS has_state, r.created_at, r.finished_at
+         FROM trial_rungs r JOIN trials t ON t.id = r.trial_id WHERE t.run_id = ? ORDER BY r.trial_id, r.rung`,
+    ).all(runId) as RungRecord[];
+    return rows.map(this.map(toRung));
+  }
+
+  /** The trained state stored with a complete rung, or undefined. */
+  rungState(trialId: number, rung: number): Uint8Array | undefined {
+    const r = this.stmt(`SELECT state FROM trial_rungs WHERE trial_id = ? AND rung = ? AND status = 'complete'`).get(trialId, rung) as { state: Buffer | null } | undefined;
+    return r?.state ? new Uint8Array(r.state) : undefined;
   }
 
   getTrial(id: number): TrialRow | undefined {
@@ -271,8 +347,10 @@ export class Store {
    */
   topTrials(runId: number, n: number, opts: { baselines?: boolean } = {}): TrialRow[] {
     const limit = Math.max(0, Math.floor(n));
+    // A multi-fidelity run ranks by the highest rung first: a reward after 9 epochs is not one after 1.
+    const byRung = this.hasRungs() ? 'COALESCE(rung, 0) DESC, ' : '';
     const sql = `SELECT * FROM trials WHERE run_id = ? AND status = 'complete' AND reward IS NOT NULL
-                 ${opts.baselines ? '' : 'AND baseline IS NULL'} ORDER BY reward DESC, id ASC LIMIT ?`;
+                 ${opts.baselines ? '' : 'AND baseline IS NULL'} ORDER BY ${byRung}reward DESC, id ASC LIMIT ?`;
     return (this.stmt(sql).all(runId, limit) as TrialRecord[]).map(this.map(toTrial));
   }
 
@@ -307,12 +385,27 @@ export class Store {
 
   // ------------------------------------------------------------------ strategy state
 
-  /** Stores Strategy.state() as JSON, replacing the previous one. */
-  saveStrategyState(runId: number, state: unknown): void {
+  /** Stores Strategy.state() as JSON, replacing the previous one (and the rung scheduler's, in a multi-fidelity run). */
+  saveStrategyState(runId: number, state: unknown, scheduler?: unknown): void {
+    if (scheduler === undefined) {
+      this.stmt(
+        `INSERT INTO strategy_state (run_id, state, updated_at) VALUES (?, ?, ?)
+         ON CONFLICT(run_id) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at`,
+      ).run(runId, JSON.stringify(state ?? null), now());
+      return;
+    }
     this.stmt(
-      `INSERT INTO strategy_state (run_id, state, updated_at) VALUES (?, ?, ?)
-       ON CONFLICT(run_id) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at`,
-    ).run(runId, JSON.stringify(state ?? null), now());
+      `INSERT INTO strategy_state (run_id, state, scheduler, updated_at) VALUES (?, ?, ?, ?)
+       ON CONFLICT(run_id) DO UPDATE SET state = excluded.state, scheduler = excluded.scheduler, updated_at = excluded.updated_at`,
+    ).run(runId, JSON.stringify(state ?? null), JSON.stringify(scheduler), now());
+  }
+
+  /** The rung scheduler's last saved state, parsed; undefined when none was saved. */
+  loadSchedulerState(runId: number): unknown | undefined {
+    if (!this.hasRungs()) return undefined;
+    const r = this.stmt('SELECT scheduler FROM strategy_state WHERE run_id = ?').get(runId) as { scheduler: string | null } | undefined;
+    if (!r || r.scheduler === null) return undefined;
+    return this.map(() => parseJsonColumn(r.scheduler, `the saved rung scheduler state of run ${runId}`))(r);
   }
 
   /** The last saved state, parsed; undefined when none was saved. */

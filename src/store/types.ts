@@ -4,6 +4,7 @@
  * The search's main thread is the only writer; dashboards open it read-only.
  */
 import type { Genotype, MacroSettings, Mutation } from '../space/types.js';
+import type { Ladder } from '../search/ladder.js';
 import type { ProxySettings, TrialMetrics, TrialProgress } from '../evaluators/types.js';
 
 export type RunStatus = 'running' | 'complete' | 'interrupted' | 'failed';
@@ -23,6 +24,10 @@ export interface RunConfig {
   budget: number;
   /** Optional budget in (simulated) seconds: the sum of trial seconds. */
   budgetSeconds?: number;
+  /** Optional budget in CPU seconds of the training threads (every rung counts): equal-cost comparisons. */
+  budgetCpuSeconds?: number;
+  /** Multi-fidelity: the rungs of successive halving or Hyperband (`--fidelity`); absent = one fidelity. */
+  ladder?: Ladder;
   workers: number;
   backend: string;
   macro: MacroSettings;
@@ -73,6 +78,8 @@ export interface TrialRow {
   origin: string;
   /** Set for hand-designed baselines trained in the run (e.g. "resnet"). */
   baseline: string | null;
+  /** Highest rung with a result (multi-fidelity runs); null in a single-fidelity run. */
+  rung: number | null;
   worker: string | null;
   createdAt: string;
   finishedAt: string | null;
@@ -144,3 +151,19 @@ export interface CurveOwner {
 
 /** What setWorkerProgress takes: the store stamps updatedAt itself. */
 export type NewWorkerProgress = Omit<WorkerProgressRow, 'updatedAt'>;
+
+/** One rung of a trial in a multi-fidelity run (its trained state is read apart: rungState). */
+export interface RungRow {
+  trialId: number;
+  rung: number;
+  status: TrialStatus;
+  reward: number | null;
+  metrics: TrialMetrics | null;
+  seconds: number | null;
+  cpuSeconds: number | null;
+  error: string | null;
+  worker: string | null;
+  hasState: boolean;
+  createdAt: string;
+  finishedAt: string | null;
+}

@@ -15,6 +15,12 @@
  * NOTE: the paper's identity mutation is left out — with de-duplication it would only re-propose
  * the parent; the two real mutations (op, input) come from space.mutate().
  * NOTE: a failed child (reward null) never joins the population.
+ * Multi-fidelity (successive halving / Hyperband): a member keeps its reward at every rung it
+ * reached; a later rung updates the member in place (it neither ages the population nor joins it
+ * twice). The tournament compares two members at the highest rung both reached — like with like —
+ * and, when they share none, prefers the one known at the higher rung (it earned its promotion).
+ * NOTE: a departure from the paper, which has one fidelity; as in evolution with successive halving
+ * of NASLib / "Regularized evolution with SH" setups, promotions refine the rewards members hold.
  */
 import { createRng, randInt, restoreRng, type StatefulRng } from '../core/rng.js';
 import { UserError } from '../core/errors.js';
@@ -25,7 +31,10 @@ import { MAX_DRAWS } from './unseen.js';
 interface Member {
   trialId: number;
   genotype: Genotype;
+  /** The reward at the highest rung reached (the only one in a single-fidelity run). */
   reward: number;
+  /** Multi-fidelity: the reward at each rung reached, by rung. */
+  rungs?: Record<number, number>;
 }
 
 interface EvolutionState {
@@ -72,7 +81,15 @@ export class RegularizedEvolution implements Strategy {
 
   tell(obs: Observation): void {
     if (obs.reward === null || !Number.isFinite(obs.reward)) return;
-    this.population.push({ trialId: obs.trialId, genotype: obs.genotype, reward: obs.reward });
+    if (obs.rung !== undefined) {
+      const member = this.population.find((m) => m.trialId === obs.trialId);
+      if (member) {
+        member.rungs = { ...member.rungs, [obs.rung]: obs.reward };
+        member.reward = obs.reward;
+        return;
+      }
+    }
+    this.population.push({ trialId: obs.trialId, genotype: obs.genotype, reward: obs.reward, ...(obs.rung !== undefined ? { rungs: { [obs.rung]: obs.reward } } : {}) });
     // Aging: once full, every newcomer pushes out the oldest member.
     if (this.population.length > this.populationSize) this.population.shift();
   }
@@ -94,11 +111,22 @@ export class RegularizedEvolution implements Strategy {
     let parent = this.population[randInt(this.rng, this.population.length)];
     for (let i = 1; i < this.sampleSize; i++) {
       const candidate = this.population[randInt(this.rng, this.population.length)];
-      if (candidate.reward > parent.reward) parent = candidate;
+      if (better(candidate, parent)) parent = candidate;
     }
     const { genotype, mutation } = this.space.mutate(parent.genotype, this.rng);
     return { genotype, parentId: parent.trialId, mutation, origin: 'mutation' };
   }
+}
+
+/** a beats b: on reward in one fidelity; at the highest rung both reached in a ladder, else by rung. */
+function better(a: Member, b: Member): boolean {
+  if (!a.rungs || !b.rungs) return a.reward > b.reward;
+  const common = Object.keys(a.rungs).map(Number).filter((r) => r in b.rungs!);
+  if (common.length > 0) {
+    const r = Math.max(...common);
+    return a.rungs[r] > b.rungs[r];
+  }
+  return Math.max(...Object.keys(a.rungs).map(Number)) > Math.max(...Object.keys(b.rungs).map(Number));
 }
 
 function positiveInt(value: number | string | boolean, name: string): number {

@@ -20,6 +20,12 @@ export interface Observation {
   genotype: Genotype;
   /** null when the child failed or its reward is not a finite number: skip it. */
   reward: number | null;
+  /**
+   * Multi-fidelity runs: the rung the reward was measured at. A child is told once per rung it
+   * completes (rung 0 first, or its Hyperband bracket's first rung); rewards at different rungs
+   * are different numbers (more training), so each strategy says how it uses them.
+   */
+  rung?: number;
 }
 
 /**

@@ -90,8 +90,9 @@ export function relativeCost(f: Fidelity, datasetImages: number, datasetSide: nu
   return images * f.epochs * side * side * f.filters * f.filters * Math.max(1, f.cellsPerStage);
 }
 
-/** The fidelity a search task trains at: its run's proxy settings and child network. */
-export function taskFidelity(task: { macro: { stemChannels: number; filters: number; cellsPerStage: number; reductions: number }; proxy: { trainSize: number; valSize: number; imageSize: number; epochs: number; batchSize: number; learningRate: number } }): Fidelity {
+/** The fidelity a search task trains at: its rung's, else its run's proxy settings and child network (rung 0 of a ladder). */
+export function taskFidelity(task: { fidelity?: Fidelity; macro: { stemChannels: number; filters: number; cellsPerStage: number; reductions: number }; proxy: { trainSize: number; valSize: number; imageSize: number; epochs: number; batchSize: number; learningRate: number } }): Fidelity {
+  if (task.fidelity) return task.fidelity;
   const { macro, proxy } = task;
   return {
     protocol: 'proxy', trainImages: proxy.trainSize, valImages: proxy.valSize, imageSize: proxy.imageSize, epochs: proxy.epochs,

@@ -7,7 +7,7 @@ function trial(number: number, reward: number | null, baseline: string | null = 
   return {
     id: 100 + number, runId: 1, number, key: `k${number}`, genotype: { space: 'nasnet', normal: [], reduce: [] }, status: reward === null ? 'failed' : 'complete',
     reward, metrics: null, params: null, multAdds: null, seconds: null, error: null, parentId: null, mutation: null, origin: baseline ? 'baseline' : 'random',
-    baseline, worker: null, createdAt: '', finishedAt: null,
+    baseline, worker: null, createdAt: '', finishedAt: null, rung: null,
   };
 }
 

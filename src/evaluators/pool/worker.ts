@@ -39,6 +39,7 @@ export default async function trainTask({ task, port, threads }: WorkerInput): P
     let lastReport = 0;
     const m = await trainCell({
       space, genotype: task.genotype, fidelity, dataset: task.dataset, datasetHash: task.datasetHash, seed: task.seed,
+      from: task.from === undefined ? undefined : new Uint8Array(Buffer.from(task.from, 'base64')), keepState: task.keepState,
       onBatch: port && ((p) => {
         const now = performance.now();
         if (now - lastReport < PROGRESS_INTERVAL_MS && !(p.batch === p.batches && p.epoch === p.epochs)) return;
@@ -57,8 +58,9 @@ export default async function trainTask({ task, port, threads }: WorkerInput): P
         params: m.params, multAdds: m.multAdds, seconds: m.seconds, imagesPerSec: m.imagesPerSec, backend: backend.name, epochs: fidelity.epochs,
         worker: workerName,
         // Live tensors after the child is disposed: constant from child to child unless something leaks.
-        extra: { liveTensors: tf.memory().numTensors, ...(cpu0 !== undefined && cpu1 !== undefined ? { cpuSeconds: (cpu1 - cpu0) / 1000 } : {}) },
+        extra: { liveTensors: tf.memory().numTensors, ...(cpu0 !== undefined && cpu1 !== undefined ? { cpuSeconds: (cpu1 - cpu0) / 1000 } : {}), ...(task.rung !== undefined ? { rung: task.rung, epochsTrained: m.epochsTrained } : {}) },
       },
+      ...(m.state ? { state: Buffer.from(m.state.buffer, m.state.byteOffset, m.state.byteLength).toString('base64') } : {}),
     };
   } catch (err) {
     return { trialId: task.trialId, status: 'failed', reward: null, error: errorLine(err), metrics: undefined };

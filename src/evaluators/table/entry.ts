@@ -10,11 +10,23 @@ export const tableEntry: EvaluatorEntry = {
   kind: 'table',
   async create(config, space) {
     const e = config.evaluator as unknown as { table: string; rewardColumn: string; costColumn?: string };
-    const table = loadTable(e.table, { rewardColumn: e.rewardColumn, costColumn: e.costColumn, space });
-    checkTableCovers(table, space, e.table);
+    // Several reward columns are the rungs of a multi-fidelity run, lowest first; one cost column serves all or each its own.
+    const rewards = e.rewardColumn.split(',');
+    const costs = e.costColumn?.split(',');
+    if (costs && costs.length !== 1 && costs.length !== rewards.length) {
+      throw new UserError(`--cost-column: give one cost column, or one per reward column (${rewards.length}); got ${costs.length}`);
+    }
+    const rungs = config.ladder?.rungs ?? 1;
+    if (rewards.length !== rungs) {
+      throw new UserError(config.ladder
+        ? `--fidelity has ${rungs} rungs but --reward-column names ${rewards.length} column(s): give one per rung`
+        : `--reward-column names ${rewards.length} columns: several columns are the rungs of --fidelity sha:eta=N or hyperband:eta=N`);
+    }
+    const tables = rewards.map((rewardColumn, k) => loadTable(e.table, { rewardColumn, costColumn: costs?.[costs.length === 1 ? 0 : k], space }));
+    checkTableCovers(tables[0], space, e.table);
     // Controllers (REINFORCE, SMBO) still run tfjs in this thread.
     await selectBackend('cpu');
-    return { evaluator: createTableEvaluator(table, { capacity: config.workers, budgetSeconds: config.budgetSeconds }), backend: 'table' };
+    return { evaluator: createTableEvaluator(tables, { capacity: config.workers, budgetSeconds: config.budgetSeconds }), backend: 'table' };
   },
 };
 

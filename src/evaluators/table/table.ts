@@ -197,9 +197,12 @@ export interface TableEvaluatorOptions {
 /**
  * An Evaluator that looks children up in a table: no training. metrics.seconds is the
  * cost column (simulated time), every other column goes to metrics.extra. A cell the
- * table lacks rejects with a UserError.
+ * table lacks rejects with a UserError. A multi-fidelity run passes one table per rung (the same
+ * file read with each rung's reward and cost columns): a task's rung picks its table.
  */
-export function createTableEvaluator(table: Table, opts: TableEvaluatorOptions = {}): Evaluator {
+export function createTableEvaluator(tables: Table | Table[], opts: TableEvaluatorOptions = {}): Evaluator {
+  const byRung = Array.isArray(tables) ? tables : [tables];
+  const table = byRung[0];
   if (opts.budgetSeconds !== undefined && !table.costColumn) {
     throw new UserError('--budget-seconds needs a cost column (--cost-column) to charge simulated seconds');
   }
@@ -209,7 +212,9 @@ export function createTableEvaluator(table: Table, opts: TableEvaluatorOptions =
     name: 'table',
     capacity,
     async evaluate(task: TrainTask): Promise<TrialResult> {
-      return rowResult(table, table.require(task.genotype), task.trialId);
+      const t = byRung[task.rung ?? 0];
+      if (!t) throw new UserError(`table evaluator: no reward column for rung ${task.rung}`);
+      return rowResult(t, t.require(task.genotype), task.trialId);
     },
     async close() {},
   };

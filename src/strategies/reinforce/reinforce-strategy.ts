@@ -120,6 +120,11 @@ export class ReinforceStrategy implements Strategy {
     return { genotype, origin: 'random' };
   }
 
+  /**
+   * Learns from the first reward each sample gets. NOTE: in a multi-fidelity run that is its first
+   * rung (rung 0 under successive halving); the rewards of later rungs are more training of a few
+   * promoted children, not comparable with the others', and are ignored here.
+   */
   tell(obs: Observation): void {
     const key = this.space.key(obs.genotype);
     const q = this.pending.get(key);

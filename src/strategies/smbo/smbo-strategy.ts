@@ -152,6 +152,11 @@ export class SmboStrategy implements Strategy {
     return { genotype, origin };
   }
 
+  /**
+   * Learns from the first reward each sample gets. NOTE: in a multi-fidelity run that is its first
+   * rung (rung 0 under successive halving); the rewards of later rungs are more training of a few
+   * promoted children, not comparable with the others', and are ignored here.
+   */
   tell(obs: Observation): void {
     const key = this.ctx.space.key(obs.genotype);
     const q = this.pending.get(key);
