@@ -6,6 +6,7 @@ import { defaultDb, intOption, runIdOption } from './options.js';
 import { duration, pct, si, table } from '../core/format.js';
 import { flagStale, openReadOnly, STALE_NOTE, statusOf } from './runs.js';
 import { cellLines } from './cell-text.js';
+import { describeLadder } from '../search/ladder.js';
 import { replayTable, withCurves } from './replays.js';
 
 export async function showCommand(argv: string[]): Promise<void> {
@@ -34,20 +35,29 @@ export function renderRun(store: Store, runId: number, top: number, json = false
   const ancestry = best ? store.ancestry(best.id) : [];
   const ranked = store.topTrials(runId, top, { baselines: true });
   const replays = withCurves(store, store.replays(runId));
-  if (json) return JSON.stringify({ run, top: ranked, best, ancestry, replays }, null, 2);
+  if (json) return JSON.stringify({ run, top: ranked, best, ancestry, replays, ...(run.config.ladder ? { rungs: store.rungs(runId) } : {}) }, null, 2);
   const c = run.config;
   const out: string[] = [];
   out.push(`run ${run.id} — ${statusOf(run)}: ${c.strategy} on ${c.space}, dataset ${c.dataset}, seed ${c.seed}, backend ${run.backend ?? c.backend}`);
   out.push(`trials: ${store.countTrials(runId, 'complete')} complete, ${store.countTrials(runId, 'failed')} failed, ${store.countTrials(runId, 'running') + store.countTrials(runId, 'interrupted')} unfinished, budget ${c.budget}`);
+  const ladder = c.ladder;
+  if (ladder) {
+    const rungs = store.rungs(runId);
+    const per = Array.from({ length: ladder.rungs }, (_, r) => rungs.filter((x) => x.rung === r));
+    out.push(`rungs (${describeLadder(ladder)}): ` + per.map((rows, r) => `${r}: ${rows.filter((x) => x.status === 'complete').length} complete` +
+      `${rows.some((x) => x.status === 'failed') ? `, ${rows.filter((x) => x.status === 'failed').length} failed` : ''}` +
+      `${rows.some((x) => x.status === 'running' || x.status === 'interrupted') ? `, ${rows.filter((x) => x.status === 'running' || x.status === 'interrupted').length} unfinished` : ''}`).join(' · ') +
+      '; ranked by the highest rung reached, then reward');
+  }
   out.push('');
   out.push(
     table(
-      ['rank', 'trial', 'reward', 'params', 'mult-adds', 'time', 'parent', 'how'],
-      ranked.map((t, i) => [String(i + 1), String(t.id) + (t.baseline ? ` [${t.baseline}]` : ''), pct(t.reward), si(t.params), si(t.multAdds), duration(t.seconds), t.parentId ? String(t.parentId) : '-', how(t)]),
+      ['rank', 'trial', ...(ladder ? ['rung'] : []), 'reward', 'params', 'mult-adds', 'time', 'parent', 'how'],
+      ranked.map((t, i) => [String(i + 1), String(t.id) + (t.baseline ? ` [${t.baseline}]` : ''), ...(ladder ? [String(t.rung ?? 0)] : []), pct(t.reward), si(t.params), si(t.multAdds), duration(t.seconds), t.parentId ? String(t.parentId) : '-', how(t)]),
     ),
   );
   if (best) {
-    out.push('', `best trial ${best.id} (reward ${pct(best.reward)}):`, ...cellLines(best.genotype).map((l) => '  ' + l));
+    out.push('', `best trial ${best.id} (reward ${pct(best.reward)}${ladder ? ` at rung ${best.rung ?? 0}` : ''}):`, ...cellLines(best.genotype).map((l) => '  ' + l));
     out.push('', `ancestry of trial ${best.id} (${ancestry.length - 1} generation(s) of mutation):`);
     for (const t of ancestry) out.push(`  trial ${String(t.id).padEnd(5)} ${pct(t.reward).padStart(7)}  ${how(t)}`);
   }

@@ -6,8 +6,8 @@
 import { createHash } from 'node:crypto';
 import type { TrainTask, TrialProgress } from '../types.js';
 
-/** Version of the job payload and key layout below. */
-export const QUEUE_FORMAT = 1;
+/** Version of the job payload and key layout below (2: tasks carry a rung, its fidelity and the state a promotion continues). */
+export const QUEUE_FORMAT = 2;
 
 /** BullMQ queue name when the URL does not give one (`?queue=NAME`). */
 export const DEFAULT_QUEUE = 'nas-trials';
@@ -39,10 +39,11 @@ export const workerKeyPrefix = (queue: string): string => `nas:workers:${queue}:
  * finds it again. The hash of the task keeps two stores with the same run/trial numbers apart.
  */
 export function jobIdOf(task: TrainTask): string {
-  const { runId, trialId, genotype, spaceFile, macro, proxy, dataset, datasetHash, seed } = task;
+  const { runId, trialId, genotype, spaceFile, macro, proxy, dataset, datasetHash, seed, rung, fidelity } = task;
   const digest = createHash('sha256')
-    .update(JSON.stringify([genotype, spaceFile, macro, proxy, dataset, datasetHash ?? '', seed]))
+    .update(JSON.stringify([genotype, spaceFile, macro, proxy, dataset, datasetHash ?? '', seed, ...(rung === undefined ? [] : [rung, fidelity ?? null])]))
     .digest('hex')
     .slice(0, 12);
-  return `r${runId}-t${trialId}-${digest}`;
+  // A promotion is its own job: rung k of a trial never shares an id with rung 0.
+  return `r${runId}-t${trialId}${rung ? `-g${rung}` : ''}-${digest}`;
 }

@@ -170,3 +170,33 @@ test('aborting a wait leaves the job running; the result is picked up by the nex
     await redis.stop();
   }
 });
+
+test('a promotion goes through the queue as its own job: its rung, fidelity and the state it continues arrive, the state comes back', needs('redis-server'), async () => {
+  const redis = await startRedis();
+  const seen: TrainTask[] = [];
+  // A worker-side evaluator that echoes what it was given (a trained state comes back as bytes).
+  const echo: Evaluator = {
+    name: 'echo', capacity: 1,
+    async evaluate(t) {
+      seen.push(t);
+      return { trialId: t.trialId, status: 'complete', reward: 0.5 + (t.rung ?? 0) / 10, state: t.keepState ? Buffer.from(`state of rung ${t.rung}`).toString('base64') : undefined };
+    },
+    async close() {},
+  };
+  const worker = await startQueueWorker({ url: redis.url, evaluator: echo, name: 'box-p' });
+  const queue = await createQueueEvaluator({ url: redis.url, capacity: 1 });
+  try {
+    const fidelity = (epochs: number) => ({ protocol: 'proxy' as const, trainImages: 10, valImages: 10, imageSize: 0, epochs, batchSize: 5, learningRate: 0.1, stemChannels: 4, filters: 4, cellsPerStage: 1, reductions: 2 });
+    const rung0 = await queue.evaluate({ ...task(20), rung: 0, fidelity: fidelity(1), keepState: true });
+    assert.equal(Buffer.from(rung0.state!, 'base64').toString(), 'state of rung 0');
+    const promotion = { ...task(20), rung: 1, fidelity: fidelity(3), from: rung0.state };
+    assert.notEqual(jobIdOf(promotion), jobIdOf({ ...task(20), rung: 0, fidelity: fidelity(1) }), 'a promotion has its own job id');
+    const rung1 = await queue.evaluate(promotion);
+    assert.equal(rung1.reward, 0.6);
+    assert.deepEqual(seen.map((t) => [t.rung, t.fidelity?.epochs, t.from && Buffer.from(t.from, 'base64').toString()]), [[0, 1, undefined], [1, 3, 'state of rung 0']]);
+  } finally {
+    await queue.close();
+    await worker.close();
+    await redis.stop();
+  }
+});
