@@ -14,6 +14,8 @@ export interface InFlightRow {
   trialId: number;
   key: string;
   parentId: number | null;
+  /** Multi-fidelity: the rung it trains (above its first: a promotion). */
+  rung?: number;
   progress?: TrialProgress;
 }
 
@@ -62,6 +64,8 @@ export interface DashboardSnapshot {
   stopping: boolean;
   /** True inside `nas search` (keys control the search); false for an attached viewer. */
   live: boolean;
+  /** Multi-fidelity runs: complete results per rung (rung 0 first); undefined in a single-fidelity run. */
+  rungs?: number[];
 }
 
 const TOP_N = 10;
@@ -88,6 +92,7 @@ export class DashboardModel {
       startedAt: opts.startedAt ?? Date.parse(run.createdAt), now: Date.now(),
       done: 0, failed: 0, best: null, spentSeconds: 0, recentFinishes: [],
       inFlight: [], rewards: [], top: [], failures: [], logs: [], paused: false, stopping: false, live: opts.live,
+      rungs: c.ladder ? new Array(c.ladder.rungs).fill(0) : undefined,
     };
     this.reload();
   }
@@ -102,7 +107,8 @@ export class DashboardModel {
     const run = this.store.getRun(id);
     // A search killed without a word leaves its run 'running': 'stale' once its process is gone.
     const status = run ? (this.s.live ? run.status : shownStatus(run)) : this.s.status;
-    const signature = [status, run?.updatedAt, ...(['running', 'complete', 'failed', 'interrupted'] as const).map((st) => this.store.countTrials(id, st))].join('/');
+    const signature = [status, run?.updatedAt, ...(['running', 'complete', 'failed', 'interrupted'] as const).map((st) => this.store.countTrials(id, st)),
+      ...(this.s.rungs ? [this.store.rungs(id).map((r) => r.status[0]).join('')] : [])].join('/');
     if (signature === this.signature) {
       const progress = new Map(this.store.workerProgress(id).map((p) => [p.trialId, p] as const));
       this.s = { ...this.s, inFlight: this.s.inFlight.map((f) => ({ ...f, progress: progress.get(f.trialId) ?? f.progress })) };
@@ -129,9 +135,10 @@ export class DashboardModel {
       best,
       spentSeconds: search.reduce((sum, t) => sum + (t.seconds ?? 0), 0),
       recentFinishes: byFinish.slice(-KEEP_FINISHES).map((t) => Date.parse(t.finishedAt ?? '') || 0),
-      inFlight: trials
+      inFlight: this.s.rungs ? this.rungsInFlight(trials, liveProgress, progress) : trials
         .filter((t) => t.status === 'running')
         .map((t) => ({ trialId: t.id, key: t.key, parentId: t.parentId, progress: liveProgress.get(t.id) ?? progress.get(t.id) })),
+      rungs: this.s.rungs && this.s.rungs.map((_, r) => this.store.rungs(id).filter((x) => x.rung === r && x.status === 'complete').length),
       rewards: byFinish.filter((t) => t.status === 'complete' && t.reward !== null).map((t) => ({ trialId: t.id, reward: t.reward as number, baseline: t.baseline })),
       failures: byFinish.filter((t) => t.status === 'failed').slice(-KEEP_FAILURES).map((t) => ({ trialId: t.id, error: t.error ?? 'unknown error' })),
       top: this.store.topTrials(this.s.runId, TOP_N, { baselines: true }),
@@ -148,7 +155,7 @@ export class DashboardModel {
         s.status = 'running';
         break;
       case 'trial-start':
-        if (!s.inFlight.some((f) => f.trialId === e.trialId)) s.inFlight = [...s.inFlight, { trialId: e.trialId, key: e.key, parentId: e.parentId }];
+        if (!s.inFlight.some((f) => f.trialId === e.trialId)) s.inFlight = [...s.inFlight, { trialId: e.trialId, key: e.key, parentId: e.parentId, rung: e.rung }];
         break;
       case 'progress': {
         const p = e.progress;
@@ -158,19 +165,23 @@ export class DashboardModel {
       case 'trial-end': {
         const r = e.result;
         s.inFlight = s.inFlight.filter((f) => f.trialId !== r.trialId);
-        const isSearchTrial = e.done !== s.done;
+        const isSearchTrial = !e.baseline;
+        // A promotion (a rung above the child's first) is more training of a known child: it moves the
+        // rung counts and the cost, not the count of children, the reward chart or the failures.
+        const promotion = s.rewards.some((p) => p.trialId === r.trialId);
+        if (s.rungs && e.rung !== undefined && r.status === 'complete') s.rungs = s.rungs.map((n, k) => (k === e.rung ? n + 1 : n));
         s.done = e.done;
         s.best = e.best;
+        if (isSearchTrial) s.spentSeconds += r.metrics?.seconds ?? 0;
+        this.topStale = true;
+        if (promotion) break;
         s.recentFinishes = [...s.recentFinishes, Date.now()].slice(-KEEP_FINISHES);
         if (r.status === 'complete' && r.reward !== null) {
-          // A baseline does not move `done`; its name is in the store's row (read with the top 10).
-          s.rewards = [...s.rewards, { trialId: r.trialId, reward: r.reward, baseline: isSearchTrial ? null : this.baselineName(r.trialId) }];
+          s.rewards = [...s.rewards, { trialId: r.trialId, reward: r.reward, baseline: e.baseline ?? null }];
         } else {
           if (isSearchTrial) s.failed += 1;
           s.failures = [...s.failures, { trialId: r.trialId, error: r.error ?? 'unknown error' }].slice(-KEEP_FAILURES);
         }
-        if (isSearchTrial) s.spentSeconds += r.metrics?.seconds ?? 0;
-        this.topStale = true;
         break;
       }
       case 'log':
@@ -210,7 +221,12 @@ export class DashboardModel {
     return { ...this.s, now: this.endedAt ?? now };
   }
 
-  private baselineName(trialId: number): string | null {
-    return this.store.getTrial(trialId)?.baseline ?? null;
+  /** What a multi-fidelity run trains now: its running rungs (first rungs and promotions). */
+  private rungsInFlight(trials: TrialRow[], live: Map<number, TrialProgress | undefined>, stored: Map<number, TrialProgress>): InFlightRow[] {
+    const byId = new Map(trials.map((t) => [t.id, t] as const));
+    return this.store.rungs(this.s.runId).filter((r) => r.status === 'running').flatMap((r) => {
+      const t = byId.get(r.trialId);
+      return t ? [{ trialId: t.id, key: t.key, parentId: t.parentId, rung: r.rung, progress: live.get(t.id) ?? stored.get(t.id) }] : [];
+    });
   }
 }

@@ -32,9 +32,11 @@ export function eta(s: DashboardSnapshot): string {
 /** "budget ██████░░░░ 45/200  22%  best 91.23%  failed 2" */
 export function budgetLine(s: DashboardSnapshot, width: number): string {
   const frac = Math.max(s.done / s.budget, s.budgetSeconds ? s.spentSeconds / s.budgetSeconds : 0);
+  const promoting = s.inFlight.filter((f) => (f.rung ?? 0) > 0).length;
   const tail = ` ${s.done}/${s.budget} ${Math.floor(frac * 100)}%` +
     (s.budgetSeconds ? ` ${duration(s.spentSeconds)}/${duration(s.budgetSeconds)}` : '') +
-    `  best ${pct2(s.best)}%  failed ${s.failed}`;
+    `  best ${pct2(s.best)}%  failed ${s.failed}` +
+    (s.rungs ? `  rungs ${s.rungs.join('·')}${promoting ? ` (${promoting} promoting)` : ''}` : '');
   const barW = Math.max(5, Math.min(40, width - 'budget '.length - tail.length));
   return clip(`budget ${bar(frac, barW)}${tail}`, width);
 }
@@ -46,7 +48,7 @@ export function workerLines(s: DashboardSnapshot, width: number, rows: number): 
   const shown = s.inFlight.length > rows ? s.inFlight.slice(0, rows - 1) : s.inFlight;
   const lines = shown.map((f) => {
     const p = f.progress;
-    const head = `${fit(p?.worker ?? '-', 8)} #${fit(String(f.trialId), 5)} ${shortKey(f.key)} `;
+    const head = `${fit(p?.worker ?? '-', 8)} #${fit(String(f.trialId), 5)}${f.rung ? `↑${f.rung}` : ''} ${shortKey(f.key)} `;
     if (!p) return fit(head + 'starting…', width);
     // epoch and batch are 1-based (the trainer reports after each batch).
     const done = p.epochs * p.batches > 0 ? ((p.epoch - 1) * p.batches + p.batch) / (p.epochs * p.batches) : 0;
