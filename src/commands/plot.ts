@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { UserError } from '../core/errors.js';
 import { runsDir } from '../core/paths.js';
 import { runPlotSvg } from '../export/run-plot.js';
+import { rungLabel } from '../search/ladder.js';
 import { parseCommand } from './args.js';
 import { checkOutputFile, writeOutputFile } from './output-file.js';
 import { defaultDb, runIdOption } from './options.js';
@@ -26,6 +27,9 @@ export async function plotCommand(argv: string[]): Promise<void> {
       title: `run ${run.id}: ${run.config.strategy} on ${run.config.space}, ${run.config.dataset}`,
       trials: store.trials(runId),
       replays: store.replays(runId).map((r) => ({ label: r.label, curve: store.curve({ replayId: r.id }), testAccuracy: r.testAccuracy })),
+      rungs: run.config.ladder && store.rungs(runId).filter((r) => r.status === 'complete').map((r) => ({
+        trialId: r.trialId, rung: r.rung, reward: r.reward, label: rungLabel(run.config.ladder!, r.rung),
+      })),
     });
     writeOutputFile(out, svg);
     console.log(`wrote ${out}`);

@@ -16,7 +16,11 @@ export interface RunPlotInput {
   title: string;
   trials: TrialRow[];
   replays: PlotReplay[];
+  /** A multi-fidelity run: every rung's result (the trials' rewards are then their highest rung's). */
+  rungs?: Array<{ trialId: number; rung: number; reward: number | null; label: string }>;
 }
+
+const RUNG_COLORS = ['#1f77b4', '#2ca02c', '#9467bd', '#e377c2', '#17becf'];
 
 const W = 760;
 const H = 300;
@@ -67,13 +71,15 @@ export function runPlotSvg(input: RunPlotInput): string {
   const done = input.trials.filter((t) => t.status === 'complete' && t.reward !== null);
   const body: string[] = [el('text', { x: PAD.left, y: 18, 'font-size': 16 }, esc(input.title))];
   const n = Math.max(1, ...input.trials.map((t) => t.number));
-  const [lo, hi] = range(done.map((t) => t.reward!));
+  const rungResults = (input.rungs ?? []).filter((r) => r.reward !== null);
+  const [lo, hi] = range([...done.map((t) => t.reward!), ...rungResults.map((r) => r.reward!)]);
   const a = axes(12, n, lo, hi, 'trial (order trained)', 'reward (validation accuracy)', 'reward over trials');
   body.push(...a.parts);
   // Best-so-far of the search trials (baselines are references, not part of the search).
   let best = -Infinity;
   const steps: string[] = [];
-  for (const t of done.filter((t) => !t.baseline).sort((p, q) => p.number - q.number)) {
+  // (A multi-fidelity run's rewards mix rungs: no best-so-far line there, each rung is drawn instead.)
+  for (const t of done.filter((t) => !t.baseline && !input.rungs).sort((p, q) => p.number - q.number)) {
     if (t.reward! > best) {
       if (steps.length > 0) steps.push(`L${r1(a.x(t.number))},${r1(a.y(best))}`);
       best = t.reward!;
@@ -91,15 +97,33 @@ export function runPlotSvg(input: RunPlotInput): string {
         el('path', { d: `M${r1(cx)},${r1(cy - 6)} L${r1(cx + 6)},${r1(cy)} L${r1(cx)},${r1(cy + 6)} L${r1(cx - 6)},${r1(cy)} z`, fill: '#ff7f0e', stroke: '#333' }),
         el('text', { x: r1(cx + 8), y: r1(cy + 3), 'font-size': 9, fill: '#8a4a00' }, esc(t.baseline)),
       ]));
-    } else {
+    } else if (!input.rungs) {
       body.push(el('circle', { cx: r1(a.x(t.number)), cy: r1(a.y(t.reward!)), r: 2.6, fill: '#1f77b4', 'fill-opacity': 0.7, class: 'trial', 'data-trial': t.id }));
     }
   }
+  const numberOf = new Map(input.trials.map((t) => [t.id, t.number] as const));
+  const rungLabels = new Map<number, string>();
+  for (const r of rungResults) {
+    rungLabels.set(r.rung, r.label);
+    const n = numberOf.get(r.trialId) ?? 0;
+    // A promotion joins the rung below it with a thin line: the same child, trained more.
+    const below = rungResults.find((q) => q.trialId === r.trialId && q.rung === r.rung - 1);
+    if (below) body.push(el('line', { x1: r1(a.x(n)), x2: r1(a.x(n)), y1: r1(a.y(below.reward!)), y2: r1(a.y(r.reward!)), stroke: '#bbb', 'stroke-width': 1 }));
+    body.push(el('circle', { cx: r1(a.x(n)), cy: r1(a.y(r.reward!)), r: 2.2 + r.rung, fill: RUNG_COLORS[r.rung % RUNG_COLORS.length], 'fill-opacity': 0.75, class: 'rung', 'data-trial': r.trialId, 'data-rung': r.rung }));
+  }
   const lx = W - PAD.right + 12;
+  const legend = input.rungs
+    ? [...rungLabels.entries()].sort((p, q) => p[0] - q[0]).flatMap(([rung, label], k) => [
+        el('circle', { cx: lx, cy: 50 + 18 * k, r: 2.2 + rung, fill: RUNG_COLORS[rung % RUNG_COLORS.length] }), el('text', { x: lx + 8, y: 54 + 18 * k, 'font-size': 10 }, esc(`rung ${rung}: ${label}`)),
+      ])
+    : [
+        el('circle', { cx: lx, cy: 50, r: 3, fill: '#1f77b4' }), el('text', { x: lx + 8, y: 54, 'font-size': 10 }, 'search trial'),
+        el('line', { x1: lx - 4, x2: lx + 4, y1: 68, y2: 68, stroke: '#d62728', 'stroke-width': 2 }), el('text', { x: lx + 8, y: 72, 'font-size': 10 }, 'best so far'),
+      ];
+  const by = input.rungs ? 50 + 18 * rungLabels.size : 86;
   body.push(el('g', { class: 'legend' }, [
-    el('circle', { cx: lx, cy: 50, r: 3, fill: '#1f77b4' }), el('text', { x: lx + 8, y: 54, 'font-size': 10 }, 'search trial'),
-    el('line', { x1: lx - 4, x2: lx + 4, y1: 68, y2: 68, stroke: '#d62728', 'stroke-width': 2 }), el('text', { x: lx + 8, y: 72, 'font-size': 10 }, 'best so far'),
-    el('path', { d: `M${lx},${80} L${lx + 5},${86} L${lx},${92} L${lx - 5},${86} z`, fill: '#ff7f0e' }), el('text', { x: lx + 8, y: 90, 'font-size': 10 }, 'baseline'),
+    ...legend,
+    el('path', { d: `M${lx},${by - 6} L${lx + 5},${by} L${lx},${by + 6} L${lx - 5},${by} z`, fill: '#ff7f0e' }), el('text', { x: lx + 8, y: by + 4, 'font-size': 10 }, 'baseline'),
   ]));
   let height = H + 12;
 

@@ -103,3 +103,12 @@ export function describeLadder(l: Ladder): string {
   const varying = (Object.keys(FIELDS) as string[]).filter((k) => new Set(f.map((x) => x[FIELDS[k]])).size > 1);
   return `${l.kind}, eta ${l.eta}: ${varying.map((k) => `${k} ${f.map((x) => x[FIELDS[k]]).join(' → ')}`).join(', ')}`;
 }
+
+/** A short name of rung r from the fields that change along the ladder: "1 ep", "3600 train · 2 ep". */
+export function rungLabel(l: Ladder, r: number): string {
+  if (!l.fidelities) return `column ${r + 1}`;
+  const f = l.fidelities;
+  const unit: Record<string, string> = { epochs: 'ep', train: 'img', size: 'px', filters: 'F', stem: 'stem', cells: 'N' };
+  const varying = (Object.keys(FIELDS) as string[]).filter((k) => new Set(f.map((x) => x[FIELDS[k]])).size > 1);
+  return varying.map((k) => `${f[r][FIELDS[k]]} ${unit[k]}`).join(' · ');
+}

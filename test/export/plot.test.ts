@@ -37,3 +37,18 @@ test('run plot without replays has one panel; an empty run still renders', () =>
   assert.match(empty, /<svg/);
   assert.doesNotMatch(empty, /NaN/);
 });
+
+test('run plot of a multi-fidelity run: a dot per rung result, coloured by rung, promotions joined, one legend entry per rung', () => {
+  const trials = [trial(1, 0.7), trial(2, 0.5), trial(3, 0.65)];
+  const rungs = [
+    { trialId: 101, rung: 0, reward: 0.6, label: '1 ep' }, { trialId: 102, rung: 0, reward: 0.5, label: '1 ep' }, { trialId: 103, rung: 0, reward: 0.55, label: '1 ep' },
+    { trialId: 101, rung: 1, reward: 0.7, label: '3 ep' }, { trialId: 103, rung: 1, reward: null, label: '3 ep' },
+  ];
+  const svg = runPlotSvg({ title: 'run 2', trials, replays: [], rungs });
+  assert.equal((svg.match(/class="rung"/g) ?? []).length, 4, 'a failed rung has no dot');
+  assert.equal((svg.match(/data-rung="1"/g) ?? []).length, 1);
+  assert.equal((svg.match(/class="trial"/g) ?? []).length, 0, 'the trials\' mixed-rung rewards are not drawn again');
+  assert.doesNotMatch(svg, /best-so-far/);
+  assert.match(svg, /rung 0: 1 ep/);
+  assert.match(svg, /rung 1: 3 ep/);
+});
