@@ -1,64 +1,26 @@
 /**
  * `nas baselines --run RUN`: trains the hand-designed baselines (search-spaces/baselines/) with
- * exactly the run's proxy settings, through the same worker pool as the search, and stores them
- * as trials flagged `baseline`, so `nas show RUN` ranks found cells and baselines together.
+ * exactly the run's proxy settings, through the search loop and the run's own evaluator, and stores
+ * them as trials flagged `baseline`, so `nas show RUN` ranks found cells and baselines together.
  * Baselines already complete in the run are skipped; unfinished ones are trained again.
  */
 import { existsSync } from 'node:fs';
 import { UserError } from '../core/errors.js';
-import type { Evaluator, TrainTask } from '../evaluators/types.js';
+import type { Evaluator } from '../evaluators/types.js';
+import type { Strategy } from '../strategies/types.js';
+import { createStrategy } from '../strategies/index.js';
+import { createEvaluator } from '../evaluators/index.js';
+import { runSearch } from '../search/loop.js';
 import { parseCommand } from './args.js';
 import { openReadOnly } from './runs.js';
 import { loadSpace } from '../space/load.js';
 import { Store } from '../store/store.js';
-import type { TrialRow } from '../store/types.js';
 import { loadBaseline, selectBaselines } from '../baselines/index.js';
-import { createPoolEvaluator } from '../evaluators/pool/pool.js';
 import { defaultDb, intOption, LIMITS, runIdOption } from './options.js';
 import { duration, pct, si, table } from '../core/format.js';
 
 const HELP = `usage: nas baselines --run RUN [--db FILE] [--only a,b] [--workers W] [--list]
   trains the hand-designed baselines with the run's proxy settings; stores them as baseline trials`;
-
-/** Trains `names` in run `runId` with `evaluator`; returns their trials (finished). */
-export async function trainBaselines(store: Store, runId: number, names: string[], evaluator: Evaluator, log: (line: string) => void): Promise<TrialRow[]> {
-  const run = store.requireRun(runId);
-  const config = run.config;
-  const space = loadSpace(config.spaceFile);
-  const existing = new Map(store.trials(runId).filter((t) => t.baseline).map((t) => [t.baseline!, t]));
-  const queue: TrialRow[] = [];
-  for (const name of names) {
-    const b = loadBaseline(name, space);
-    const old = existing.get(name);
-    if (old?.status === 'complete') {
-      log(`${name}: already trained in run ${runId} (trial ${old.id}, reward ${pct(old.reward)}), skipped`);
-      continue;
-    }
-    if (old) {
-      store.restartTrial(old.id);
-      queue.push(store.requireTrial(old.id));
-    } else {
-      queue.push(store.addTrial({ runId, genotype: b.genotype, key: space.key(b.genotype), origin: 'baseline', baseline: name }));
-    }
-  }
-  const done: TrialRow[] = [];
-  const next = async (): Promise<void> => {
-    const trial = queue.shift();
-    if (!trial) return;
-    const task: TrainTask = {
-      runId, trialId: trial.id, genotype: trial.genotype, spaceFile: config.spaceFile, macro: config.macro, proxy: config.proxy,
-      dataset: config.dataset, datasetHash: config.datasetHash, seed: config.seed + trial.number, backend: config.backend,
-    };
-    log(`${trial.baseline}: training (trial ${trial.id})`);
-    const result = await evaluator.evaluate(task);
-    const row = store.finishTrial(trial.id, result);
-    log(`${trial.baseline}: ${row.status === 'complete' ? `reward ${pct(row.reward)}, ${si(row.params)} params, ${duration(row.seconds)}` : `failed: ${row.error}`}`);
-    done.push(row);
-    return next();
-  };
-  await Promise.all(Array.from({ length: Math.max(1, evaluator.capacity) }, () => next()));
-  return done;
-}
 
 export async function baselinesCommand(argv: string[]): Promise<void> {
   const parsed = parseCommand(argv, {
@@ -95,11 +57,37 @@ export async function baselinesCommand(argv: string[]): Promise<void> {
   }
   const store = Store.open(dbFile);
   let evaluator: Evaluator | undefined;
+  let strategy: Strategy | undefined;
   try {
     const run = store.requireRun(runId);
-    const workers = workersOption ?? Math.min(run.config.workers, names.length);
-    evaluator = createPoolEvaluator({ workers });
-    const trained = await trainBaselines(store, runId, names, evaluator, (l) => console.log(l));
+    const space = loadSpace(run.config.spaceFile);
+    // The search loop trains them, as --with-baselines does: stored as baseline trials, told to the
+    // run's strategy (a resumed search is seeded by them), promoted in a multi-fidelity run.
+    const config = { ...run.config, workers: workersOption ?? Math.min(run.config.workers, names.length) };
+    strategy = await createStrategy(config.strategy, { space, seed: config.seed, options: config.strategyOptions, allowDuplicates: config.allowDuplicates });
+    const state = store.loadStrategyState(runId);
+    if (state !== undefined) strategy.restore(state);
+    ({ evaluator } = await createEvaluator(config, space, (line) => console.log(line)));
+    const before = new Set(store.trials(runId).filter((t) => t.baseline && t.status === 'complete').map((t) => t.baseline!));
+    for (const name of names.filter((n) => before.has(n))) console.log(`${name}: already trained in run ${runId}, skipped`);
+    const status = run.status;
+    store.claimRun(runId);
+    try {
+      await runSearch({
+        store, runId, space, strategy, evaluator, config, only: 'baselines',
+        baselines: names.filter((n) => !before.has(n)).map((name) => ({ name, genotype: loadBaseline(name, space).genotype })),
+        onEvent: (e) => {
+          if (e.type === 'trial-end' && e.baseline) {
+            const r = e.result;
+            console.log(`${e.baseline}${e.rung ? ` rung ${e.rung}` : ''}: ${r.status === 'complete' ? `reward ${pct(r.reward)}, ${si(r.metrics?.params)} params, ${duration(r.metrics?.seconds)}` : `failed: ${r.error}`}`);
+          }
+        },
+      });
+    } finally {
+      // Training baselines does not finish or interrupt the search: the run keeps its status.
+      store.setRunStatus(runId, status === 'running' ? 'interrupted' : status);
+    }
+    const trained = store.trials(runId).filter((t) => t.baseline && names.includes(t.baseline) && !before.has(t.baseline));
     if (trained.length > 0) {
       console.log('');
       console.log(table(['baseline', 'trial', 'reward', 'params', 'mult-adds', 'time'],
@@ -107,6 +95,7 @@ export async function baselinesCommand(argv: string[]): Promise<void> {
       console.log(`\nranked with the run's trials: nas show ${runId}${v.db ? ` --db ${v.db}` : ''}`);
     }
   } finally {
+    strategy?.dispose?.();
     await evaluator?.close();
     store.close();
   }
