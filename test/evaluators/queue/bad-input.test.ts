@@ -55,7 +55,7 @@ test('a queue made by another queue format is refused; a foreign BullMQ queue to
   const client = new Redis(redis.url);
   try {
     await client.set(formatKey(DEFAULT_QUEUE), String(QUEUE_FORMAT + 1));
-    await assert.rejects(createQueueEvaluator({ url: redis.url }), oneLineUserError(/incompatible nas version \(queue format 2, this nas uses 1\)/));
+    await assert.rejects(createQueueEvaluator({ url: redis.url }), oneLineUserError(new RegExp(`incompatible nas version \\(queue format ${QUEUE_FORMAT + 1}, this nas uses ${QUEUE_FORMAT}\\)`)));
     // Another queue name in the same database is fine and gets this version's marker.
     const other = await createQueueEvaluator({ url: `${redis.url}?queue=fresh` });
     await other.close();
