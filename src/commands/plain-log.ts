@@ -32,6 +32,12 @@ export function createPlainLogger(out: NodeJS.WritableStream): PlainLogger {
         write(`${head} FAILED: ${r.error ?? 'unknown error'}`);
         return;
       }
+      const estimator = m?.extra?.estimator;
+      if (typeof estimator === 'string') {
+        // A zero-cost reward is the estimator's score, not an accuracy.
+        write(`${head} ${estimator} ${r.reward?.toFixed(3)} best ${e.best?.toFixed(3)} ${duration(m?.seconds)}${m?.worker ? ` on ${m.worker}` : ''}`);
+        return;
+      }
       write(
         `${head} reward ${pct(r.reward)} best ${pct(e.best)} params ${si(m?.params)} madds ${si(m?.multAdds)} ` +
           `${duration(m?.seconds)}${m?.imagesPerSec ? ` ${Math.round(m.imagesPerSec)} img/s` : ''}` +

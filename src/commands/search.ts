@@ -21,10 +21,11 @@ import { refuseLiveOwner } from '../store/owner.js';
 import { parseCommand } from './args.js';
 import { loadDataset } from '../data/datasets.js';
 import { parseLadder, type Ladder } from '../search/ladder.js';
+import { parseWarmup, warmUp } from '../search/warmup.js';
 import { taskFidelity } from '../training/fidelity.js';
 import { DEFAULT_REFERENCE } from '../fidelity/presets.js';
 import { choiceOption, defaultDb, intOption, LIMITS, numberOption, runIdOption } from './options.js';
-import { duration, pct } from '../core/format.js';
+import { duration, rewardText } from '../core/format.js';
 import { openReadOnly } from './runs.js';
 import { createPlainLogger } from './plain-log.js';
 import { workerProgressWriter } from './progress-writer.js';
@@ -56,6 +57,8 @@ const HELP = `usage: nas search [options]            start a search
   --allow-duplicates    let the strategy propose an architecture twice
   --with-baselines      also train the hand-designed baselines and seed the strategy with them
   --evaluator pool|table  --table FILE --reward-column C --cost-column C   tabular (no training)
+  --evaluator zero-cost:NAME   reward = a zero-cost estimator's score of the untrained child (synflow, naswot, …)
+  --warmup NAME:N       score N random cells with a zero-cost estimator first; the best are the first proposals
   --queue redis://HOST:PORT   hand children to remote \`nas worker\`s through BullMQ
   --queue-capacity N    children kept in flight on the queue (default: the live workers' total concurrency)
   --no-dashboard        plain lines even on a terminal`;
@@ -67,6 +70,7 @@ const OPTIONS = {
   'budget-seconds': { type: 'string' },
   'budget-cpu-hours': { type: 'string' },
   fidelity: { type: 'string' },
+  warmup: { type: 'string' },
   space: { type: 'string' },
   dataset: { type: 'string' },
   workers: { type: 'string' },
@@ -153,6 +157,8 @@ export async function searchCommand(argv: string[]): Promise<void> {
     const created = await createEvaluator(config, space, say);
     evaluator = created.evaluator;
     const backend = created.backend;
+    // A new run's warm-up scores its cells before the run is stored (a resumed strategy has them in its state).
+    if (resumeId === undefined && config.warmup) config.warmup = await warmUp(config.warmup, strategy, space, config, say);
     const baselines = config.withBaselines ? await loadBaselineProposals(space) : [];
 
     const writer = openStore(dbFile, v.db === undefined);
@@ -189,7 +195,7 @@ export async function searchCommand(argv: string[]): Promise<void> {
     log.redirect(undefined);
     const best = store.bestTrial(run.id);
     log.line(`run ${run.id} ${outcome}: ${store.countTrials(run.id, 'complete')} complete, ${store.countTrials(run.id, 'failed')} failed` +
-      (best ? `; best trial ${best.id} reward ${pct(best.reward)}: ${space.describe(best.genotype)}` : ''));
+      (best ? `; best trial ${best.id} reward ${rewardText(best.reward, config.evaluator)}: ${space.describe(best.genotype)}` : ''));
     if (outcome !== 'complete') log.line(`resume with: nas search --resume ${run.id}${v.db ? ` --db ${v.db}` : ''}`);
   } finally {
     process.off('SIGINT', onSignal);
@@ -249,7 +255,8 @@ function configFromOptions(v: Record<string, string | boolean | string[] | undef
   const strategy = s('strategy') ?? 'evolution';
   if (!strategyNames().includes(strategy)) throw new UserError(`unknown strategy "${strategy}" (known: ${strategyNames().join(', ')})`);
   const budget = intOption(s('budget'), 'budget', 200, 1, LIMITS.budget);
-  const evaluatorKind = choiceOption(s('evaluator') ?? (s('queue') ? 'queue' : undefined), 'evaluator', evaluatorKinds(), 'pool');
+  const zeroCost = s('evaluator')?.startsWith('zero-cost:') ? s('evaluator')!.slice('zero-cost:'.length) : undefined;
+  const evaluatorKind = zeroCost !== undefined ? 'zero-cost' : choiceOption(s('evaluator') ?? (s('queue') ? 'queue' : undefined), 'evaluator', evaluatorKinds().filter((k) => k !== 'zero-cost'), 'pool');
   if (s('queue-capacity') !== undefined && evaluatorKind !== 'queue') throw new UserError('--queue-capacity needs --queue redis://HOST:PORT');
   if (s('queue') !== undefined && evaluatorKind !== 'queue') throw new UserError(`--queue hands children to remote workers; it does not go with --evaluator ${evaluatorKind}`);
   for (const k of ['table', 'reward-column', 'cost-column']) {
@@ -303,12 +310,14 @@ function configFromOptions(v: Record<string, string | boolean | string[] | undef
       ? { kind: 'table', table: requireOption(s('table'), 'table'), rewardColumn: requireOption(s('reward-column'), 'reward-column'), costColumn: s('cost-column') }
       : evaluatorKind === 'queue'
         ? { kind: 'queue', url: requireOption(s('queue'), 'queue'), ...queueCapacity(s('queue-capacity')) }
-        : { kind: 'pool' };
+        : evaluatorKind === 'zero-cost' ? { kind: 'zero-cost', estimator: zeroCost } : { kind: 'pool' };
   const dataset = evaluatorKind === 'table' ? `table:${evaluator.table as string}` : s('dataset') ?? 'default';
+  const warmup = s('warmup') === undefined ? undefined : parseWarmup(s('warmup')!);
+  if (warmup && evaluatorKind === 'zero-cost') throw new UserError('--warmup ranks cells by a zero-cost estimator before training them; --evaluator zero-cost already rewards every child that way');
   const ladder = s('fidelity') === undefined ? undefined : ladderOf(s('fidelity')!, macro, proxy, evaluatorKind === 'table' ? { tableColumns: (evaluator.rewardColumn as string).split(',').length } : { dataset });
   return {
     strategy, strategyOptions, space: spaceName, spaceFile: space.file, dataset,
-    seed: intOption(s('seed'), 'seed', 1, 0, LIMITS.seed), budget, budgetSeconds, budgetCpuSeconds, ladder,
+    seed: intOption(s('seed'), 'seed', 1, 0, LIMITS.seed), budget, budgetSeconds, budgetCpuSeconds, ladder, ...(warmup ? { warmup } : {}),
     workers: workers ?? (evaluatorKind === 'table' ? 1 : defaultWorkers()),
     backend: s('backend') ?? 'auto', macro, proxy, evaluator,
     allowDuplicates: Boolean(v['allow-duplicates']), withBaselines: Boolean(v['with-baselines']),

@@ -3,7 +3,7 @@ import { Store } from '../store/store.js';
 import { parseCommand } from './args.js';
 import type { TrialRow } from '../store/types.js';
 import { defaultDb, intOption, runIdOption } from './options.js';
-import { duration, pct, si, table } from '../core/format.js';
+import { duration, rewardText, si, table } from '../core/format.js';
 import { flagStale, openReadOnly, STALE_NOTE, statusOf } from './runs.js';
 import { cellLines } from './cell-text.js';
 import { describeLadder } from '../search/ladder.js';
@@ -53,13 +53,13 @@ export function renderRun(store: Store, runId: number, top: number, json = false
   out.push(
     table(
       ['rank', 'trial', ...(ladder ? ['rung'] : []), 'reward', 'params', 'mult-adds', 'time', 'parent', 'how'],
-      ranked.map((t, i) => [String(i + 1), String(t.id) + (t.baseline ? ` [${t.baseline}]` : ''), ...(ladder ? [String(t.rung ?? 0)] : []), pct(t.reward), si(t.params), si(t.multAdds), duration(t.seconds), t.parentId ? String(t.parentId) : '-', how(t)]),
+      ranked.map((t, i) => [String(i + 1), String(t.id) + (t.baseline ? ` [${t.baseline}]` : ''), ...(ladder ? [String(t.rung ?? 0)] : []), rewardText(t.reward, c.evaluator), si(t.params), si(t.multAdds), duration(t.seconds), t.parentId ? String(t.parentId) : '-', how(t)]),
     ),
   );
   if (best) {
-    out.push('', `best trial ${best.id} (reward ${pct(best.reward)}${ladder ? ` at rung ${best.rung ?? 0}` : ''}):`, ...cellLines(best.genotype).map((l) => '  ' + l));
+    out.push('', `best trial ${best.id} (reward ${rewardText(best.reward, c.evaluator)}${ladder ? ` at rung ${best.rung ?? 0}` : ''}):`, ...cellLines(best.genotype).map((l) => '  ' + l));
     out.push('', `ancestry of trial ${best.id} (${ancestry.length - 1} generation(s) of mutation):`);
-    for (const t of ancestry) out.push(`  trial ${String(t.id).padEnd(5)} ${pct(t.reward).padStart(7)}  ${how(t)}`);
+    for (const t of ancestry) out.push(`  trial ${String(t.id).padEnd(5)} ${rewardText(t.reward, c.evaluator).padStart(7)}  ${how(t)}`);
   }
   if (replays.length > 0) out.push('', `replays of run ${run.id} (nas train; an unfinished one continues with --resume):`, replayTable(replays));
   if (run.stale) out.push('', STALE_NOTE);

@@ -15,6 +15,15 @@ export function pct(r: number | null | undefined): string {
   return r === null || r === undefined || !Number.isFinite(r) ? '-' : `${(r * 100).toFixed(2)}%`;
 }
 
+/**
+ * A run's reward as shown: an accuracy in percent, or the score itself for a run rewarded by a
+ * zero-cost estimator (`--evaluator zero-cost:NAME`: a log-synflow of 63.7 is not 6,370 %).
+ */
+export function rewardText(r: number | null | undefined, evaluator: { kind: string } | undefined): string {
+  if (evaluator?.kind !== 'zero-cost') return pct(r);
+  return r === null || r === undefined || !Number.isFinite(r) ? '-' : r.toFixed(3);
+}
+
 /** Seconds → "8.1s", "3m05s", "1h02m". */
 export function duration(s: number | null | undefined): string {
   if (s === null || s === undefined || !Number.isFinite(s)) return '-';

@@ -5,6 +5,7 @@
  *   pool   worker threads on this machine (piscina), each training one child at a time
  *   table  answers from a benchmark table (NAS-Bench-201), no training
  *   queue  hands children to `nas worker`s on other machines (BullMQ over Redis)
+ *   zero-cost  scores untrained children with a zero-cost estimator (no training)
  */
 import { UserError } from '../core/errors.js';
 import type { SearchSpace } from '../space/types.js';
@@ -13,6 +14,7 @@ import type { Evaluator } from './types.js';
 import { poolEntry } from './pool/entry.js';
 import { queueEntry } from './queue/entry.js';
 import { tableEntry } from './table/entry.js';
+import { zeroCostEntry } from './zero-cost/entry.js';
 
 export interface EvaluatorEntry {
   kind: string;
@@ -20,7 +22,7 @@ export interface EvaluatorEntry {
   create(config: RunConfig, space: SearchSpace, say: (line: string) => void): Promise<{ evaluator: Evaluator; backend: string }>;
 }
 
-const ENTRIES: readonly EvaluatorEntry[] = [poolEntry, tableEntry, queueEntry];
+const ENTRIES: readonly EvaluatorEntry[] = [poolEntry, tableEntry, queueEntry, zeroCostEntry];
 
 export function evaluatorKinds(): string[] {
   return ENTRIES.map((e) => e.kind);

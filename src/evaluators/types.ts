@@ -41,6 +41,8 @@ export interface TrainTask {
   from?: string;
   /** Return the trained state with the result: a higher rung will continue it. */
   keepState?: boolean;
+  /** Score with this zero-cost estimator instead of training (src/estimators/): the zero-cost evaluator and the warm-up. */
+  estimator?: string;
 }
 
 export interface TrialMetrics {

@@ -24,8 +24,10 @@ import type { ChunkScores, StudyChunk } from './table-worker.js';
  * NOTE: search-spaces/nas-bench-201.json recommends 1 cell per stage for proxy training; the
  * study uses the benchmark's own 5.
  */
-export const NB201_BENCHMARK_MACRO: MacroSettings = { stemChannels: 16, filters: 16, cellsPerStage: 5, reductions: 2, filterMultiplier: 2 };
-export const CIFAR10_INPUT: [number, number, number] = [32, 32, 3];
+export { NB201_BENCHMARK_MACRO } from '../estimators/score-cell.js';
+import { NB201_BENCHMARK_MACRO } from '../estimators/score-cell.js';
+export { CIFAR10_INPUT } from '../estimators/score-cell.js';
+import { CIFAR10_INPUT } from '../estimators/score-cell.js';
 
 export interface TableStudyOptions {
   table: string;

@@ -6,15 +6,11 @@
 import * as tf from '@tensorflow/tfjs';
 import type { SearchSpace } from '../space/types.js';
 import { threadCpuMs } from '../core/cpu.js';
-import { createRng } from '../core/rng.js';
 import { selectBackend } from '../engine/backend.js';
 import { loadSpace } from '../space/load.js';
 import { buildModel } from '../model/build.js';
 import { loadDataset } from '../data/datasets.js';
-import { stratifiedSample } from '../data/split.js';
-import { getEstimator } from '../estimators/index.js';
-import { gatherBatch } from '../training/batches.js';
-import { fidelityData } from '../training/data.js';
+import { scoreCell } from '../estimators/score-cell.js';
 import type { Fidelity } from '../training/fidelity.js';
 import { macroOf, trainCell } from '../training/train-cell.js';
 import type { UnitResult, UnitTask } from './unit.js';
@@ -59,33 +55,12 @@ function staticScore(space: SearchSpace, task: UnitTask): Omit<UnitResult, 'cpuS
   return { status: 'complete', value, metrics: { params: built.params, multAdds: built.multAdds }, error: null };
 }
 
-/** Images a data-dependent zero-cost estimator sees: a class-stratified batch of the training split (zero-cost-nas uses 64). */
-const ZERO_COST_BATCH = 64;
-
 /** A zero-cost estimator (src/estimators/) on the untrained network at the reference size. */
 function zeroCostScore(space: SearchSpace, task: UnitTask): Omit<UnitResult, 'cpuSeconds' | 'seconds'> {
-  const estimator = getEstimator(task.estimator.name);
-  const { train } = fidelityData(task.dataset, task.reference, task.datasetHash);
-  const ds = loadDataset(task.dataset);
-  const macro = macroOf(task.reference, space);
-  const inputShape: [number, number, number] = [train.height, train.width, train.channels];
-  let batch: { xs: tf.Tensor4D; ys: tf.Tensor1D } | undefined;
-  if (estimator.needsData) {
-    const idx = stratifiedSample(train.labels, ds.numClasses, ZERO_COST_BATCH, createRng(`zero-cost-batch:${task.seed}`));
-    const { x, y } = gatherBatch(train, idx, train.norm!);
-    batch = { xs: tf.tensor4d(x, [idx.length, ...inputShape]), ys: tf.tensor1d(y, 'int32') };
-  }
-  try {
-    const value = estimator.score({
-      build: (opts) => buildModel(space, task.genotype, macro, { inputShape, numClasses: ds.numClasses, seed: task.seed, ...(opts?.batchNorm === false ? { batchNorm: false } : {}) }),
-      inputShape, numClasses: ds.numClasses, batch,
-    });
-    if (Number.isNaN(value)) return { status: 'failed', value: null, metrics: {}, error: `${estimator.name} could not be computed (NaN)` };
-    // -Infinity (a log score of 0: no path from input to output) ranks below every cell; the store keeps finite numbers.
-    return { status: 'complete', value: value === -Infinity ? -Number.MAX_VALUE : value, metrics: { liveTensors: tf.memory().numTensors - (batch ? 2 : 0) }, error: null };
-  } finally {
-    if (batch) tf.dispose([batch.xs, batch.ys]);
-  }
+  const value = scoreCell({ space, genotype: task.genotype, estimator: task.estimator.name, fidelity: task.reference, dataset: task.dataset, datasetHash: task.datasetHash, seed: task.seed });
+  if (Number.isNaN(value)) return { status: 'failed', value: null, metrics: {}, error: `${task.estimator.name} could not be computed (NaN)` };
+  // -Infinity (a log score of 0: no path from input to output) ranks below every cell; the store keeps finite numbers.
+  return { status: 'complete', value: value === -Infinity ? -Number.MAX_VALUE : value, metrics: { liveTensors: tf.memory().numTensors }, error: null };
 }
 
 /** A trained estimator or the reference: the one training core at the unit's fidelity. */

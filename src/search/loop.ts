@@ -112,8 +112,10 @@ export async function runSearch(opts: SearchOptions): Promise<SearchOutcome> {
   let started = searchTrials.length;
   let finished = searchTrials.filter((t) => t.status === 'complete' || t.status === 'failed').length;
   // Seconds (simulated for tables) and CPU seconds spent by every finished unit, promotions included.
-  let spentSeconds = 0;
-  let spentCpu = 0;
+  // A zero-cost warm-up is paid for from the same budget (its record carries what it spent).
+  const warm = config.warmup && 'cpuSeconds' in config.warmup ? config.warmup : undefined;
+  let spentSeconds = warm?.seconds ?? 0;
+  let spentCpu = warm?.cpuSeconds ?? 0;
   const rungRows = scheduler ? store.rungs(runId) : [];
   const baselineIds = new Set(store.trials(runId).filter((t) => t.baseline).map((t) => t.id));
   if (scheduler) {

@@ -5,6 +5,7 @@
  */
 import type { Genotype, MacroSettings, Mutation } from '../space/types.js';
 import type { Ladder } from '../search/ladder.js';
+import type { WarmupRecord, WarmupSpec } from '../search/warmup.js';
 import type { ProxySettings, TrialMetrics, TrialProgress } from '../evaluators/types.js';
 
 export type RunStatus = 'running' | 'complete' | 'interrupted' | 'failed';
@@ -28,6 +29,8 @@ export interface RunConfig {
   budgetCpuSeconds?: number;
   /** Multi-fidelity: the rungs of successive halving or Hyperband (`--fidelity`); absent = one fidelity. */
   ladder?: Ladder;
+  /** Zero-cost warm-up (`--warmup`): asked for, then what it did. */
+  warmup?: WarmupSpec | WarmupRecord;
   workers: number;
   backend: string;
   macro: MacroSettings;

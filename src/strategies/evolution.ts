@@ -42,6 +42,8 @@ interface EvolutionState {
   proposed: number;
   population: Member[];
   seen: string[];
+  /** Warm-up cells not yet proposed (absent before the warm-up existed). */
+  warm?: Genotype[];
 }
 
 export class RegularizedEvolution implements Strategy {
@@ -54,6 +56,7 @@ export class RegularizedEvolution implements Strategy {
   private proposed = 0;
   private population: Member[] = [];
   private seen = new Set<string>();
+  private warm: Genotype[] = [];
   private readonly space: SearchSpace;
   private readonly allowDuplicates: boolean;
 
@@ -68,7 +71,9 @@ export class RegularizedEvolution implements Strategy {
   ask(): Proposal | undefined {
     const mutating = this.proposed >= this.populationSize && this.population.length > 0;
     for (let i = 0; i < MAX_DRAWS; i++) {
-      const proposal = mutating ? this.mutateTournamentWinner() : { genotype: this.space.sample(this.rng), origin: 'random' };
+      // The initial population: the warm-up's cells first (Abdelfattah et al. 2021's warm-up), then random ones.
+      const warm = !mutating && this.warm.length > 0 ? this.warm.shift() : undefined;
+      const proposal = warm ? { genotype: warm, origin: 'warmup' } : mutating ? this.mutateTournamentWinner() : { genotype: this.space.sample(this.rng), origin: 'random' };
       const key = this.space.key(proposal.genotype);
       if (this.allowDuplicates || !this.seen.has(key)) {
         this.seen.add(key);
@@ -94,8 +99,12 @@ export class RegularizedEvolution implements Strategy {
     if (this.population.length > this.populationSize) this.population.shift();
   }
 
+  warmStart(cells: Genotype[]): void {
+    this.warm = cells.slice(0, this.populationSize);
+  }
+
   state(): EvolutionState {
-    return { rng: this.rng.state(), proposed: this.proposed, population: this.population, seen: [...this.seen] };
+    return { rng: this.rng.state(), proposed: this.proposed, population: this.population, seen: [...this.seen], warm: this.warm };
   }
 
   restore(state: unknown): void {
@@ -104,6 +113,7 @@ export class RegularizedEvolution implements Strategy {
     this.proposed = s.proposed;
     this.population = s.population.map((m) => ({ ...m }));
     this.seen = new Set(s.seen);
+    this.warm = s.warm ?? [];
   }
 
   /** Samples S members with replacement (as the reference code does) and mutates the best. */

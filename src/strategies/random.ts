@@ -4,18 +4,21 @@
  */
 import { createRng, restoreRng, type StatefulRng } from '../core/rng.js';
 import type { Observation, Proposal, Strategy, StrategyContext } from './types.js';
-import type { SearchSpace } from '../space/types.js';
+import type { Genotype, SearchSpace } from '../space/types.js';
 import { sampleUnseen } from './unseen.js';
 
 interface RandomState {
   rng: object;
   seen: string[];
+  /** Warm-up cells not yet proposed. */
+  warm?: Genotype[];
 }
 
 export class RandomSearch implements Strategy {
   readonly name = 'random';
   private rng: StatefulRng;
   private seen = new Set<string>();
+  private warm: Genotype[] = [];
   private readonly space: SearchSpace;
   private readonly allowDuplicates: boolean;
 
@@ -26,8 +29,21 @@ export class RandomSearch implements Strategy {
   }
 
   ask(): Proposal | undefined {
+    while (this.warm.length > 0) {
+      const g = this.warm.shift()!;
+      const key = this.space.key(g);
+      if (this.allowDuplicates || !this.seen.has(key)) {
+        this.seen.add(key);
+        return { genotype: g, origin: 'warmup' };
+      }
+    }
     const genotype = sampleUnseen(() => this.space.sample(this.rng), this.space, this.seen, this.allowDuplicates);
     return genotype && { genotype, origin: 'random' };
+  }
+
+  /** The first batch: the warm-up's best cells, then uniform samples. */
+  warmStart(cells: Genotype[]): void {
+    this.warm = [...cells];
   }
 
   tell(_obs: Observation): void {
@@ -35,12 +51,13 @@ export class RandomSearch implements Strategy {
   }
 
   state(): RandomState {
-    return { rng: this.rng.state(), seen: [...this.seen] };
+    return { rng: this.rng.state(), seen: [...this.seen], warm: this.warm };
   }
 
   restore(state: unknown): void {
     const s = state as RandomState;
     this.rng = restoreRng(s.rng);
     this.seen = new Set(s.seen);
+    this.warm = s.warm ?? [];
   }
 }

@@ -2,6 +2,7 @@
  * The strategy contract (Optuna's sampler / NNI's strategy): ask() / tell() / state() / restore().
  * A strategy never sees a network, a trainer or the store.
  */
+import type { Rng } from '../core/rng.js';
 import type { Genotype, Mutation, SearchSpace } from '../space/types.js';
 
 /** What a strategy proposes; parent and mutation become the trial's lineage. */
@@ -41,6 +42,14 @@ export interface Strategy {
   restore(state: unknown): void;
   /** Optional resource release (tfjs variables of controllers / predictors). */
   dispose?(): void;
+  /**
+   * Zero-cost warm-up (`--warmup`, Abdelfattah et al. 2021 §5): cells a zero-cost estimator ranked
+   * best, best first. They become the strategy's first proposals (evolution: its initial population;
+   * random and REINFORCE: the first batch; SMBO: cells its predictor is first fitted on).
+   */
+  warmStart?(cells: Genotype[]): void;
+  /** A candidate for the warm-up to score: a cell this strategy can take back (default: space.sample). */
+  warmCandidate?(rng: Rng): Genotype;
 }
 
 export interface StrategyContext {

@@ -11,6 +11,7 @@ import { threadCpuMs } from '../../core/cpu.js';
 import { selectBackend } from '../../engine/backend.js';
 import { loadSpace } from '../../space/load.js';
 import { trainCell } from '../../training/train-cell.js';
+import { scoreAndSize } from '../../estimators/score-cell.js';
 import { taskFidelity } from '../../training/fidelity.js';
 
 export interface WorkerInput {
@@ -36,6 +37,7 @@ export default async function trainTask({ task, port, threads }: WorkerInput): P
     let space = spaces.get(task.spaceFile);
     if (!space) spaces.set(task.spaceFile, (space = loadSpace(task.spaceFile)));
     const fidelity = taskFidelity(task);
+    if (task.estimator) return zeroCostResult(task, space, fidelity, cpu0);
     let lastReport = 0;
     const m = await trainCell({
       space, genotype: task.genotype, fidelity, dataset: task.dataset, datasetHash: task.datasetHash, seed: task.seed,
@@ -67,6 +69,26 @@ export default async function trainTask({ task, port, threads }: WorkerInput): P
   } finally {
     port?.close();
   }
+}
+
+/** A zero-cost estimator's score as the trial's reward (higher = better; not an accuracy). */
+function zeroCostResult(task: TrainTask, space: SearchSpace, fidelity: ReturnType<typeof taskFidelity>, cpu0: number | undefined): TrialResult {
+  const started = performance.now();
+  const { score, params, multAdds } = scoreAndSize({ space, genotype: task.genotype, estimator: task.estimator!, fidelity, dataset: task.dataset, datasetHash: task.datasetHash, seed: task.seed });
+  const cpu1 = threadCpuMs();
+  const seconds = (performance.now() - started) / 1000;
+  if (!Number.isFinite(score)) {
+    const why = score === -Infinity ? 'no path from the input to the output (log score −∞)' : 'it cannot be computed (NaN)';
+    return { trialId: task.trialId, status: 'failed', reward: null, error: `${task.estimator}: ${why}` };
+  }
+  return {
+    trialId: task.trialId, status: 'complete', reward: score,
+    metrics: {
+      valAccuracy: NaN, valLoss: NaN, trainAccuracy: NaN, trainLoss: NaN, params, multAdds, seconds, imagesPerSec: NaN,
+      backend: backend!.name, epochs: 0, worker: workerName,
+      extra: { estimator: task.estimator!, score, liveTensors: tf.memory().numTensors, ...(cpu0 !== undefined && cpu1 !== undefined ? { cpuSeconds: (cpu1 - cpu0) / 1000 } : {}) },
+    },
+  };
 }
 
 function errorLine(err: unknown): string {

@@ -14,7 +14,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Observation, Proposal, Strategy, StrategyContext } from '../types.js';
-import type { SearchSpace } from '../../space/types.js';
+import type { Genotype, SearchSpace } from '../../space/types.js';
 import { UserError } from '../../core/errors.js';
 import { Adam, type AdamState } from './adam.js';
 import { LstmPolicy } from './lstm-policy.js';
@@ -56,6 +56,8 @@ interface ReinforceState {
   pending: [string, number[][]][];
   buffer: { tokens: number[]; advantage: number }[];
   updates: number;
+  /** Warm-up cells not yet proposed (absent before the warm-up existed). */
+  warm?: Genotype[];
 }
 
 /** Reads numeric options, refusing unknown names and bad values with a UserError. */
@@ -89,6 +91,8 @@ export class ReinforceStrategy implements Strategy {
   private pending = new Map<string, number[][]>();
   private buffer: { tokens: number[]; advantage: number }[] = [];
   private updates = 0;
+  /** Warm-up cells not yet proposed (off-policy: their rewards do not train the controller). */
+  private warm: Genotype[] = [];
 
   constructor(private readonly ctx: StrategyContext) {
     this.space = ctx.space;
@@ -101,6 +105,13 @@ export class ReinforceStrategy implements Strategy {
   }
 
   ask(): Proposal | undefined {
+    while (this.warm.length > 0) {
+      const g = this.warm.shift()!;
+      const key = this.space.key(g);
+      if (!this.allowDuplicates && this.seen.has(key)) continue;
+      this.seen.add(key);
+      return { genotype: g, origin: 'warmup' };
+    }
     for (let i = 0; i < this.opts.resample; i++) {
       const { tokens } = this.policy.run(this.rng);
       const genotype = this.space.decode(tokens);
@@ -159,6 +170,11 @@ export class ReinforceStrategy implements Strategy {
     this.updates++;
   }
 
+  /** The first batch: the warm-up's best cells. NOTE: off-policy, as the uniform fallback: the controller learns from its own samples. */
+  warmStart(cells: Genotype[]): void {
+    this.warm = cells.slice(0, this.opts.batch);
+  }
+
   state(): ReinforceState {
     return {
       strategy: 'reinforce',
@@ -172,6 +188,7 @@ export class ReinforceStrategy implements Strategy {
       pending: [...this.pending].map(([k, q]) => [k, q.map((t) => t.slice())]),
       buffer: this.buffer.map((b) => ({ tokens: b.tokens.slice(), advantage: b.advantage })),
       updates: this.updates,
+      warm: this.warm,
     };
   }
 
@@ -189,6 +206,7 @@ export class ReinforceStrategy implements Strategy {
     this.pending = new Map(s.pending.map(([k, q]) => [k, q.map((t) => t.slice())]));
     this.buffer = s.buffer.map((b) => ({ tokens: b.tokens.slice(), advantage: b.advantage }));
     this.updates = s.updates;
+    this.warm = s.warm ?? [];
   }
 
   dispose(): void {

@@ -22,7 +22,7 @@
 import type { Genotype } from '../../space/types.js';
 import type { Observation, Proposal, Strategy, StrategyContext } from '../types.js';
 import { UserError } from '../../core/errors.js';
-import { createRng, randInt, restoreRng, type StatefulRng } from '../../core/rng.js';
+import { createRng, randInt, restoreRng, type Rng, type StatefulRng } from '../../core/rng.js';
 import { findUnseen } from '../unseen.js';
 import { CellTemplate } from './cell-template.js';
 import { MlpEnsemble } from './mlp-ensemble.js';
@@ -86,6 +86,8 @@ interface SmboState {
   seen: string[];
   rng: unknown;
   predictor: Record<string, string> | null;
+  /** Warm-up cells (template vectors of full size) not yet proposed. */
+  warm?: number[][];
 }
 
 function readOptions(raw: StrategyContext['options']): SmboOptions {
@@ -119,6 +121,7 @@ export class SmboStrategy implements Strategy {
   private heldOut: [number, number][] = [];
   private seen = new Set<string>();
   private predictor: MlpEnsemble | null = null;
+  private warm: number[][] = [];
 
   constructor(private readonly ctx: StrategyContext) {
     this.opts = readOptions(ctx.options);
@@ -127,6 +130,13 @@ export class SmboStrategy implements Strategy {
   }
 
   ask(): Proposal | undefined {
+    // Warm-up cells first: trained like the first round's, they are what the predictor is first fitted on.
+    while (this.warm.length > 0) {
+      const vec = this.warm.shift()!;
+      const genotype = this.cells.genotype(vec, this.ctx.space.blocks);
+      if (this.seen.has(this.ctx.space.key(genotype))) continue;
+      return this.propose(genotype, { vec, stage: this.ctx.space.blocks, pred: null }, 'warmup');
+    }
     if (this.queue.length === 0) {
       if (this.outstanding > 0) return undefined; // the next round needs this round's results
       this.nextRound();
@@ -140,6 +150,22 @@ export class SmboStrategy implements Strategy {
     const genotype = findUnseen(this.ctx.space, this.seen, this.rng);
     if (!genotype) return undefined;
     return this.propose(genotype, null, 'random');
+  }
+
+  /**
+   * Full-size cells of the shared template for the warm-up to score (a NASNet genotype whose two
+   * cells differ is not one PNAS can grow). NOTE: the warm-up seeds the predictor's data, as
+   * Abdelfattah et al. 2021 seed their predictor-based searches; PNAS itself starts from 1-block cells.
+   */
+  warmCandidate(rng: Rng): Genotype {
+    const vec = this.cells.decisionsAt(this.ctx.space.blocks).map((d) => randInt(rng, d.options));
+    return this.cells.genotype(vec, this.ctx.space.blocks);
+  }
+
+  warmStart(cells: Genotype[]): void {
+    const B = this.ctx.space.blocks;
+    const n = this.cells.decisionsAt(B).length;
+    this.warm = cells.slice(0, this.opts.beam).map((g) => this.ctx.space.encode(g).slice(0, n));
   }
 
   private propose(genotype: Genotype, cell: Cell | null, origin: string): Proposal {
@@ -265,6 +291,7 @@ export class SmboStrategy implements Strategy {
       seen: [...this.seen],
       rng: this.rng.state(),
       predictor: this.predictor ? this.predictor.state() : null,
+      warm: this.warm.map((v) => v.slice()),
     };
   }
 
@@ -280,6 +307,7 @@ export class SmboStrategy implements Strategy {
     this.heldOut = s.heldOut.map(([p, r]) => [p, r]);
     this.seen = new Set(s.seen);
     this.rng = restoreRng(s.rng as object);
+    this.warm = (s.warm ?? []).map((v) => v.slice());
     this.predictor = null;
     if (s.predictor) {
       this.predictor = new MlpEnsemble({ inputs: this.cells.featureSize, hidden: this.opts.hidden, members: this.opts.members }, () => 0.5);
