@@ -61,7 +61,7 @@ export async function exportOnnx(v: OnnxArgs): Promise<void> {
   await selectBackend('cpu');
   const src = await source(v);
   try {
-    const { bytes, ops } = modelToOnnx(src.model, `nas: ${src.title}`);
+    const { bytes, ops } = modelToOnnx(src.model, { doc: `nas: ${src.title}` });
     try {
       writeFileSync(v.out, bytes);
     } catch (e) {

@@ -12,6 +12,9 @@ import { loadSpace } from '../space/load.js';
 import { loadDataset } from '../data/datasets.js';
 import { buildModel } from '../model/build.js';
 import { loadModel } from '../model/load.js';
+// NOTE: a replay trained with --drop-path saves its DropPath layers; registering the class here lets
+// tf.loadLayersModel rebuild them (src/model/load.ts registers only the layers of src/model/layers/).
+import '../model/drop-path.js';
 import type { Store } from '../store/store.js';
 import { modelFiles } from './tfjs-files.js';
 

@@ -57,22 +57,35 @@ export function checkOnnxExportable(model: tf.LayersModel): void {
   if (shape.length !== 4 || shape.slice(1).some((d) => d === null)) throw new UserError(`ONNX export needs a fixed image input [batch, H, W, C], got ${JSON.stringify(shape)}`);
 }
 
+export interface OnnxOptions {
+  /** Text stored in the model's doc_string. */
+  doc?: string;
+  /**
+   * 'nhwc' (default): the model takes and gives NHWC tensors, like the tfjs model. 'nchw': it takes
+   * NCHW and gives image-shaped outputs as NCHW, with no Transpose at either end (bench ops times
+   * the op itself, not the layout change around it).
+   */
+  io?: 'nhwc' | 'nchw';
+}
+
 /** Exports `model` (weights as they are now: initial or trained). */
-export function modelToOnnx(model: tf.LayersModel, doc = ''): OnnxExport {
+export function modelToOnnx(model: tf.LayersModel, o: OnnxOptions = {}): OnnxExport {
   checkOnnxExportable(model);
+  const nchw = o.io === 'nchw';
   const g = new OnnxGraph();
   const [, h, w, c] = model.inputs[0].shape as number[];
   const input = g.unique('image');
   const values = new Map<number, OnnxValue>();
-  values.set(model.inputs[0].id, { name: g.node('Transpose', [input], 'image_nchw', { perm: [0, 3, 1, 2] }), shape: [c, h, w] });
+  values.set(model.inputs[0].id, { name: nchw ? input : g.node('Transpose', [input], 'image_nchw', { perm: [0, 3, 1, 2] }), shape: [c, h, w] });
   for (const { layer, node } of modelNodes(model)) {
     const ins = node.inputTensors.map((t) => values.get(t.id)!);
     if (node.outputTensors.length !== 1) throw new UserError(`layer ${layer.name} has ${node.outputTensors.length} outputs; the ONNX export maps single-output layers`);
     values.set(node.outputTensors[0].id, LAYER_MAPPINGS[layer.getClassName()](g, layer, ins));
   }
   let out = values.get(model.outputs[0].id)!;
-  // An image-shaped output goes back to NHWC, like the tfjs model's.
-  if (out.shape.length === 3) out = { name: g.node('Transpose', [out.name], 'output_nhwc', { perm: [0, 2, 3, 1] }), shape: [out.shape[1], out.shape[2], out.shape[0]] };
-  const bytes = g.encode({ name: model.name, input, inputDims: [null, h, w, c], output: out.name, outputDims: [null, ...out.shape], doc });
+  // An image-shaped output goes back to NHWC, like the tfjs model's; an output that is the input needs a node to produce it.
+  if (out.name === input) out = { name: g.node('Identity', [out.name], 'output'), shape: out.shape };
+  else if (out.shape.length === 3 && !nchw) out = { name: g.node('Transpose', [out.name], 'output_nhwc', { perm: [0, 2, 3, 1] }), shape: [out.shape[1], out.shape[2], out.shape[0]] };
+  const bytes = g.encode({ name: model.name, input, inputDims: nchw ? [null, c, h, w] : [null, h, w, c], output: out.name, outputDims: [null, ...out.shape], doc: o.doc });
   return { bytes, ops: g.opCounts() };
 }

@@ -37,11 +37,12 @@ const UNMAPPED_MODEL = {
   format: 'layers-model', generatedBy: 'TensorFlow.js tfjs-layers v4.22.0', convertedBy: null, weightsManifest: [{ paths: ['weights.bin'], weights: [] }],
 };
 
-/** Stores and folders for the ONNX export's refusals, made from the fixtures (once per test file). */
-function onnxFixtures(f: Fixtures): { failedTrial: string; orphanTrial: string; unmapped: string; garbageModel: string } {
+/** Stores and folders for the refusals of the ONNX export and bench ops, made from the fixtures (once per test file). */
+function exportFixtures(f: Fixtures): { failedTrial: string; orphanTrial: string; unmapped: string; garbageModel: string; svgFolder: string } {
   const p = (name: string) => join(f.root, name);
-  const out = { failedTrial: p('failed-trial.db'), orphanTrial: p('orphan-trial.db'), unmapped: p('unmapped-model'), garbageModel: p('garbage-model') };
-  if (existsSync(out.garbageModel)) return out;
+  const out = { failedTrial: p('failed-trial.db'), orphanTrial: p('orphan-trial.db'), unmapped: p('unmapped-model'), garbageModel: p('garbage-model'), svgFolder: p('plots.svg') };
+  if (existsSync(out.svgFolder)) return out;
+  mkdirSync(out.svgFolder);
   const sql = (file: string, statement: string) => {
     const db = new Database(file);
     db.exec(statement);
@@ -61,7 +62,7 @@ function onnxFixtures(f: Fixtures): { failedTrial: string; orphanTrial: string; 
 }
 
 export function badInputCases(f: Fixtures, fresh: (name: string) => string): Array<[string, BadInputCase[]]> {
-  const o = onnxFixtures(f);
+  const o = exportFixtures(f);
   const onnx = (expect: RegExp, ...args: string[]) => c(expect, 'export', '--format', 'onnx', ...args);
   const db = fresh('search.db');
   const s = (expect: RegExp, ...args: string[]) => c(expect, 'search', ...args, '--db', db, '--backend', 'cpu');
@@ -409,8 +410,27 @@ export function badInputCases(f: Fixtures, fresh: (name: string) => string): Arr
       c(/--out needs a value/, 'plot', '1', '--out'),
     ]],
 
+    ['bench ops', [
+      c(/unknown option "--frob" for nas bench ops/, 'bench', 'ops', '--frob'),
+      c(/--channels must be .*got "0"/, 'bench', 'ops', '--channels', '16,0'),
+      c(/--channels must be .*got "empty"/, 'bench', 'ops', '--channels', '16,'),
+      c(/--sizes must be .*got "abc"/, 'bench', 'ops', '--sizes', 'abc'),
+      c(/--batch lists a value twice/, 'bench', 'ops', '--batch', '1,1'),
+      c(/--rounds must be .*got "0"/, 'bench', 'ops', '--rounds', '0'),
+      c(/--runs must be .*got "-2"/, 'bench', 'ops', '--runs', '-2'),
+      c(/--ops: "sep_conv_9x9" is not an op of space nasnet/, 'bench', 'ops', '--ops', 'sep_conv_9x9'),
+      c(/--ops: "conv_3x3" is not an op of space nas-bench-201/, 'bench', 'ops', '--space', 'nas-bench-201', '--ops', 'conv_3x3'),
+      c(/--ops: "none" is not an op of space nas-bench-201/, 'bench', 'ops', '--space', 'nas-bench-201', '--ops', 'none'),
+      c(/no-such-space/, 'bench', 'ops', '--space', 'no-such-space'),
+      c(/--backend: unknown backend "tpu"/, 'bench', 'ops', '--backend', 'cpu,tpu'),
+      c(/--out .*x\.png: bench ops draws an SVG/, 'bench', 'ops', '--out', fresh('x.png')),
+      c(/--out \/proc\/x\.svg: folder \/proc is read-only/, 'bench', 'ops', '--out', '/proc/x.svg'),
+      c(/plots\.svg is a folder/, 'bench', 'ops', '--out', o.svgFolder),
+      c(/--json is a switch and takes no value/, 'bench', 'ops', '--json=yes'),
+    ]],
+
     ['bench train', [
-      c(/nas bench needs a benchmark: train or strategies/, 'bench'),
+      c(/nas bench needs a benchmark: train, strategies or ops/, 'bench'),
       c(/unknown benchmark "nope"/, 'bench', 'nope'),
       c(/unknown option "--frob" for nas bench train/, 'bench', 'train', '--frob'),
       c(/--steps must be .*got "0"/, 'bench', 'train', '--steps', '0'),
