@@ -28,7 +28,7 @@ export class OnnxGraph {
     return name;
   }
 
-  /** A float32 constant (weights; also shapes as floats are never needed: see int64 below). */
+  /** A float32 constant (weights, BN statistics, scalars). */
   float(base: string, dims: number[], values: Float32Array): string {
     const size = dims.reduce((a, b) => a * b, 1);
     if (values.length !== size) throw new Error(`initializer ${base}: ${values.length} values for dims ${dims.join('x')}`);
