@@ -1,4 +1,4 @@
-/** `nas export`: a genotype as JSON, or its cells as a DOT or SVG diagram. */
+/** `nas export`: a genotype as JSON, its cells as a DOT or SVG diagram, or its network as ONNX. */
 import { UserError } from '../core/errors.js';
 import type { Genotype } from '../space/types.js';
 import { loadSpace } from '../space/load.js';
@@ -10,10 +10,17 @@ import { choiceOption, defaultDb, intOption } from './options.js';
 import { openReadOnly } from './runs.js';
 import { parseCommand } from './args.js';
 import { checkOutputFile, writeOutputFile } from './output-file.js';
+import { exportOnnx } from './export-onnx.js';
 
 const HELP = `usage: nas export (--trial ID | --genotype FILE | --baseline NAME) [--format json|dot|svg] [--out FILE] [--db FILE]
-  json: the genotype; dot: graphviz source (dot -Tpdf); svg: the normal and reduction cells drawn
-  as in the NAS papers (inputs h[i-2], h[i-1], ops on the edges, adds, concat). Default: stdout.`;
+       nas export (--trial ID | --replay ID | --model DIR) --format onnx --out FILE.onnx [--check] [--db FILE]
+  json: the genotype; dot: graphviz source (dot -Tpdf); svg: the cells drawn as in the NAS papers
+  (inputs h[i-2], h[i-1], ops on the edges, adds, concat). Default: stdout.
+  onnx: the network as an ONNX model (opset 13) taking NHWC images like the tfjs model:
+    --trial ID    a searched child at its initial weights (the run's macro, input size and seed)
+    --replay ID   the trained model of a completed \`nas train\` replay
+    --model DIR   a saved model folder (model.json + weights.bin, or a replay folder holding model/)
+    --check       run the file in onnxruntime on the dataset's test split and compare with tfjs`;
 
 /** The genotype to export and a title for it. */
 export function exportSource(v: { trial?: string; genotype?: string; baseline?: string; db?: string; space?: string }): { genotype: Genotype; title: string; meta: Record<string, unknown> } {
@@ -46,19 +53,17 @@ export async function exportCommand(argv: string[]): Promise<void> {
     verb: 'nas export', usage: HELP,
     options: {
       trial: { type: 'string' }, genotype: { type: 'string' }, baseline: { type: 'string' }, db: { type: 'string' }, space: { type: 'string' },
-      format: { type: 'string' }, out: { type: 'string' },
+      format: { type: 'string' }, out: { type: 'string' }, replay: { type: 'string' }, model: { type: 'string' }, check: { type: 'boolean' },
     },
   });
   if (!parsed) return;
   const v = parsed.values;
-  const format = choiceOption(v.format, 'format', ['json', 'dot', 'svg'] as const, 'json');
+  const format = choiceOption(v.format, 'format', ['json', 'dot', 'svg', 'onnx'] as const, 'json');
+  if (format === 'onnx') return exportOnnx(v);
+  for (const k of ['replay', 'model', 'check'] as const) if (v[k] !== undefined) throw new UserError(`--${k} goes with --format onnx`);
   if (v.out) checkOutputFile(v.out);
   const { genotype, title, meta } = exportSource(v);
-  if (format !== 'json' && genotype.space !== 'nasnet') throw new UserError(`--format ${format} draws NASNet cells; this genotype is ${genotype.space} (use --format json)`);
-  const text =
-    format === 'json' ? genotypeToJson(genotype, meta)
-      : format === 'dot' ? genotypeToDot(genotype as Extract<Genotype, { space: 'nasnet' }>, title)
-        : genotypeToSvg(genotype as Extract<Genotype, { space: 'nasnet' }>, title);
+  const text = format === 'json' ? genotypeToJson(genotype, meta) : format === 'dot' ? genotypeToDot(genotype, title) : await genotypeToSvg(genotype, title);
   if (v.out) {
     writeOutputFile(v.out, text);
     console.log(`wrote ${v.out}`);

@@ -1,15 +1,18 @@
 /**
- * A NASNet cell as a small graph, the way the NAS papers draw it (Zoph et al. 2018, Fig. 4):
- * the two cell inputs h[i-2] and h[i-1], one "add" node per block whose two incoming edges
- * carry the ops, and a concat node that joins the blocks no other block reads.
+ * A cell as a small graph, the way the NAS papers draw it. NASNet (Zoph et al. 2018, Fig. 4; drawn
+ * as DARTS' visualize.py does, Liu et al. 2019, Fig. 4-5): the two cell inputs h[i-2] and h[i-1],
+ * one "add" node per block whose two incoming edges carry the ops, and a concat node that joins the
+ * blocks no other block reads. NAS-Bench-201 (Dong & Yang 2020, Fig. 1): nodes 0..3, each edge an op,
+ * `none` edges left out.
  */
-import type { NasnetBlock, NasnetGenotype } from '../space/types.js';
+import type { Genotype, NasnetBlock, NasnetGenotype } from '../space/types.js';
+import { NB201_EDGES, parseNb201Arch } from '../space/nb201.js';
 
 export interface CellNode {
   /** Stable id usable in DOT and SVG: in0, in1, b0..b4, out. */
   id: string;
   label: string;
-  kind: 'input' | 'add' | 'concat';
+  kind: 'input' | 'add' | 'concat' | 'output';
   /** Column in the layered layout: inputs 0, blocks 1 + longest path from an input, concat last. */
   layer: number;
 }
@@ -60,7 +63,24 @@ export function cellGraph(blocks: readonly NasnetBlock[], title: string): CellGr
   return { title, nodes, edges };
 }
 
-/** The normal and the reduction cell of a genotype. */
-export function genotypeGraphs(g: NasnetGenotype): CellGraph[] {
-  return [cellGraph(g.normal, 'normal cell'), cellGraph(g.reduce, 'reduction cell')];
+/** A NAS-Bench-201 cell: node 0 the input, nodes 1 and 2 sums, node 3 the output; one edge per op that is not `none`. */
+export function nb201Graph(arch: string, title = 'cell'): CellGraph {
+  const ops = parseNb201Arch(arch);
+  const nodes: CellNode[] = [
+    { id: 'n0', label: 'input', kind: 'input', layer: 0 },
+    { id: 'n1', label: 'node 1', kind: 'add', layer: 1 },
+    { id: 'n2', label: 'node 2', kind: 'add', layer: 2 },
+    { id: 'n3', label: 'output', kind: 'output', layer: 3 },
+  ];
+  const edges: CellEdge[] = [];
+  NB201_EDGES.forEach(([to, from], e) => {
+    if (ops[e] !== 'none') edges.push({ from: `n${from}`, to: `n${to}`, op: ops[e] });
+  });
+  return { title, nodes, edges };
+}
+
+/** The cells of a genotype: NASNet's normal and reduction cell, or the one NAS-Bench-201 cell. */
+export function genotypeGraphs(g: Genotype): CellGraph[] {
+  if (g.space === 'nasnet') return [cellGraph(g.normal, 'normal cell'), cellGraph(g.reduce, 'reduction cell')];
+  return [nb201Graph(g.arch)];
 }

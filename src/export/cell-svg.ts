@@ -1,109 +1,71 @@
 /**
- * Draws NASNet cells as SVG with a small layered layout of our own (no graphviz at run time):
- * inputs on the left, each add node one column right of its deepest input, the concat node
- * last; ops are labels on the edges, as in Zoph et al. 2018 (Fig. 4) and Liu et al. 2019.
+ * Draws cells as SVG from their Graphviz layout (cell-layout.ts): the cell inputs at the left, ops
+ * on the edges, add nodes, the concat (or NAS-Bench-201 output) node at the right, as the NAS papers
+ * draw cells (Zoph et al. 2018, Fig. 4; Liu et al. 2019, Fig. 4-5; Dong & Yang 2020, Fig. 1).
+ * Every text is drawn to the width Graphviz measured (textLength), so a viewer's font cannot make
+ * a label outgrow the box the layout kept free for it.
  */
-import type { NasnetGenotype } from '../space/types.js';
-import { genotypeGraphs, type CellGraph } from './cell-graph.js';
+import type { Genotype } from '../space/types.js';
+import { genotypeGraphs } from './cell-graph.js';
+import { layoutCell, type CellLayout, type LaidText } from './cell-layout.js';
+import { NODE_FILL } from './dot.js';
 import { el, esc, r1, svgDocument } from './svg.js';
 
-const COL = 190; // column pitch: room for the longest op label (conv_1x7_7x1)
-const ROW = 74;
-const NODE_W = 64;
-const NODE_H = 28;
-const MARGIN = 24;
-const TITLE_H = 26;
+const MARGIN = 20;
+const TITLE_H = 24;
 
-interface Placed {
-  x: number;
-  y: number;
+function text(t: LaidText, attrs: Record<string, string | number>): string {
+  return el('text', {
+    x: r1(t.x), y: r1(t.baseline), 'font-size': t.size, 'text-anchor': 'middle', ...(t.width > 0 ? { textLength: r1(t.width), lengthAdjust: 'spacingAndGlyphs' } : {}), ...attrs,
+  }, esc(t.text));
 }
 
-/** Node centres, by id, for a graph drawn with its top-left at (0, 0); and the size used. */
-export function layoutCell(g: CellGraph): { pos: Map<string, Placed>; width: number; height: number } {
-  const layers = new Map<number, string[]>();
-  for (const n of g.nodes) layers.set(n.layer, [...(layers.get(n.layer) ?? []), n.id]);
-  const tallest = Math.max(...[...layers.values()].map((l) => l.length));
-  const height = tallest * ROW;
-  const pos = new Map<string, Placed>();
-  for (const [layer, ids] of layers) {
-    const top = (height - ids.length * ROW) / 2;
-    ids.forEach((id, k) => pos.set(id, { x: NODE_W / 2 + layer * COL, y: top + ROW / 2 + k * ROW }));
-  }
-  const width = NODE_W + Math.max(...g.nodes.map((n) => n.layer)) * COL;
-  return { pos, width, height };
-}
-
-/** SVG elements of one cell, translated to (ox, oy). */
-function drawCell(g: CellGraph, ox: number, oy: number): { parts: string[]; width: number; height: number } {
-  const { pos, width, height } = layoutCell(g);
-  const parts: string[] = [];
-  parts.push(el('text', { x: ox, y: oy + 16, 'font-size': 15, 'font-weight': 'bold', class: 'cell-title' }, esc(g.title)));
-  const y0 = oy + TITLE_H;
-  // Parallel edges (the same pair of nodes twice) bend apart so both labels stay readable.
-  const seen = new Map<string, number>();
-  const total = new Map<string, number>();
-  for (const e of g.edges) total.set(e.from + '>' + e.to, (total.get(e.from + '>' + e.to) ?? 0) + 1);
-  const labels: string[] = [];
-  for (const e of g.edges) {
-    const key = e.from + '>' + e.to;
-    const k = seen.get(key) ?? 0;
-    seen.set(key, k + 1);
-    const a = pos.get(e.from)!;
-    const b = pos.get(e.to)!;
-    const x1 = ox + a.x + NODE_W / 2, y1 = y0 + a.y;
-    const x2 = ox + b.x - NODE_W / 2, y2 = y0 + b.y;
-    const bend = total.get(key)! > 1 ? (k === 0 ? -22 : 22) : 0;
-    const cx = (x1 + x2) / 2, cy = (y1 + y2) / 2 + bend;
-    parts.push(el('path', {
-      d: `M${r1(x1)},${r1(y1)} Q${r1(cx)},${r1(cy)} ${r1(x2)},${r1(y2)}`,
-      fill: 'none', stroke: e.op ? '#4a6fa5' : '#999', 'stroke-width': 1.4, 'marker-end': 'url(#arrow)',
+/** SVG elements of one laid-out cell, translated to (ox, oy). */
+function drawCell(l: CellLayout, ox: number, oy: number): string[] {
+  const parts: string[] = [el('text', { x: 0, y: 15, 'font-size': 14, 'font-weight': 'bold', class: 'cell-title' }, esc(l.title))];
+  const body: string[] = [];
+  for (const e of l.edges) {
+    body.push(el('path', {
+      d: e.path, fill: 'none', stroke: e.op ? '#4a6fa5' : '#999', 'stroke-width': 1.3,
       class: 'edge', 'data-from': e.from, 'data-to': e.to, 'data-op': e.op,
     }));
-    if (e.op) {
-      // Midpoint of the quadratic curve (t = 0.5).
-      const mx = 0.25 * x1 + 0.5 * cx + 0.25 * x2, my = 0.25 * y1 + 0.5 * cy + 0.25 * y2;
-      const w = e.op.length * 6.2 + 8;
-      labels.push(el('rect', { x: r1(mx - w / 2), y: r1(my - 8), width: r1(w), height: 15, rx: 3, fill: 'white', 'fill-opacity': 0.9 }));
-      labels.push(el('text', { x: r1(mx), y: r1(my + 4), 'font-size': 10.5, 'text-anchor': 'middle', class: 'op', fill: '#1d3557' }, esc(e.op)));
-    }
+    if (e.arrow.length > 0) body.push(el('polygon', { points: e.arrow.map((p) => `${r1(p[0])},${r1(p[1])}`).join(' '), fill: e.op ? '#4a6fa5' : '#999' }));
   }
-  parts.push(...labels);
-  for (const n of g.nodes) {
-    const p = pos.get(n.id)!;
-    const x = ox + p.x, y = y0 + p.y;
-    const fill = n.kind === 'input' ? '#f1f1f1' : n.kind === 'add' ? '#e8eef8' : '#fdf0d5';
-    const shape = n.kind === 'add'
-      ? el('circle', { cx: r1(x), cy: r1(y), r: NODE_H / 2, fill, stroke: '#333' })
-      : el('rect', { x: r1(x - NODE_W / 2), y: r1(y - NODE_H / 2), width: NODE_W, height: NODE_H, rx: 5, fill, stroke: '#333' });
-    const text = n.kind === 'add' ? '+' : n.label;
-    parts.push(el('g', { class: 'node', 'data-id': n.id, 'data-kind': n.kind }, [
-      shape,
-      el('text', { x: r1(x), y: r1(y + 4), 'font-size': n.kind === 'add' ? 15 : 12, 'text-anchor': 'middle' }, esc(text)),
-      ...(n.kind === 'add' ? [el('text', { x: r1(x), y: r1(y + NODE_H / 2 + 12), 'font-size': 9, 'text-anchor': 'middle', fill: '#666' }, esc(n.label))] : []),
-    ]));
+  for (const e of l.edges) {
+    if (!e.label) continue;
+    // A white ground under each op label, so another edge crossing it does not strike the text through.
+    const b = e.label.box;
+    body.push(el('rect', { x: r1(b.x - 1), y: r1(b.y), width: r1(b.w + 2), height: r1(b.h), fill: 'white', 'fill-opacity': 0.85 }));
+    body.push(text(e.label, { class: 'op', fill: '#1d3557' }));
   }
-  return { parts, width, height: height + TITLE_H };
+  for (const n of l.nodes) {
+    const b = n.box;
+    const fill = NODE_FILL[n.kind];
+    const shape = n.shape === 'ellipse'
+      ? el('ellipse', { cx: r1(b.x + b.w / 2), cy: r1(b.y + b.h / 2), rx: r1(b.w / 2), ry: r1(b.h / 2), fill, stroke: '#333' })
+      : el('rect', { x: r1(b.x), y: r1(b.y), width: r1(b.w), height: r1(b.h), rx: 5, fill, stroke: '#333' });
+    body.push(el('g', { class: 'node', 'data-id': n.id, 'data-kind': n.kind }, [shape, text(n.text, {})]));
+  }
+  parts.push(el('g', { transform: `translate(0 ${TITLE_H})` }, body));
+  return [el('g', { class: 'cell', 'data-cell': l.title, transform: `translate(${ox} ${oy})` }, parts)];
 }
 
-/** An SVG document with the normal cell above the reduction cell. */
-export function genotypeToSvg(g: NasnetGenotype, title?: string): string {
-  const graphs = genotypeGraphs(g);
-  const body: string[] = [
-    el('defs', {}, el('marker', { id: 'arrow', viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 7, markerHeight: 7, orient: 'auto-start-reverse' },
-      el('path', { d: 'M0,0 L10,5 L0,10 z', fill: '#555' }))),
-  ];
+/** An SVG document with the genotype's cells one above the other (NASNet: normal, then reduction). */
+export async function genotypeToSvg(g: Genotype, title?: string): Promise<string> {
+  const layouts = await Promise.all(genotypeGraphs(g).map(layoutCell));
+  const body: string[] = [];
   let y = MARGIN;
-  let width = 0;
   if (title) {
     body.push(el('text', { x: MARGIN, y: y + 14, 'font-size': 16 }, esc(title)));
     y += 30;
   }
-  for (const gr of graphs) {
-    const d = drawCell(gr, MARGIN, y);
-    body.push(el('g', { class: 'cell', 'data-cell': gr.title }, d.parts));
-    y += d.height + MARGIN;
-    width = Math.max(width, d.width);
+  // Titles are not part of the layout: room for them at ~0.6 em per character.
+  let width = title ? 16 * 0.6 * title.length : 0;
+  for (const l of layouts) {
+    width = Math.max(width, 14 * 0.65 * l.title.length);
+    body.push(...drawCell(l, MARGIN, y));
+    y += TITLE_H + l.height + MARGIN;
+    width = Math.max(width, l.width);
   }
   return svgDocument(width + 2 * MARGIN, y, body);
 }

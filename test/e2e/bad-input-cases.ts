@@ -3,8 +3,9 @@
  * say. `fresh(name)` is a path in the test folder that does not exist (a store that must not be
  * created). Every case must keep the promise (bad-input.test.ts checks it).
  */
-import { existsSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { defaultDb } from '../../src/commands/options.js';
 import { NB201_TABLE } from '../../src/commands/bench-strategies.js';
 import { TINY_TRAIN, type Fixtures } from './fixtures.js';
@@ -20,7 +21,49 @@ export interface BadInputCase {
 
 const c = (expect: RegExp, ...args: string[]): BadInputCase => ({ args, expect });
 
+/** A saved tfjs model with a layer the ONNX export does not map (UpSampling2D), weights and all (it has none). */
+const UNMAPPED_MODEL = {
+  modelTopology: {
+    class_name: 'Model', keras_version: 'tfjs-layers 4.22.0', backend: 'tensor_flow.js',
+    config: {
+      name: 'child', input_layers: [['image', 0, 0]], output_layers: [['gap', 0, 0]],
+      layers: [
+        { name: 'image', class_name: 'InputLayer', config: { batch_input_shape: [null, 28, 28, 1], dtype: 'float32', sparse: false, name: 'image' }, inbound_nodes: [] },
+        { name: 'upsample', class_name: 'UpSampling2D', config: { size: [2, 2], data_format: 'channels_last', interpolation: 'nearest', name: 'upsample', trainable: true }, inbound_nodes: [[['image', 0, 0, {}]]] },
+        { name: 'gap', class_name: 'GlobalAveragePooling2D', config: { data_format: 'channels_last', name: 'gap', trainable: true }, inbound_nodes: [[['upsample', 0, 0, {}]]] },
+      ],
+    },
+  },
+  format: 'layers-model', generatedBy: 'TensorFlow.js tfjs-layers v4.22.0', convertedBy: null, weightsManifest: [{ paths: ['weights.bin'], weights: [] }],
+};
+
+/** Stores and folders for the refusals of the ONNX export and bench ops, made from the fixtures (once per test file). */
+function exportFixtures(f: Fixtures): { failedTrial: string; orphanTrial: string; unmapped: string; garbageModel: string; svgFolder: string } {
+  const p = (name: string) => join(f.root, name);
+  const out = { failedTrial: p('failed-trial.db'), orphanTrial: p('orphan-trial.db'), unmapped: p('unmapped-model'), garbageModel: p('garbage-model'), svgFolder: p('plots.svg') };
+  if (existsSync(out.svgFolder)) return out;
+  mkdirSync(out.svgFolder);
+  const sql = (file: string, statement: string) => {
+    const db = new Database(file);
+    db.exec(statement);
+    db.close();
+  };
+  copyFileSync(f.good, out.failedTrial);
+  sql(out.failedTrial, `UPDATE trials SET status = 'failed', reward = NULL, error = 'Error: loss is NaN at epoch 1' WHERE id = 2`);
+  // A trial whose run row is gone (a store edited by hand): nothing says at what size it was built.
+  copyFileSync(f.good, out.orphanTrial);
+  sql(out.orphanTrial, 'PRAGMA foreign_keys = OFF; UPDATE trials SET run_id = 99 WHERE id = 3;');
+  mkdirSync(out.unmapped);
+  writeFileSync(join(out.unmapped, 'model.json'), JSON.stringify(UNMAPPED_MODEL));
+  writeFileSync(join(out.unmapped, 'weights.bin'), '');
+  mkdirSync(out.garbageModel);
+  writeFileSync(join(out.garbageModel, 'model.json'), '{"modelTopology": {"class_name": "Model", "config": 7}}');
+  return out;
+}
+
 export function badInputCases(f: Fixtures, fresh: (name: string) => string): Array<[string, BadInputCase[]]> {
+  const o = exportFixtures(f);
+  const onnx = (expect: RegExp, ...args: string[]) => c(expect, 'export', '--format', 'onnx', ...args);
   const db = fresh('search.db');
   const s = (expect: RegExp, ...args: string[]) => c(expect, 'search', ...args, '--db', db, '--backend', 'cpu');
   const tableRun = ['--space', 'nas-bench-201', '--evaluator', 'table', '--table', NB201_TABLE, '--reward-column', 'cifar10_valid_acc_12ep'];
@@ -309,7 +352,7 @@ export function badInputCases(f: Fixtures, fresh: (name: string) => string): Arr
     ['export', [
       c(/give exactly one of --trial ID, --genotype FILE, --baseline NAME/, 'export'),
       c(/unknown baseline "nope"/, 'export', '--baseline', 'nope'),
-      c(/--format must be one of json, dot, svg, got "png"/, 'export', '--baseline', 'resnet', '--format', 'png'),
+      c(/--format must be one of json, dot, svg, onnx, got "png"/, 'export', '--baseline', 'resnet', '--format', 'png'),
       c(/--out \/proc\/x\.json: folder \/proc is read-only/, 'export', '--baseline', 'resnet', '--out', '/proc/x.json'),
       c(/--out \/proc\/version is read-only/, 'export', '--baseline', 'resnet', '--out', '/proc/version'),
       c(/--out .*a-folder is a folder; give a file name/, 'export', '--baseline', 'resnet', '--out', f.folder),
@@ -321,7 +364,6 @@ export function badInputCases(f: Fixtures, fresh: (name: string) => string): Arr
       c(/unknown trial 999/, 'export', '--trial', '999', '--db', f.good),
       c(/garbage\.bin/, 'export', '--genotype', f.garbage),
       c(/a-folder/, 'export', '--genotype', f.folder),
-      c(/--format svg draws NASNet cells; this genotype is nas-bench-201/, 'export', '--trial', '1', '--db', f.good, '--format', 'svg'),
       c(damaged, 'export', '--trial', '1', '--db', f.flipped),
       c(/--db goes with --trial/, 'export', '--baseline', 'resnet', '--db', f.good),
       c(/--space goes with --genotype or --baseline/, 'export', '--trial', '1', '--db', f.good, '--space', 'nasnet'),
@@ -329,6 +371,32 @@ export function badInputCases(f: Fixtures, fresh: (name: string) => string): Arr
       c(/no-such-space/, 'export', '--baseline', 'resnet', '--space', 'no-such-space'),
       c(/give exactly one of/, 'export', '--baseline', 'resnet', '--genotype', f.brokenJson),
       { args: ['export', '--baseline', 'resnet', '--out', join(f.root, 'nobody.json')], expect: /cannot write in folder/, asNobody: true },
+      c(/--format must be one of json, dot, svg, onnx, got "ONNX"/, 'export', '--baseline', 'resnet', '--format', 'ONNX'),
+      c(/--replay goes with --format onnx/, 'export', '--baseline', 'resnet', '--replay', '1'),
+      c(/--check goes with --format onnx/, 'export', '--baseline', 'resnet', '--check'),
+      onnx(/--format onnx writes a binary file: give --out FILE\.onnx/, '--replay', '1', '--db', f.trainStore),
+      onnx(/--out \/proc\/x\.onnx: folder \/proc is read-only/, '--replay', '1', '--db', f.trainStore, '--out', '/proc/x.onnx'),
+      onnx(/--out .*a-folder is a folder; give a file name/, '--replay', '1', '--db', f.trainStore, '--out', f.folder),
+      onnx(/--out .*read-only\.txt is read-only/, '--replay', '1', '--db', f.trainStore, '--out', f.readOnlyFile),
+      onnx(/folder .*read-only-dir is read-only/, '--replay', '1', '--db', f.trainStore, '--out', join(f.readOnlyDir, 'x.onnx')),
+      onnx(/folder .*missing-folder does not exist/, '--replay', '1', '--db', f.trainStore, '--out', join(f.root, 'missing-folder', 'x.onnx')),
+      { args: ['export', '--format', 'onnx', '--replay', '1', '--db', f.trainStore, '--out', join(f.root, 'nobody.onnx')], expect: /cannot write in folder/, asNobody: true },
+      onnx(/exports a network with weights: give --trial ID, --replay ID or --model DIR, not --baseline/, '--baseline', 'resnet', '--out', fresh('b.onnx')),
+      onnx(/give exactly one of --trial ID, --replay ID, --model DIR/, '--out', fresh('n.onnx')),
+      onnx(/give exactly one of --trial ID, --replay ID, --model DIR/, '--trial', '1', '--replay', '1', '--db', f.trainStore, '--out', fresh('n.onnx')),
+      onnx(/trial 2 failed \(Error: loss is NaN at epoch 1\): there is no network to export/, '--trial', '2', '--db', o.failedTrial, '--out', fresh('f.onnx')),
+      onnx(/trial 3 belongs to run 99, which is not in .*orphan-trial\.db/, '--trial', '3', '--db', o.orphanTrial, '--out', fresh('o.onnx')),
+      onnx(/trial 1 of run 1 was looked up in a table, no network of it was built/, '--trial', '1', '--db', f.good, '--out', fresh('t.onnx')),
+      onnx(/unknown trial 999/, '--trial', '999', '--db', f.good, '--out', fresh('t.onnx')),
+      onnx(/unknown replay 7/, '--replay', '7', '--db', f.trainStore, '--out', fresh('r.onnx')),
+      onnx(/--replay must be .*got "x"/, '--replay', 'x', '--db', f.trainStore, '--out', fresh('r.onnx')),
+      onnx(/no store at/, '--replay', '1', '--db', fresh('none.db'), '--out', fresh('r.onnx')),
+      onnx(/layer upsample \(UpSampling2D\) has no ONNX mapping/, '--model', o.unmapped, '--out', fresh('u.onnx')),
+      onnx(/garbage-model\/model\.json: not a model nas can load/, '--model', o.garbageModel, '--out', fresh('g.onnx')),
+      onnx(/--model .*a-folder: no model\.json in it/, '--model', f.folder, '--out', fresh('m.onnx')),
+      onnx(/--model .*garbage\.bin: not a folder/, '--model', f.garbage, '--out', fresh('m.onnx')),
+      onnx(/--model .*no-such-model: no such folder/, '--model', join(f.root, 'no-such-model'), '--out', fresh('m.onnx')),
+      onnx(/--db goes with --trial or --replay/, '--model', f.checkpoint, '--db', f.trainStore, '--out', fresh('m.onnx')),
     ]],
 
     ['plot', [
@@ -348,8 +416,27 @@ export function badInputCases(f: Fixtures, fresh: (name: string) => string): Arr
       c(/--out needs a value/, 'plot', '1', '--out'),
     ]],
 
+    ['bench ops', [
+      c(/unknown option "--frob" for nas bench ops/, 'bench', 'ops', '--frob'),
+      c(/--channels must be .*got "0"/, 'bench', 'ops', '--channels', '16,0'),
+      c(/--channels must be .*got "empty"/, 'bench', 'ops', '--channels', '16,'),
+      c(/--sizes must be .*got "abc"/, 'bench', 'ops', '--sizes', 'abc'),
+      c(/--batch lists a value twice/, 'bench', 'ops', '--batch', '1,1'),
+      c(/--rounds must be .*got "0"/, 'bench', 'ops', '--rounds', '0'),
+      c(/--runs must be .*got "-2"/, 'bench', 'ops', '--runs', '-2'),
+      c(/--ops: "sep_conv_9x9" is not an op of space nasnet/, 'bench', 'ops', '--ops', 'sep_conv_9x9'),
+      c(/--ops: "conv_3x3" is not an op of space nas-bench-201/, 'bench', 'ops', '--space', 'nas-bench-201', '--ops', 'conv_3x3'),
+      c(/--ops: "none" is not an op of space nas-bench-201/, 'bench', 'ops', '--space', 'nas-bench-201', '--ops', 'none'),
+      c(/no-such-space/, 'bench', 'ops', '--space', 'no-such-space'),
+      c(/--backend: unknown backend "tpu"/, 'bench', 'ops', '--backend', 'cpu,tpu'),
+      c(/--out .*x\.png: bench ops draws an SVG/, 'bench', 'ops', '--out', fresh('x.png')),
+      c(/--out \/proc\/x\.svg: folder \/proc is read-only/, 'bench', 'ops', '--out', '/proc/x.svg'),
+      c(/plots\.svg is a folder/, 'bench', 'ops', '--out', o.svgFolder),
+      c(/--json is a switch and takes no value/, 'bench', 'ops', '--json=yes'),
+    ]],
+
     ['bench train', [
-      c(/nas bench needs a benchmark: train or strategies/, 'bench'),
+      c(/nas bench needs a benchmark: train, strategies or ops/, 'bench'),
       c(/unknown benchmark "nope"/, 'bench', 'nope'),
       c(/unknown option "--frob" for nas bench train/, 'bench', 'train', '--frob'),
       c(/--steps must be .*got "0"/, 'bench', 'train', '--steps', '0'),

@@ -33,20 +33,25 @@ test('DOT: one cluster per cell, every node and labelled edge', () => {
   const dot = genotypeToDot(nasnet, 'nasnet-a');
   assert.match(dot, /^digraph "nasnet-a" \{/);
   assert.equal((dot.match(/subgraph cluster_/g) ?? []).length, 2);
-  assert.match(dot, /normal_in1 -> normal_b0 \[label="sep_conv_5x5"\];/);
-  assert.match(dot, /reduce_b1 -> reduce_b3 \[label="identity"\];/);
-  assert.match(dot, /reduce_b2 -> reduce_out;/);
-  assert.doesNotMatch(dot, /reduce_b0 -> reduce_out/);
-  assert.equal((dot.match(/-> \w+ \[label=/g) ?? []).length, 20);
+  assert.match(dot, /"normal_in1" -> "normal_b0" \[label="sep_conv_5x5"\];/);
+  assert.match(dot, /"reduce_b1" -> "reduce_b3" \[label="identity"\];/);
+  assert.match(dot, /"reduce_b2" -> "reduce_out" \[color=/);
+  assert.doesNotMatch(dot, /"reduce_b0" -> "reduce_out"/);
+  assert.equal((dot.match(/-> "\w+" \[label=/g) ?? []).length, 20);
+  // The inputs on the first rank, the concat on the last, in each cluster.
+  assert.match(dot, /\{ rank=source; "normal_in0"; "normal_in1"; \}/);
+  assert.match(dot, /\{ rank=sink; "reduce_out"; \}/);
 });
 
-test('SVG: nodes, edges with op labels, both cells, well-formed', () => {
-  const svg = genotypeToSvg(nasnet, 'NASNet-A');
+test("SVG: nodes, edges with op labels, both cells, well-formed", async () => {
+  const svg = await genotypeToSvg(nasnet, "NASNet-A");
   assert.match(svg, /^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
   assert.equal((svg.match(/class="cell"/g) ?? []).length, 2);
   assert.equal((svg.match(/class="node"/g) ?? []).length, 16);
   assert.equal((svg.match(/data-kind="add"/g) ?? []).length, 10);
   assert.equal((svg.match(/class="edge"/g) ?? []).length, 20 + 5 + 3);
+  // Every text is drawn to the width the layout measured for it.
+  assert.equal((svg.match(/<text [^>]*textLength=/g) ?? []).length, 20 + 16);
   assert.equal((svg.match(/class="op"/g) ?? []).length, 20);
   assert.match(svg, /data-from="b1" data-to="b3" data-op="identity"/);
   assert.equal((svg.match(/>h\[i-2\]</g) ?? []).length, 2);
@@ -55,7 +60,7 @@ test('SVG: nodes, edges with op labels, both cells, well-formed', () => {
   for (const tag of ['g', 'text', 'svg', 'defs', 'marker']) {
     assert.equal((svg.match(new RegExp(`<${tag}[ >]`, 'g')) ?? []).length, (svg.match(new RegExp(`</${tag}>`, 'g')) ?? []).length, tag);
   }
-  // Parallel edges (block 3 of the normal cell reads h[i-2] twice) are bent apart, not drawn on top of each other.
+  // Parallel edges (block 3 of the normal cell reads h[i-2] twice) are routed apart, not drawn on top of each other.
   const paths = [...svg.matchAll(/<path d="([^"]+)"[^>]*data-from="in0" data-to="b3"/g)].map((m) => m[1]);
   assert.equal(paths.length, 2);
   assert.notEqual(paths[0], paths[1]);
@@ -66,4 +71,16 @@ test('JSON export round-trips and escapes nothing away', () => {
   const back = JSON.parse(text);
   assert.equal(back.source, 'nasnet-a');
   assert.deepEqual(genotypeFromJson(back), nasnet);
+});
+
+test('NAS-Bench-201 cells draw too: nodes 0..3, one labelled edge per op that is not none', async () => {
+  const g = { space: 'nas-bench-201' as const, arch: '|nor_conv_3x3~0|+|none~0|avg_pool_3x3~1|+|skip_connect~0|nor_conv_1x1~1|none~2|' };
+  const svg = await genotypeToSvg(g, 'an NB201 cell');
+  assert.equal((svg.match(/class="cell"/g) ?? []).length, 1);
+  assert.equal((svg.match(/class="node"/g) ?? []).length, 4);
+  assert.equal((svg.match(/class="op"/g) ?? []).length, 4);
+  assert.match(svg, /data-from="n1" data-to="n2" data-op="avg_pool_3x3"/);
+  const dot = genotypeToDot(g, 'nb201');
+  assert.equal((dot.match(/-> "cell_n\d" \[label=/g) ?? []).length, 4);
+  assert.doesNotMatch(dot, /none/);
 });
