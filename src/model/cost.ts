@@ -54,6 +54,11 @@ function layerMultAdds(layer: tf.layers.Layer): number {
       const [, h, w, c] = outShape;
       return h * w * c * kk * inC;
     }
+    case 'GroupConv2D': {
+      // Each output reads only its group's C_in / groups inputs.
+      const [, h, w, c] = outShape;
+      return (h * w * c * kk * inC) / (cfg.groups as number);
+    }
     case 'DepthwiseConv2D': {
       const [, h, w, c] = outShape;
       return h * w * c * kk;

@@ -25,6 +25,16 @@ export interface CellOptions {
   reduction: boolean;
   /** Called on every op output before the block's sum (the replay trainer adds drop-path here). */
   wrapPath?: (y: Sym, info: PathInfo) => Sym;
+  /**
+   * The states concatenated into the cell output (0 = h[i-2], 1 = h[i-1], 2 + j = block j), as a
+   * published cell's reference code lists them; default `unusedBlocks(blocks)`.
+   */
+  concat?: readonly number[];
+}
+
+/** The blocks no block of the cell reads, as state indices (2 + j): the default cell output. */
+export function unusedBlocks(blocks: readonly NasnetBlock[]): number[] {
+  return blocks.map((_, j) => 2 + j).filter((i) => !blocks.some((b) => b.inputs.includes(i)));
 }
 
 /**
@@ -34,9 +44,10 @@ export interface CellOptions {
  * concatenate only unused block outputs, so a cell's width depends only on its blocks.
  */
 export function buildNasnetCell(ctx: BuildContext, blocks: readonly NasnetBlock[], prev2: Sym, prev: Sym, filters: number, opts: CellOptions): Sym {
-  const used = (i: number) => blocks.some((b) => b.inputs.includes(i));
-  // Fit the inputs (only those some block reads): h[i-1] always through ReLU-1x1 conv-BN;
-  // h[i-2] through a factorized reduction when the previous cell halved the resolution.
+  const concat = opts.concat ?? unusedBlocks(blocks);
+  const used = (i: number) => blocks.some((b) => b.inputs.includes(i)) || concat.includes(i);
+  // Fit the inputs (only those some block reads or the output holds): h[i-1] always through
+  // ReLU-1x1 conv-BN; h[i-2] through a factorized reduction when the previous cell halved the resolution.
   const states: Sym[] = [];
   if (used(0)) {
     if (heightOf(prev2) !== heightOf(prev)) states[0] = factorizedReduce(ctx, prev2, filters);
@@ -55,7 +66,8 @@ export function buildNasnetCell(ctx: BuildContext, blocks: readonly NasnetBlock[
     states[2 + j] = sum(ctx, paths);
   });
 
-  const unused = blocks.map((_, j) => 2 + j).filter((i) => !used(i));
-  const outs = unused.map((i) => states[i]);
+  // An input in the output of a reduction cell is halved like the blocks (nasnet_utils'
+  // _combine_unused_states applies a factorized reduction).
+  const outs = concat.map((i) => (i < 2 && opts.reduction ? factorizedReduce(ctx, states[i], filters) : states[i]));
   return outs.length === 1 ? outs[0] : (tf.layers.concatenate({ axis: -1, name: ctx.name('cell_out') }).apply(outs) as Sym);
 }
