@@ -118,9 +118,9 @@ export function checkSpaceJson(json: unknown, file: string): SpaceFile {
   if (auxWeight !== undefined) macro.auxWeight = auxWeight;
 
   // An op that needs its channels divisible (a grouped conv's cardinality) must fit every cell
-  // width of the file's network (NASNet: cells of stage s have round(F · multiplier^s) channels,
-  // every op of a cell reads and writes that many; NB201: the same per stage).
-  const problem = opWidthProblem(ops as string[], macro);
+  // width of the file's network (cells of stage s have round(F · multiplier^s) channels, and every
+  // op of a cell reads and writes that many).
+  const problem = opWidthProblem(ops as string[], macro, family);
   if (problem) fail(`$.ops[${problem.index}]`, problem.reason);
 
   return { name, family, description, citation, ops: ops as string[], blocks: blocks as number, macro };
@@ -128,12 +128,20 @@ export function checkSpaceJson(json: unknown, file: string): SpaceFile {
 
 /**
  * The first op of `ops` that cannot run at the cell widths of `macro`: its index and the reason,
- * e.g. `group_conv_3x3_c3: cardinality 3 does not divide 4 channels (stage 0: macro.filters 4)`.
+ * e.g. `group_conv_3x3_c3: cardinality 3 does not divide 4 channels of stage 0 (macro.filters 4)`.
+ * Only stages that hold cells count: with cellsPerStage 0 a NASNet network has only its reduction
+ * cells (stages 1..R), an NB201 network no cell. Callers that change the macro (--filters, ...)
+ * should check again.
  */
-export function opWidthProblem(ops: readonly string[], macro: Pick<MacroSettings, 'filters' | 'filterMultiplier' | 'reductions'>): { index: number; reason: string } | undefined {
+export function opWidthProblem(
+  ops: readonly string[],
+  macro: Pick<MacroSettings, 'filters' | 'filterMultiplier' | 'reductions' | 'cellsPerStage'>,
+  family: SpaceFamily = 'nasnet',
+): { index: number; reason: string } | undefined {
   const widths = allStageFilters(macro);
+  const first = macro.cellsPerStage > 0 ? 0 : family === 'nasnet' ? 1 : widths.length;
   for (let i = 0; i < ops.length; i++)
-    for (let s = 0; s < widths.length; s++) {
+    for (let s = first; s < widths.length; s++) {
       const p = opChannelProblem(ops[i], widths[s]);
       if (p) {
         const how = s === 0 ? `macro.filters ${macro.filters}` : `macro.filters ${macro.filters} x filterMultiplier ${macro.filterMultiplier}^${s}`;
