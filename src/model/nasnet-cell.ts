@@ -2,7 +2,8 @@
  * One NASNet cell (Zoph et al. 2018, "Learning Transferable Architectures for Scalable Image
  * Recognition", Sec. 3, Fig. 3 and the reference code nasnet_utils.py): the two inputs are
  * fitted to `filters` channels, each block adds op1(input1) + op2(input2), and the block
- * outputs no later block uses are concatenated into the cell output.
+ * outputs no later block uses are concatenated into the cell output, or the states a published
+ * cell's genotype lists (`concat`).
  */
 import * as tf from '@tensorflow/tfjs';
 import type { NasnetBlock } from '../space/types.js';
@@ -39,9 +40,12 @@ export function unusedBlocks(blocks: readonly NasnetBlock[]): number[] {
 
 /**
  * Builds a cell on (h[i-2], h[i-1]). Returns a tensor of k * filters channels, k = number of
- * unused blocks, at the resolution of h[i-1] (halved in a reduction cell).
- * NOTE: the paper's code also concatenates an unused h[i-1]; like PNAS/ENAS/DARTS we
- * concatenate only unused block outputs, so a cell's width depends only on its blocks.
+ * concatenated states (by default the unused blocks), at the resolution of h[i-1] (halved in a
+ * reduction cell).
+ * NOTE: the reference code lists the concatenated states per cell (`used_hiddenstates`), and
+ * its lists are not "the unused blocks": NASNet-A's normal cell also concatenates h[i-2] (their
+ * h_{i-1}), PNASNet-5 all five blocks. Searched cells follow ENAS/DARTS (unused blocks only, so a
+ * cell's width depends only on its blocks); published cells carry the reference list.
  */
 export function buildNasnetCell(ctx: BuildContext, blocks: readonly NasnetBlock[], prev2: Sym, prev: Sym, filters: number, opts: CellOptions): Sym {
   const concat = opts.concat ?? unusedBlocks(blocks);

@@ -24,7 +24,11 @@ export const NASNET_OPS = [
   'sep_conv_7x7',
 ] as const;
 
-/** Plain ops beyond the two published sets (search-spaces/nasnet-plus.json). */
+/**
+ * Plain ops beyond the two published sets (search-spaces/nasnet-plus.json): the 5x5 conv of
+ * ENAS' macro space (Pham et al. 2018, "Efficient Neural Architecture Search via Parameter
+ * Sharing", Sec. 2.3).
+ */
 export const EXTRA_OPS = ['conv_5x5'] as const;
 
 /** NAS-Bench-201 operation set (Dong & Yang 2020, "NAS-Bench-201", Sec. 2.1). */

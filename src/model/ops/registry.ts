@@ -32,7 +32,7 @@ export const OPS: Readonly<Record<string, OpBuilder>> = {
   sep_conv_3x3: separableConv(3),
   sep_conv_5x5: separableConv(5),
   sep_conv_7x7: separableConv(7),
-  // Beyond the published sets (search-spaces/nasnet-plus.json)
+  // Beyond the published sets (search-spaces/nasnet-plus.json): ENAS' 5x5 conv (Pham et al. 2018)
   conv_5x5: plainConv(5),
   // NAS-Bench-201 (Dong & Yang 2020)
   none: zeros,
