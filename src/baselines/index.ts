@@ -2,7 +2,12 @@
  * Hand-designed networks and published searched cells, written as genotypes of the NASNet
  * space (search-spaces/baselines/<name>.json). One data file per network, each saying how it
  * maps onto the space, what it approximates and whom to cite; a published cell's file also
- * gives the network of its paper (`paper`, see paper.ts).
+ * gives the network of its paper (`paper`, see paper.ts), with the states its cells concatenate
+ * in the reference code (`paper.concat`).
+ *
+ * A baseline is loaded as a cell of the space, built like the searched cells it is compared
+ * with (the cell concatenates its unused blocks), unless `published` asks for the published
+ * cell: the genotype with `concat` (see NasnetGenotype), as buildPaperNetwork uses it.
  *
  * A file's genotype may use ops that not every space has (AmoebaNet-A's bottlenecked 1x7-7x1 is
  * in nasnet-plus); `substitutes` names, for each, the op that stands in for it in a space
@@ -44,13 +49,21 @@ export function listBaselines(): string[] {
     .sort();
 }
 
+export interface LoadOptions {
+  /** The published cell: with the reference code's concatenation (`paper.concat`). Default false. */
+  published?: boolean;
+}
+
 /**
  * Loads one baseline and validates its genotype against `space` (canonical form returned).
  * Unknown names and files invalid for the space throw UserError.
  */
-export function loadBaseline(name: string, space: SearchSpace): Baseline {
+export function loadBaseline(name: string, space: SearchSpace, opts: LoadOptions = {}): Baseline {
   const { raw, file } = readBaselineFile(name);
-  const { genotype: fitted, substituted } = substitute(raw.genotype, raw.substitutes, space);
+  const paper = raw.paper === undefined ? undefined : readPaperSettings(raw.paper, file);
+  const { genotype: swapped, substituted } = substitute(raw.genotype, raw.substitutes, space);
+  const withConcat = opts.published === true && paper?.concat !== undefined;
+  const fitted = withConcat ? { ...(swapped as object), concat: paper!.concat } : swapped;
   let genotype: Genotype;
   try {
     genotype = space.validate(fitted);
@@ -58,9 +71,11 @@ export function loadBaseline(name: string, space: SearchSpace): Baseline {
     throw new UserError(`baseline "${name}" is not valid for space ${space.name}: ${(e as Error).message}`);
   }
   const subs = Object.entries(substituted);
-  const exact = raw.exact === true && subs.length === 0;
+  const concatDiffers = paper?.concat !== undefined && !withConcat;
+  const exact = raw.exact === true && subs.length === 0 && !concatDiffers;
   const reasons = [
     typeof raw.inexact === 'string' ? raw.inexact : '',
+    concatDiffers ? 'As a cell of the space it concatenates its unused blocks; the published cell concatenates the states of paper.concat.' : '',
     subs.length > 0 ? `Space ${space.name} lacks ${subs.map(([a, b]) => `${a} (replaced by ${b})`).join(', ')}.` : '',
   ].filter(Boolean);
   return {
@@ -72,7 +87,7 @@ export function loadBaseline(name: string, space: SearchSpace): Baseline {
     exact,
     inexact: exact || reasons.length === 0 ? undefined : reasons.join(' '),
     ...(subs.length > 0 && { substituted }),
-    ...(raw.paper !== undefined && { paper: readPaperSettings(raw.paper, file) }),
+    ...(paper && { paper }),
   };
 }
 

@@ -1,6 +1,7 @@
 /**
  * A published cell built as its paper's network (the baseline file's `paper` section): the
- * genotype in the space whose ops express it exactly, at the paper's macro settings and layout,
+ * published genotype (with the reference code's concatenation) in the space whose ops express it
+ * exactly, at the paper's macro settings and layout,
  * with the parameter count the paper's count is compared with (the auxiliary head included
  * only when the paper counts it).
  */
@@ -33,7 +34,7 @@ export function buildPaperNetwork(name: string, seed = 0): PaperNetwork {
   const paper = loadPaperSettings(name);
   if (!paper) throw new UserError(`baseline "${name}" has no paper network (only published cells have one)`);
   const space = loadSpace(paper.space);
-  const baseline = loadBaseline(name, space);
+  const baseline = loadBaseline(name, space, { published: true });
   let lastReduction: tf.SymbolicTensor | undefined;
   const built = buildModel(space, baseline.genotype, paper.macro, {
     inputShape: paper.inputShape,

@@ -5,12 +5,14 @@
  */
 import { UserError } from '../core/errors.js';
 import { displayPath } from '../space/errors.js';
-import type { MacroSettings } from '../space/types.js';
+import type { MacroSettings, NasnetConcat } from '../space/types.js';
 import { NASNET_LAYOUTS, type NasnetLayout } from '../model/macro.js';
 
 export interface PaperSettings {
   /** e.g. "NASNet-A (6 @ 768) on CIFAR-10". */
   network: string;
+  /** The states each cell concatenates in the reference code (a genotype's `concat`), when not the unused blocks. */
+  concat?: NasnetConcat;
   /** Where the count and the settings come from (table, reference code). */
   source: string;
   /** The paper's parameter count. */
@@ -26,7 +28,7 @@ export interface PaperSettings {
   note?: string;
 }
 
-const KEYS = ['network', 'source', 'params', 'countsAuxHead', 'space', 'macro', 'layout', 'inputShape', 'numClasses', 'note'];
+const KEYS = ['concat', 'network', 'source', 'params', 'countsAuxHead', 'space', 'macro', 'layout', 'inputShape', 'numClasses', 'note'];
 const MACRO_KEYS = ['stemChannels', 'filters', 'cellsPerStage', 'reductions', 'filterMultiplier'] as const;
 
 /** Checks a baseline file's `paper` section; UserError naming the file and the JSON path. */
@@ -69,7 +71,17 @@ export function readPaperSettings(v: unknown, file: string): PaperSettings {
   const numClasses = posInt(o.numClasses, '.numClasses');
   if (numClasses < 2) fail('.numClasses', 'expected at least 2');
   const note = str('note', true);
+  // Lists of state indices; their range and duplicates are checked with the genotype (space.validate).
+  let concat: NasnetConcat | undefined;
+  if (o.concat !== undefined) {
+    if (!isObj(o.concat)) fail('.concat', 'expected an object with normal and reduce');
+    const c = o.concat as Record<string, unknown>;
+    for (const k of Object.keys(c)) if (k !== 'normal' && k !== 'reduce') fail(`.concat.${k}`, 'unknown key (concat has normal and reduce)');
+    for (const k of ['normal', 'reduce']) if (!Array.isArray(c[k]) || !(c[k] as unknown[]).every(Number.isInteger)) fail(`.concat.${k}`, 'expected an array of state indices');
+    concat = { normal: [...(c.normal as number[])], reduce: [...(c.reduce as number[])] };
+  }
   return {
+    ...(concat && { concat }),
     network: str('network')!,
     source: str('source')!,
     params: posInt(o.params, '.params'),

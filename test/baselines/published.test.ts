@@ -48,11 +48,10 @@ for (const [name, expected] of Object.entries(PAPERS)) {
 }
 
 test('before the fixes the counts were more than 5 % off: unread blocks only and NASNet layout (PNASNet-5, NASNet-A), plain 1x7-7x1 (AmoebaNet-A)', () => {
-  const deviation = (name: string, keepConcat: boolean) => {
+  const deviation = (name: string, published: boolean) => {
     const paper = loadPaperSettings(name)!;
-    const g = loadBaseline(name, loadSpace('nasnet')).genotype as NasnetGenotype; // AmoebaNet-A: plain conv_1x7_7x1
-    const { concat, ...plain } = g;
-    const b = buildModel(loadSpace('nasnet'), keepConcat ? { ...plain, concat } : plain, paper.macro, { inputShape: paper.inputShape, numClasses: paper.numClasses });
+    const g = loadBaseline(name, loadSpace('nasnet'), { published }).genotype; // AmoebaNet-A: plain conv_1x7_7x1
+    const b = buildModel(loadSpace('nasnet'), g, paper.macro, { inputShape: paper.inputShape, numClasses: paper.numClasses });
     b.model.dispose();
     return b.params / paper.params - 1;
   };
@@ -64,17 +63,34 @@ test('before the fixes the counts were more than 5 % off: unread blocks only and
   assert.ok(amoeba > 0.05, `amoebanet-a ${amoeba}`); // 3.53M vs 3.2M
 });
 
-test('AmoebaNet-A is exact in nasnet-plus; in nasnet its bottlenecked 1x7-7x1 is replaced and it says so', () => {
-  const plus = loadBaseline('amoebanet-a', loadSpace('nasnet-plus'));
+test('AmoebaNet-A is exact as the published cell in nasnet-plus; in nasnet its bottlenecked 1x7-7x1 is replaced and it says so', () => {
+  const plus = loadBaseline('amoebanet-a', loadSpace('nasnet-plus'), { published: true });
   assert.equal(plus.exact, true);
+  assert.equal(plus.inexact, undefined);
   assert.equal(plus.substituted, undefined);
-  const plain = loadBaseline('amoebanet-a', loadSpace('nasnet'));
+  const plain = loadBaseline('amoebanet-a', loadSpace('nasnet'), { published: true });
   assert.equal(plain.exact, false);
   assert.deepEqual(plain.substituted, { conv_1x7_7x1_b4: 'conv_1x7_7x1' });
-  assert.match(plain.inexact!, /Space nasnet lacks conv_1x7_7x1_b4 \(replaced by conv_1x7_7x1\)/);
+  assert.match(plain.inexact!, /^Space nasnet lacks conv_1x7_7x1_b4 \(replaced by conv_1x7_7x1\)\.$/);
   assert.ok((plain.genotype as NasnetGenotype).reduce.some((b) => b.ops.includes('conv_1x7_7x1')));
   // The other cells need no substitute: the same genotype in both spaces.
   for (const n of ['nasnet-a', 'pnasnet-5']) assert.deepEqual(loadBaseline(n, loadSpace('nasnet-plus')).genotype, loadBaseline(n, loadSpace('nasnet')).genotype);
+});
+
+test('by default a published cell loads as a cell of the space (unused blocks concatenated), saying so; published adds the reference concatenation', () => {
+  const space = loadSpace('nasnet');
+  for (const n of ['nasnet-a', 'amoebanet-a', 'pnasnet-5']) {
+    const inRun = loadBaseline(n, space);
+    assert.equal((inRun.genotype as NasnetGenotype).concat, undefined, n);
+    assert.equal(inRun.exact, false);
+    assert.match(inRun.inexact!, /As a cell of the space it concatenates its unused blocks/);
+    const published = loadBaseline(n, space, { published: true });
+    assert.deepEqual((published.genotype as NasnetGenotype).concat, loadPaperSettings(n)!.concat);
+    assert.doesNotMatch(published.inexact ?? '', /As a cell of the space/);
+    assert.notEqual(space.key(published.genotype), space.key(inRun.genotype));
+  }
+  // Hand-designed baselines have no paper network: the same either way.
+  assert.deepEqual(loadBaseline('resnet', space, { published: true }), loadBaseline('resnet', space));
 });
 
 test('a bad paper section is one line naming the file and the JSON path', () => {
