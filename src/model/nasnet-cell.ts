@@ -71,7 +71,8 @@ export function buildNasnetCell(ctx: BuildContext, blocks: readonly NasnetBlock[
   });
 
   // An input in the output of a reduction cell is halved like the blocks (nasnet_utils'
-  // _combine_unused_states applies a factorized reduction).
+  // _combine_unused_states applies a factorized reduction). NOTE: ours starts with a ReLU
+  // (factorizedReduce's), the reference's does not; none of the published cells does this.
   const outs = concat.map((i) => (i < 2 && opts.reduction ? factorizedReduce(ctx, states[i], filters) : states[i]));
   return outs.length === 1 ? outs[0] : (tf.layers.concatenate({ axis: -1, name: ctx.name('cell_out') }).apply(outs) as Sym);
 }
