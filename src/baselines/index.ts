@@ -1,13 +1,24 @@
 /**
  * Hand-designed networks and published searched cells, written as genotypes of the NASNet
  * space (search-spaces/baselines/<name>.json). One data file per network, each saying how it
- * maps onto the space, what it approximates and whom to cite.
+ * maps onto the space, what it approximates and whom to cite; a published cell's file also
+ * gives the network of its paper (`paper`, see paper.ts), with the states its cells concatenate
+ * in the reference code (`paper.concat`).
+ *
+ * A baseline is loaded as a cell of the space, built like the searched cells it is compared
+ * with (the cell concatenates its unused blocks), unless `published` asks for the published
+ * cell: the genotype with `concat` (see NasnetGenotype), as buildPaperNetwork uses it.
+ *
+ * A file's genotype may use ops that not every space has (AmoebaNet-A's bottlenecked 1x7-7x1 is
+ * in nasnet-plus); `substitutes` names, for each, the op that stands in for it in a space
+ * without it, and the baseline is then marked inexact there.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spacesDir } from '../core/paths.js';
 import { UserError } from '../core/errors.js';
 import type { Genotype, SearchSpace } from '../space/types.js';
+import { readPaperSettings, type PaperSettings } from './paper.js';
 
 /** Folder holding the baseline data files. */
 export const baselinesDir = join(spacesDir, 'baselines');
@@ -24,6 +35,10 @@ export interface Baseline {
   /** False when the space cannot express the network exactly; `inexact` says why. */
   exact: boolean;
   inexact?: string;
+  /** Ops of the file's genotype replaced because `space` lacks them (file op -> op used). */
+  substituted?: Record<string, string>;
+  /** The network of the paper, for published cells. */
+  paper?: PaperSettings;
 }
 
 /** Names of all baselines (file names without .json), sorted. */
@@ -34,37 +49,82 @@ export function listBaselines(): string[] {
     .sort();
 }
 
+export interface LoadOptions {
+  /** The published cell: with the reference code's concatenation (`paper.concat`). Default false. */
+  published?: boolean;
+}
+
 /**
  * Loads one baseline and validates its genotype against `space` (canonical form returned).
  * Unknown names and files invalid for the space throw UserError.
  */
-export function loadBaseline(name: string, space: SearchSpace): Baseline {
-  const names = listBaselines();
-  if (!names.includes(name)) {
-    throw new UserError(`unknown baseline "${name}"; known: ${names.join(', ')}`);
-  }
-  const file = join(baselinesDir, name + '.json');
-  let raw: Record<string, unknown>;
-  try {
-    raw = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (e) {
-    throw new UserError(`baseline ${file} is not valid JSON: ${(e as Error).message}`);
-  }
+export function loadBaseline(name: string, space: SearchSpace, opts: LoadOptions = {}): Baseline {
+  const { raw, file } = readBaselineFile(name);
+  const paper = raw.paper === undefined ? undefined : readPaperSettings(raw.paper, file);
+  const { genotype: swapped, substituted } = substitute(raw.genotype, raw.substitutes, space);
+  const withConcat = opts.published === true && paper?.concat !== undefined;
+  const fitted = withConcat ? { ...(swapped as object), concat: paper!.concat } : swapped;
   let genotype: Genotype;
   try {
-    genotype = space.validate(raw.genotype);
+    genotype = space.validate(fitted);
   } catch (e) {
     throw new UserError(`baseline "${name}" is not valid for space ${space.name}: ${(e as Error).message}`);
   }
+  const subs = Object.entries(substituted);
+  const concatDiffers = paper?.concat !== undefined && !withConcat;
+  const exact = raw.exact === true && subs.length === 0 && !concatDiffers;
+  const reasons = [
+    typeof raw.inexact === 'string' ? raw.inexact : '',
+    concatDiffers ? 'As a cell of the space it concatenates its unused blocks; the published cell concatenates the states of paper.concat.' : '',
+    subs.length > 0 ? `Space ${space.name} lacks ${subs.map(([a, b]) => `${a} (replaced by ${b})`).join(', ')}.` : '',
+  ].filter(Boolean);
   return {
     name,
     title: String(raw.title ?? name),
     genotype,
     comment: String(raw.comment ?? ''),
     citation: String(raw.citation ?? ''),
-    exact: raw.exact === true,
-    inexact: typeof raw.inexact === 'string' ? raw.inexact : undefined,
+    exact,
+    inexact: exact || reasons.length === 0 ? undefined : reasons.join(' '),
+    ...(subs.length > 0 && { substituted }),
+    ...(paper && { paper }),
   };
+}
+
+/** The paper network of baseline `name` (its file's `paper` section), undefined when it has none. */
+export function loadPaperSettings(name: string): PaperSettings | undefined {
+  const { raw, file } = readBaselineFile(name);
+  return raw.paper === undefined ? undefined : readPaperSettings(raw.paper, file);
+}
+
+/** The parsed file of baseline `name`; UserError for an unknown name or invalid JSON. */
+function readBaselineFile(name: string): { raw: Record<string, unknown>; file: string } {
+  const names = listBaselines();
+  if (!names.includes(name)) {
+    throw new UserError(`unknown baseline "${name}"; known: ${names.join(', ')}`);
+  }
+  const file = join(baselinesDir, name + '.json');
+  try {
+    return { raw: JSON.parse(readFileSync(file, 'utf8')), file };
+  } catch (e) {
+    throw new UserError(`baseline ${file} is not valid JSON: ${(e as Error).message}`);
+  }
+}
+
+/** The genotype with every op `space` lacks replaced by its substitute (when the file gives one). */
+function substitute(genotype: unknown, substitutes: unknown, space: SearchSpace): { genotype: unknown; substituted: Record<string, string> } {
+  const substituted: Record<string, string> = {};
+  const subs = typeof substitutes === 'object' && substitutes !== null ? (substitutes as Record<string, unknown>) : {};
+  const g = genotype as { normal?: unknown; reduce?: unknown };
+  if (typeof g !== 'object' || g === null || !Array.isArray(g.normal) || !Array.isArray(g.reduce)) return { genotype, substituted };
+  const swap = (op: unknown): unknown => {
+    const to = typeof op === 'string' && !space.ops.includes(op) && Object.prototype.hasOwnProperty.call(subs, op) ? subs[op] : undefined;
+    if (typeof to !== 'string') return op;
+    substituted[op as string] = to;
+    return to;
+  };
+  const cell = (blocks: unknown[]) => blocks.map((b) => (typeof b === 'object' && b !== null && Array.isArray((b as { ops?: unknown }).ops) ? { ...b, ops: (b as { ops: unknown[] }).ops.map(swap) } : b));
+  return { genotype: { ...g, normal: cell(g.normal), reduce: cell(g.reduce) }, substituted };
 }
 
 /**

@@ -17,6 +17,7 @@ import { batchNorm, conv, relu, BuildContext, type Sym } from './context.js';
 import { buildNasnetCell, type PathInfo } from './nasnet-cell.js';
 import { buildNb201Cell, buildResidualReduction } from './nb201-cell.js';
 import { modelCost } from './cost.js';
+import { NASNET_LAYOUTS, nasnetCellPlan, stageFilters, type NasnetLayout } from './macro.js';
 import { parseNb201Arch } from '../space/nb201.js';
 
 export interface BuildOptions {
@@ -33,7 +34,11 @@ export interface BuildOptions {
   wrapPath?: (y: Sym, info: PathInfo & { cells: number }) => Sym;
   /** Sees every cell output (index 0-based of `cells`), e.g. to attach an auxiliary head at 2/3 depth. */
   onCell?: (out: Sym, info: { index: number; cells: number; reduction: boolean }) => void;
+  /** Where a NASNet network's reduction cells go (src/model/macro.ts; default 'nasnet'). */
+  layout?: NasnetLayout;
 }
+
+export type { NasnetLayout } from './macro.js';
 
 export interface BuiltModel {
   model: tf.LayersModel;
@@ -50,6 +55,7 @@ export function buildModel(space: SearchSpace, genotype: Genotype, macro: MacroS
   const g = space.validate(genotype);
   checkMacro(macro);
   checkOptions(opts);
+  if (opts.layout === 'pnas' && macro.cellsPerStage < 1) throw new UserError("layout 'pnas': macro.cellsPerStage must be >= 1 (the reduction cells are among its (R + 1)·N cells)");
   const ctx = new BuildContext(opts.seed ?? 0, '', opts.batchNorm ?? true);
   const input = tf.input({ shape: opts.inputShape, name: 'image' });
   let x = batchNorm(ctx, conv(ctx, input, macro.stemChannels, 3));
@@ -88,27 +94,23 @@ function disposeDeadLayers(model: tf.LayersModel, roots: Sym[]): void {
   for (const layer of seen) layer.dispose();
 }
 
-/** Filters of stage s (after s reductions). */
-function stageFilters(macro: MacroSettings, s: number): number {
-  return Math.max(1, Math.round(macro.filters * macro.filterMultiplier ** s));
-}
-
 function nasnetBody(ctx: BuildContext, g: NasnetGenotype, macro: MacroSettings, stem: Sym, opts: BuildOptions): Sym {
-  const cells = (macro.reductions + 1) * macro.cellsPerStage + macro.reductions;
+  const plan = nasnetCellPlan(macro, opts.layout);
+  const cells = plan.length;
   const wrap = opts.wrapPath;
   let prev2 = stem;
   let prev = stem;
   let index = 0;
-  const add = (blocks: NasnetGenotype['normal'], filters: number, reduction: boolean) => {
-    const out = buildNasnetCell(ctx, blocks, prev2, prev, filters, { index, reduction, wrapPath: wrap && ((y, info) => wrap(y, { ...info, cells })) });
+  let stage = 0;
+  for (const reduction of plan) {
+    if (reduction) stage++;
+    const blocks = reduction ? g.reduce : g.normal;
+    const concat = reduction ? g.concat?.reduce : g.concat?.normal;
+    const out = buildNasnetCell(ctx, blocks, prev2, prev, stageFilters(macro, stage), { index, reduction, concat, wrapPath: wrap && ((y, info) => wrap(y, { ...info, cells })) });
     opts.onCell?.(out, { index, cells, reduction });
     index++;
     prev2 = prev;
     prev = out;
-  };
-  for (let s = 0; s <= macro.reductions; s++) {
-    for (let n = 0; n < macro.cellsPerStage; n++) add(g.normal, stageFilters(macro, s), false);
-    if (s < macro.reductions) add(g.reduce, stageFilters(macro, s + 1), true);
   }
   return relu(ctx, prev);
 }
@@ -143,6 +145,7 @@ function checkMacro(m: MacroSettings): void {
 }
 
 function checkOptions(o: BuildOptions): void {
+  if (o.layout !== undefined && !NASNET_LAYOUTS.includes(o.layout)) throw new UserError(`layout: expected one of ${NASNET_LAYOUTS.join(', ')}, got ${JSON.stringify(o.layout)}`);
   const s = o.inputShape;
   if (!Array.isArray(s) || s.length !== 3 || !s.every((v) => Number.isInteger(v) && v > 0)) throw new UserError(`inputShape: expected [height, width, channels], got ${JSON.stringify(s)}`);
   if (!Number.isInteger(o.numClasses) || o.numClasses < 2) throw new UserError(`numClasses: expected an integer >= 2, got ${JSON.stringify(o.numClasses)}`);

@@ -85,7 +85,7 @@ export function batchNorm(ctx: BuildContext, x: Sym): Sym {
 }
 
 /** A bias-free 'same' conv (BN follows, so a bias would be redundant). */
-export function conv(ctx: BuildContext, x: Sym, filters: number, kernel: number | [number, number], stride = 1, dilation = 1, padding: 'same' | 'valid' = 'same'): Sym {
+export function conv(ctx: BuildContext, x: Sym, filters: number, kernel: number | [number, number], stride: number | [number, number] = 1, dilation = 1, padding: 'same' | 'valid' = 'same'): Sym {
   return tf.layers
     .conv2d({ filters, kernelSize: kernel, strides: stride, dilationRate: dilation, padding, useBias: false, kernelInitializer: ctx.kernelInit(), name: ctx.name('conv') })
     .apply(x) as Sym;

@@ -1,8 +1,9 @@
 /**
  * Parameter count and multiply-adds of a built model, found by walking its layers.
- * Multiply-adds are per image and count convolutions, depthwise / separable convolutions
- * and dense layers (the usual convention of NASNet's Table 1 and of PNAS / DARTS);
- * BN, pooling, adds and activations are left out.
+ * Multiply-adds are per image and count convolutions (grouped ones: C_in / groups inputs per
+ * output), depthwise / separable convolutions and dense layers (the usual convention of NASNet's
+ * Table 1 and of PNAS / DARTS); BN, pooling, adds, activations and elementwise products (the
+ * channel scale of squeeze-and-excitation) are left out.
  */
 import type * as tf from '@tensorflow/tfjs';
 
@@ -53,6 +54,11 @@ function layerMultAdds(layer: tf.layers.Layer): number {
     case 'AtrousConv2D': {
       const [, h, w, c] = outShape;
       return h * w * c * kk * inC;
+    }
+    case 'GroupConv2D': {
+      // Each output reads only its group's C_in / groups inputs.
+      const [, h, w, c] = outShape;
+      return (h * w * c * kk * inC) / (cfg.groups as number);
     }
     case 'DepthwiseConv2D': {
       const [, h, w, c] = outShape;

@@ -2,7 +2,8 @@
  * One NASNet cell (Zoph et al. 2018, "Learning Transferable Architectures for Scalable Image
  * Recognition", Sec. 3, Fig. 3 and the reference code nasnet_utils.py): the two inputs are
  * fitted to `filters` channels, each block adds op1(input1) + op2(input2), and the block
- * outputs no later block uses are concatenated into the cell output.
+ * outputs no later block uses are concatenated into the cell output, or the states a published
+ * cell's genotype lists (`concat`).
  */
 import * as tf from '@tensorflow/tfjs';
 import type { NasnetBlock } from '../space/types.js';
@@ -25,18 +26,32 @@ export interface CellOptions {
   reduction: boolean;
   /** Called on every op output before the block's sum (the replay trainer adds drop-path here). */
   wrapPath?: (y: Sym, info: PathInfo) => Sym;
+  /**
+   * The states concatenated into the cell output (0 = h[i-2], 1 = h[i-1], 2 + j = block j), as a
+   * published cell's reference code lists them; default `unusedBlocks(blocks)`.
+   */
+  concat?: readonly number[];
+}
+
+/** The blocks no block of the cell reads, as state indices (2 + j): the default cell output. */
+export function unusedBlocks(blocks: readonly NasnetBlock[]): number[] {
+  return blocks.map((_, j) => 2 + j).filter((i) => !blocks.some((b) => b.inputs.includes(i)));
 }
 
 /**
  * Builds a cell on (h[i-2], h[i-1]). Returns a tensor of k * filters channels, k = number of
- * unused blocks, at the resolution of h[i-1] (halved in a reduction cell).
- * NOTE: the paper's code also concatenates an unused h[i-1]; like PNAS/ENAS/DARTS we
- * concatenate only unused block outputs, so a cell's width depends only on its blocks.
+ * concatenated states (by default the unused blocks), at the resolution of h[i-1] (halved in a
+ * reduction cell).
+ * NOTE: the reference code lists the concatenated states per cell (`used_hiddenstates`), and
+ * its lists are not "the unused blocks": NASNet-A's normal cell also concatenates h[i-2] (their
+ * h_{i-1}), PNASNet-5 all five blocks. Searched cells follow ENAS/DARTS (unused blocks only, so a
+ * cell's width depends only on its blocks); published cells carry the reference list.
  */
 export function buildNasnetCell(ctx: BuildContext, blocks: readonly NasnetBlock[], prev2: Sym, prev: Sym, filters: number, opts: CellOptions): Sym {
-  const used = (i: number) => blocks.some((b) => b.inputs.includes(i));
-  // Fit the inputs (only those some block reads): h[i-1] always through ReLU-1x1 conv-BN;
-  // h[i-2] through a factorized reduction when the previous cell halved the resolution.
+  const concat = opts.concat ?? unusedBlocks(blocks);
+  const used = (i: number) => blocks.some((b) => b.inputs.includes(i)) || concat.includes(i);
+  // Fit the inputs (only those some block reads or the output holds): h[i-1] always through
+  // ReLU-1x1 conv-BN; h[i-2] through a factorized reduction when the previous cell halved the resolution.
   const states: Sym[] = [];
   if (used(0)) {
     if (heightOf(prev2) !== heightOf(prev)) states[0] = factorizedReduce(ctx, prev2, filters);
@@ -55,7 +70,9 @@ export function buildNasnetCell(ctx: BuildContext, blocks: readonly NasnetBlock[
     states[2 + j] = sum(ctx, paths);
   });
 
-  const unused = blocks.map((_, j) => 2 + j).filter((i) => !used(i));
-  const outs = unused.map((i) => states[i]);
+  // An input in the output of a reduction cell is halved like the blocks (nasnet_utils'
+  // _combine_unused_states applies a factorized reduction). NOTE: ours starts with a ReLU
+  // (factorizedReduce's), the reference's does not; none of the published cells does this.
+  const outs = concat.map((i) => (i < 2 && opts.reduction ? factorizedReduce(ctx, states[i], filters) : states[i]));
   return outs.length === 1 ? outs[0] : (tf.layers.concatenate({ axis: -1, name: ctx.name('cell_out') }).apply(outs) as Sym);
 }

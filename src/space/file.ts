@@ -6,7 +6,8 @@
  */
 import { readFileSync } from 'node:fs';
 import type { MacroSettings, SpaceFamily } from './types.js';
-import { OP_NAMES, isKnownOp } from '../model/ops/names.js';
+import { KNOWN_OPS_TEXT, isKnownOp, opChannelProblem } from '../model/ops/names.js';
+import { allStageFilters } from '../model/macro.js';
 import { SpaceError, displayPath } from './errors.js';
 import { jsonErrorOffset } from './json-error.js';
 import { UserError } from '../core/errors.js';
@@ -77,7 +78,7 @@ export function checkSpaceJson(json: unknown, file: string): SpaceFile {
   const ops = o.ops as unknown[];
   ops.forEach((op, i) => {
     if (typeof op !== 'string') fail(`$.ops[${i}]`, `expected an op name, got ${kind(op)}`);
-    if (!isKnownOp(op as string)) fail(`$.ops[${i}]`, `unknown op "${op}" (known: ${OP_NAMES.join(', ')})`);
+    if (!isKnownOp(op as string)) fail(`$.ops[${i}]`, `unknown op "${op}" (known: ${KNOWN_OPS_TEXT})`);
     if (ops.indexOf(op) !== i) fail(`$.ops[${i}]`, `duplicate op "${op}"`);
   });
 
@@ -116,7 +117,38 @@ export function checkSpaceJson(json: unknown, file: string): SpaceFile {
   const auxWeight = num('auxWeight', 0, 10, true);
   if (auxWeight !== undefined) macro.auxWeight = auxWeight;
 
+  // An op that needs its channels divisible (a grouped conv's cardinality) must fit every cell
+  // width of the file's network (cells of stage s have round(F · multiplier^s) channels, and every
+  // op of a cell reads and writes that many).
+  const problem = opWidthProblem(ops as string[], macro, family);
+  if (problem) fail(`$.ops[${problem.index}]`, problem.reason);
+
   return { name, family, description, citation, ops: ops as string[], blocks: blocks as number, macro };
+}
+
+/**
+ * The first op of `ops` that cannot run at the cell widths of `macro`: its index and the reason,
+ * e.g. `group_conv_3x3_c3: cardinality 3 does not divide 4 channels of stage 0 (macro.filters 4)`.
+ * Only stages that hold cells count: with cellsPerStage 0 a NASNet network has only its reduction
+ * cells (stages 1..R), an NB201 network no cell. Callers that change the macro (--filters, ...)
+ * should check again.
+ */
+export function opWidthProblem(
+  ops: readonly string[],
+  macro: Pick<MacroSettings, 'filters' | 'filterMultiplier' | 'reductions' | 'cellsPerStage'>,
+  family: SpaceFamily = 'nasnet',
+): { index: number; reason: string } | undefined {
+  const widths = allStageFilters(macro);
+  const first = macro.cellsPerStage > 0 ? 0 : family === 'nasnet' ? 1 : widths.length;
+  for (let i = 0; i < ops.length; i++)
+    for (let s = first; s < widths.length; s++) {
+      const p = opChannelProblem(ops[i], widths[s]);
+      if (p) {
+        const how = s === 0 ? `macro.filters ${macro.filters}` : `macro.filters ${macro.filters} x filterMultiplier ${macro.filterMultiplier}^${s}`;
+        return { index: i, reason: `${ops[i]}: ${p} of stage ${s} (${how})` };
+      }
+    }
+  return undefined;
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {

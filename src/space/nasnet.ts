@@ -5,14 +5,36 @@
  * and earlier blocks (2 + k). Mutations are the two of AmoebaNet (Real et al. 2019,
  * "Regularized Evolution for Image Classifier Architecture Search", Sec. 2.2).
  */
-import type { Decision, Genotype, Mutation, NasnetBlock, NasnetGenotype, SearchSpace } from './types.js';
+import type { Decision, Genotype, Mutation, NasnetBlock, NasnetConcat, NasnetGenotype, SearchSpace } from './types.js';
 import type { Rng } from '../core/rng.js';
 import { SpaceError } from './errors.js';
 import { kind, type SpaceFile } from './file.js';
-import { OP_SHORT } from '../model/ops/names.js';
+import { opShort } from '../model/ops/names.js';
 
 const CELLS = ['normal', 'reduce'] as const;
 type CellName = (typeof CELLS)[number];
+const GENOTYPE_KEYS = ['space', 'normal', 'reduce', 'concat'];
+
+/**
+ * Checks a genotype's optional `concat` (see NasnetGenotype): per cell a non-empty list of
+ * distinct states 0..1 + stages; returned sorted.
+ */
+function validateConcat(v: unknown, stages: number, fail: (path: string, reason: string) => never): NasnetConcat {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) fail('$.concat', `expected an object with normal and reduce, got ${kind(v)}`);
+  const o = v as Record<string, unknown>;
+  for (const k of Object.keys(o)) if (k !== 'normal' && k !== 'reduce') fail(`$.concat.${k}`, 'unknown key (concat has normal and reduce)');
+  const list = (cell: CellName): number[] => {
+    const l = o[cell];
+    if (!Array.isArray(l) || l.length === 0) fail(`$.concat.${cell}`, `expected a non-empty array of states 0..${1 + stages}, got ${kind(l)}`);
+    const xs = l as unknown[];
+    xs.forEach((x, k) => {
+      if (!Number.isInteger(x) || (x as number) < 0 || (x as number) > 1 + stages) fail(`$.concat.${cell}[${k}]`, `state ${kind(x)} out of range 0..${1 + stages}`);
+      if (xs.indexOf(x) !== k) fail(`$.concat.${cell}[${k}]`, `duplicate state ${x}`);
+    });
+    return [...(xs as number[])].sort((a, b) => a - b);
+  };
+  return { normal: list('normal'), reduce: list('reduce') };
+}
 
 /** Label of input option i ("h[i-2]", "h[i-1]", "block 0", ...). */
 export function inputLabel(i: number): string {
@@ -91,8 +113,10 @@ export function createNasnetSpace(spec: SpaceFile, file: string): SearchSpace {
         cells[cell].push(canonicalBlock({ inputs: [ins[0] as number, ins[1] as number], ops: [os[0] as string, os[1] as string] }, opIndex));
       });
     }
-    for (const k of Object.keys(o)) if (k !== 'space' && k !== 'normal' && k !== 'reduce') fail(`$.${k}`, 'unknown key (a nasnet genotype has space, normal, reduce)');
-    return { space: 'nasnet', normal: cells.normal, reduce: cells.reduce };
+    for (const k of Object.keys(o)) if (!GENOTYPE_KEYS.includes(k)) fail(`$.${k}`, `unknown key (a nasnet genotype has ${GENOTYPE_KEYS.join(', ')})`);
+    const out: NasnetGenotype = { space: 'nasnet', normal: cells.normal, reduce: cells.reduce };
+    if (o.concat !== undefined) out.concat = validateConcat(o.concat, stages, fail);
+    return out;
   };
 
   const asNasnet = (g: Genotype): NasnetGenotype => {
@@ -128,7 +152,9 @@ export function createNasnetSpace(spec: SpaceFile, file: string): SearchSpace {
   const key = (g: Genotype): string => {
     const n = validate(g);
     const cellKey = (blocks: NasnetBlock[]) => blocks.map((b) => `${b.inputs[0]}${CODE[opIndex.get(b.ops[0])!]}${b.inputs[1]}${CODE[opIndex.get(b.ops[1])!]}`).join('.');
-    return `${cellKey(n.normal)}/${cellKey(n.reduce)}`;
+    // A published concatenation is a suffix, so the keys of searched cells are unchanged.
+    const concat = n.concat ? `+${n.concat.normal.join(',')}/${n.concat.reduce.join(',')}` : '';
+    return `${cellKey(n.normal)}/${cellKey(n.reduce)}${concat}`;
   };
 
   const sample = (rng: Rng, stages = spec.blocks): NasnetGenotype => {
@@ -154,6 +180,7 @@ export function createNasnetSpace(spec: SpaceFile, file: string): SearchSpace {
       const b = pick(rng, parent[cell].length);
       const k = pick(rng, 2);
       const mutKind: 'op' | 'input' = ops.length > 1 && rng() < 0.5 ? 'op' : 'input';
+      // NOTE: a child is a cell of the space: a published parent's concatenation is not inherited.
       const child: NasnetGenotype = { space: 'nasnet', normal: parent.normal.map(copyBlock), reduce: parent.reduce.map(copyBlock) };
       const blk = child[cell][b];
       let detail: string;
@@ -176,9 +203,9 @@ export function createNasnetSpace(spec: SpaceFile, file: string): SearchSpace {
 
   const describe = (g: Genotype): string => {
     const n = validate(g);
-    const short = (op: string) => OP_SHORT[op] ?? op;
-    const cell = (blocks: NasnetBlock[]) => blocks.map((b) => `${short(b.ops[0])}(${b.inputs[0]})+${short(b.ops[1])}(${b.inputs[1]})`).join(' ');
-    return `normal: ${cell(n.normal)} | reduce: ${cell(n.reduce)}`;
+    const cell = (blocks: NasnetBlock[]) => blocks.map((b) => `${opShort(b.ops[0])}(${b.inputs[0]})+${opShort(b.ops[1])}(${b.inputs[1]})`).join(' ');
+    const concat = (c: number[] | undefined) => (c ? ` concat(${c.join(',')})` : '');
+    return `normal: ${cell(n.normal)}${concat(n.concat?.normal)} | reduce: ${cell(n.reduce)}${concat(n.concat?.reduce)}`;
   };
 
   return {

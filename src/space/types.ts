@@ -16,6 +16,18 @@ export interface NasnetGenotype {
   space: 'nasnet';
   normal: NasnetBlock[];
   reduce: NasnetBlock[];
+  /**
+   * Optional: the states each cell concatenates into its output (0 = h[i-2], 1 = h[i-1], 2 + j =
+   * block j), as a published cell's reference code lists them (DARTS' normal_concat /
+   * reduce_concat). Without it a cell concatenates the blocks no block reads. Searches never
+   * propose it; published cells (search-spaces/baselines/) carry it.
+   */
+  concat?: NasnetConcat;
+}
+
+export interface NasnetConcat {
+  normal: number[];
+  reduce: number[];
 }
 
 /**

@@ -40,18 +40,25 @@ for (const name of listBaselines()) {
   });
 }
 
-test('published cells match the reference genotypes (DARTS genotypes.py numbering)', () => {
+test('published cells match their reference code (states numbered 0 = h[i-2], 1 = h[i-1], 2 + j = block j)', () => {
   const nas = loadBaseline('nasnet-a', space).genotype as NasnetGenotype;
   const raw = JSON.parse(readFileSync(join(baselinesDir, 'nasnet-a.json'), 'utf8')).genotype as NasnetGenotype;
   // Normal block 0: sep 5x5 on h[i-1] + sep 3x3 on h[i-2]; reduction block 3: identity(block 1) + avg 3x3(block 0).
   assert.deepEqual(raw.normal[0], { inputs: [1, 0], ops: ['sep_conv_5x5', 'sep_conv_3x3'] });
   assert.deepEqual(raw.reduce[3], { inputs: [3, 2], ops: ['identity', 'avg_pool_3x3'] });
   assert.equal(space.key(nas), space.key(raw));
+  // nasnet_utils.py used_hiddenstates: normal [1, 0, 0, 0, 0, 0, 0], reduction [1, 1, 1, 0, 0, 0, 0] (reference order h[i-1], h[i-2], blocks).
+  const paperOf = (n: string) => JSON.parse(readFileSync(join(baselinesDir, n + '.json'), 'utf8')).paper;
+  assert.deepEqual(paperOf('nasnet-a').concat, { normal: [0, 2, 3, 4, 5, 6], reduce: [3, 4, 5, 6] });
+  // amoeba_net model_specs.py, reduction comb 3: sep 3x3 of comb 2 + 1x7_7x1 (bottlenecked) of h[i-1].
   const amoeba = JSON.parse(readFileSync(join(baselinesDir, 'amoebanet-a.json'), 'utf8')).genotype as NasnetGenotype;
-  assert.deepEqual(amoeba.reduce[4], { inputs: [0, 5], ops: ['conv_1x7_7x1', 'sep_conv_3x3'] });
+  assert.deepEqual(amoeba.reduce[3], { inputs: [4, 1], ops: ['sep_conv_3x3', 'conv_1x7_7x1_b4'] });
+  assert.deepEqual(amoeba.normal[0], { inputs: [1, 1], ops: ['avg_pool_3x3', 'max_pool_3x3'] });
+  assert.deepEqual(paperOf('amoebanet-a').concat, { normal: [0, 3, 4, 6], reduce: [2, 3, 4, 5, 6] });
   const pnas = JSON.parse(readFileSync(join(baselinesDir, 'pnasnet-5.json'), 'utf8')).genotype as NasnetGenotype;
   assert.deepEqual(pnas.normal, pnas.reduce);
   assert.deepEqual(pnas.normal[3], { inputs: [4, 1], ops: ['sep_conv_3x3', 'max_pool_3x3'] });
+  assert.deepEqual(paperOf('pnasnet-5').concat, { normal: [2, 3, 4, 5, 6], reduce: [2, 3, 4, 5, 6] });
 });
 
 test('baselines are distinct architectures', () => {

@@ -3,3 +3,4 @@
  * Import this module (src/model/load.ts does) before loading a saved model.
  */
 export { AtrousConv2D } from './atrous-conv.js';
+export { GroupConv2D } from './group-conv.js';
