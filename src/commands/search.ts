@@ -22,6 +22,7 @@ import { parseCommand } from './args.js';
 import { loadDataset } from '../data/datasets.js';
 import { parseLadder, type Ladder } from '../search/ladder.js';
 import { parseWarmup, warmUp } from '../search/warmup.js';
+import { opWidthProblem } from '../space/file.js';
 import { taskFidelity } from '../training/fidelity.js';
 import { DEFAULT_REFERENCE } from '../fidelity/presets.js';
 import { choiceOption, defaultDb, intOption, LIMITS, numberOption, runIdOption } from './options.js';
@@ -315,6 +316,11 @@ function configFromOptions(v: Record<string, string | boolean | string[] | undef
   const warmup = s('warmup') === undefined ? undefined : parseWarmup(s('warmup')!);
   if (warmup && evaluatorKind === 'zero-cost') throw new UserError('--warmup ranks cells by a zero-cost estimator before training them; --evaluator zero-cost already rewards every child that way');
   const ladder = s('fidelity') === undefined ? undefined : ladderOf(s('fidelity')!, macro, proxy, evaluatorKind === 'table' ? { tableColumns: (evaluator.rewardColumn as string).split(',').length } : { dataset });
+  // A grouped conv's cardinality must divide every cell width the run builds (--filters, --cells, each rung).
+  for (const [what, m] of [['the network', macro] as const, ...(ladder?.fidelities ?? []).map((f, r) => [`rung ${r}`, { ...macro, filters: f.filters, cellsPerStage: f.cellsPerStage, reductions: f.reductions }] as const)]) {
+    const problem = opWidthProblem(space.ops, m, space.family);
+    if (problem) throw new UserError(`space ${space.name} cannot be built at ${what}'s widths: ${problem.reason}; choose filters divisible by it`);
+  }
   return {
     strategy, strategyOptions, space: spaceName, spaceFile: space.file, dataset,
     seed: intOption(s('seed'), 'seed', 1, 0, LIMITS.seed), budget, budgetSeconds, budgetCpuSeconds, ladder, ...(warmup ? { warmup } : {}),

@@ -30,20 +30,29 @@ import { scoredWeights, sumAbsProduct } from './weights.js';
 
 /** Layers that are positively homogeneous of degree 1 (with non-negative weights, zero bias). */
 const HOMOGENEOUS = new Set([
-  'Conv2D', 'AtrousConv2D', 'DepthwiseConv2D', 'SeparableConv2D', 'Dense', 'ReLU', 'AveragePooling2D', 'MaxPooling2D',
+  'Conv2D', 'GroupConv2D', 'AtrousConv2D', 'DepthwiseConv2D', 'SeparableConv2D', 'Dense', 'ReLU', 'AveragePooling2D', 'MaxPooling2D',
   'GlobalAveragePooling2D', 'Add', 'Concatenate', 'ZeroPadding2D', 'Cropping2D', 'Rescaling',
 ]);
 const RANGE = 32;
 
-function checkHomogeneous(model: tf.LayersModel): void {
+/** The first layer that is not positively homogeneous of degree 1 (e.g. SENet's sigmoid gate), or undefined. */
+export function nonHomogeneousLayer(model: tf.LayersModel): string | undefined {
   for (const layer of model.layers) {
     const cls = layer.getClassName();
     if (cls === 'InputLayer') continue;
     const cfg = layer.getConfig() as Record<string, unknown>;
     const activation = cfg.activation as string | undefined;
     if (!HOMOGENEOUS.has(cls) || (activation !== undefined && activation !== 'linear' && activation !== 'relu') || (cls === 'Rescaling' && (Number(cfg.offset) !== 0 || !(Number(cfg.scale) > 0))) || (cls === 'ReLU' && cfg.maxValue != null)) {
-      throw new Error(`synflow: layer ${layer.name} (${cls}${activation ? `, ${activation}` : ''}) is not positively homogeneous; build without BN and without softmax`);
+      return `${layer.name} (${cls}${activation ? `, ${activation}` : ''})`;
     }
+  }
+  return undefined;
+}
+
+function checkHomogeneous(model: tf.LayersModel): void {
+  const bad = nonHomogeneousLayer(model);
+  if (bad) throw new Error(`synflow: layer ${bad} is not positively homogeneous; build without BN and without softmax`);
+  for (const layer of model.layers) {
     for (const w of layer.weights) {
       if (/bias$/.test(w.originalName ?? w.name) && (tf.tidy(() => tf.any(tf.notEqual(w.read(), 0)).dataSync()[0]) as number)) {
         throw new Error(`synflow: layer ${layer.name} has a nonzero bias`);
@@ -73,7 +82,7 @@ function timesPow2(t: tf.Tensor, k: number): tf.Tensor {
  * model). `rescale: false` runs the plain float32 computation (model.apply), for tests.
  */
 export function logSynflow(model: tf.LayersModel, inputShape: [number, number, number], opts: { rescale?: boolean } = {}): number {
-  checkHomogeneous(model);
+  if (opts.rescale !== false) checkHomogeneous(model);
   const weights = scoredWeights(model);
   for (const layer of model.layers) {
     const ws = layer.getWeights();
@@ -132,7 +141,9 @@ export const synflow: Estimator = {
   score(input: EstimatorInput): number {
     const built = input.build({ batchNorm: false });
     try {
-      return logSynflow(built.model, input.inputShape);
+      // NOTE: a network with a non-homogeneous layer (an SE gate's sigmoid) cannot be rescaled
+      // exactly; it is scored as zero-cost-nas scores it, plainly in float32 (NaN if that overflows).
+      return logSynflow(built.model, input.inputShape, { rescale: nonHomogeneousLayer(built.model) === undefined });
     } finally {
       built.model.dispose();
     }

@@ -6,7 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 
 /** Layer classes whose kernels are scored (tfjs' separable conv holds two: depthwise and pointwise). */
-const SCORED = new Set(['Conv2D', 'AtrousConv2D', 'DepthwiseConv2D', 'SeparableConv2D', 'Dense']);
+const SCORED = new Set(['Conv2D', 'GroupConv2D', 'AtrousConv2D', 'DepthwiseConv2D', 'SeparableConv2D', 'Dense']);
 
 export interface ScoredWeight {
   layer: tf.layers.Layer;

@@ -42,8 +42,12 @@ export function concatenatedBlocks(blocks: readonly NasnetBlock[]): number[] {
   return blocks.map((_, j) => j).filter((j) => !read.has(j));
 }
 
-/** Builds the drawing graph of one cell. */
-export function cellGraph(blocks: readonly NasnetBlock[], title: string): CellGraph {
+/**
+ * Builds the drawing graph of one cell. `concat` lists the states the cell concatenates (a published
+ * cell's list, inputs included: 0 = h[i-2], 1 = h[i-1], 2 + j = block j); by default the blocks no
+ * block reads.
+ */
+export function cellGraph(blocks: readonly NasnetBlock[], title: string, concat?: readonly number[]): CellGraph {
   const layerOf = new Map<string, number>([['in0', 0], ['in1', 0]]);
   const nodes: CellNode[] = [
     { id: 'in0', label: 'h[i-2]', kind: 'input', layer: 0 },
@@ -59,7 +63,7 @@ export function cellGraph(blocks: readonly NasnetBlock[], title: string): CellGr
   });
   const last = Math.max(...nodes.map((n) => n.layer)) + 1;
   nodes.push({ id: 'out', label: 'concat', kind: 'concat', layer: last });
-  for (const j of concatenatedBlocks(blocks)) edges.push({ from: `b${j}`, to: 'out' });
+  for (const state of concat ?? concatenatedBlocks(blocks).map((j) => j + 2)) edges.push({ from: stateId(state), to: 'out' });
   return { title, nodes, edges };
 }
 
@@ -81,6 +85,6 @@ export function nb201Graph(arch: string, title = 'cell'): CellGraph {
 
 /** The cells of a genotype: NASNet's normal and reduction cell, or the one NAS-Bench-201 cell. */
 export function genotypeGraphs(g: Genotype): CellGraph[] {
-  if (g.space === 'nasnet') return [cellGraph(g.normal, 'normal cell'), cellGraph(g.reduce, 'reduction cell')];
+  if (g.space === 'nasnet') return [cellGraph(g.normal, 'normal cell', g.concat?.normal), cellGraph(g.reduce, 'reduction cell', g.concat?.reduce)];
   return [nb201Graph(g.arch)];
 }

@@ -8,7 +8,8 @@ export function genotypeToJson(g: Genotype, meta: Record<string, unknown> = {}):
   const blockLines = (blocks: unknown[]) => '[\n' + blocks.map((b) => '      ' + JSON.stringify(b)).join(',\n') + '\n    ]';
   if (g.space === 'nasnet') {
     const head = Object.entries(meta).map(([k, v]) => `  ${JSON.stringify(k)}: ${JSON.stringify(v)},\n`).join('');
-    return `{\n${head}  "genotype": {\n    "space": "nasnet",\n    "normal": ${blockLines(g.normal)},\n    "reduce": ${blockLines(g.reduce)}\n  }\n}\n`;
+    const concat = g.concat ? `,\n    "concat": ${JSON.stringify(g.concat)}` : '';
+    return `{\n${head}  "genotype": {\n    "space": "nasnet",\n    "normal": ${blockLines(g.normal)},\n    "reduce": ${blockLines(g.reduce)}${concat}\n  }\n}\n`;
   }
   return JSON.stringify({ ...meta, genotype: g }, null, 2) + '\n';
 }

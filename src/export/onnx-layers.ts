@@ -4,6 +4,8 @@
  * kernel is transposed here (HWIO -> OIHW), so the graph needs no other Transpose.
  *
  *   Conv2D, AtrousConv2D      Conv (dilations = rate; 'same' -> explicit pads as TensorFlow computes them)
+ *   GroupConv2D               Conv with group = cardinality (the kernel is [k, k, C/groups, O]: HWIO per group)
+ *   Reshape, Multiply         Reshape of SENet's excitation to [C, 1, 1], broadcast Mul (the SE scale)
  *   DepthwiseConv2D           Conv with group = channels
  *   SeparableConv2D           Conv with group = channels, then a 1x1 Conv (the pointwise kernel)
  *   BatchNormalization        BatchNormalization in inference form (moving mean and variance)
@@ -119,6 +121,32 @@ const conv2d: Mapping = (g, layer, [x]) => {
     kernel: [k.shape[0], k.shape[1]], stride: pair(c.strides, 1), dilation: pair(c.dilationRate, 1), padding: String(c.padding ?? 'valid'), group: 1,
   });
   return activation(g, layer, y, c.activation);
+};
+
+/** src/model/layers/group-conv.ts: k x k, `groups` groups, 'same', no bias. */
+const groupConv2d: Mapping = (g, layer, [x]) => {
+  const c = layer.getConfig() as Config;
+  const k = weights(layer).get('kernel')!;
+  const stride = Number(c.strides ?? 1);
+  return convNode(g, layer, x, { shape: [k.shape[3], k.shape[2], k.shape[0], k.shape[1]], values: hwioToOihw(k.values, k.shape) }, undefined, {
+    kernel: [k.shape[0], k.shape[1]], stride: [stride, stride], dilation: [1, 1], padding: 'same', group: Number(c.groups),
+  });
+};
+
+/** NHWC target shape -> the NCHW shape; only the SE excitation's [1, 1, C] occurs in nas models. */
+const reshape: Mapping = (g, layer, [x]) => {
+  const target = (layer.getConfig() as Config).targetShape as number[];
+  if (target.length !== 3 || target[0] !== 1 || target[1] !== 1) throw new UserError(`layer ${layer.name}: Reshape to ${JSON.stringify(target)} has no ONNX mapping (nas reshapes [C] to [1, 1, C] only)`);
+  const shape = [target[2], 1, 1];
+  const to = g.int64(`${layer.name}/shape`, [-1, ...shape]);
+  return { name: g.node('Reshape', [x.name, to], layer.name), shape };
+};
+
+const multiply: Mapping = (g, layer, xs) => {
+  const big = xs.reduce((a, b) => (b.shape.reduce((p, v) => p * v, 1) > a.shape.reduce((p, v) => p * v, 1) ? b : a));
+  let y = xs[0].name;
+  for (let i = 1; i < xs.length; i++) y = g.node('Mul', [y, xs[i].name], i === xs.length - 1 ? layer.name : `${layer.name}/${i}`);
+  return { name: y, shape: big.shape };
 };
 
 /** src/model/layers/atrous-conv.ts: k x k, dilation `rate`, stride 1, 'same', no bias. */
@@ -259,6 +287,9 @@ const identity: Mapping = (_g, _layer, [x]) => x;
 export const LAYER_MAPPINGS: Readonly<Record<string, Mapping>> = {
   Conv2D: conv2d,
   AtrousConv2D: atrousConv2d,
+  GroupConv2D: groupConv2d,
+  Reshape: reshape,
+  Multiply: multiply,
   DepthwiseConv2D: depthwiseConv2d,
   SeparableConv2D: separableConv2d,
   BatchNormalization: batchNormalization,

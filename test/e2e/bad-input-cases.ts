@@ -164,6 +164,8 @@ export function badInputCases(f: Fixtures, fresh: (name: string) => string): Arr
       s(/unexpected argument "extra": nas search takes no positional arguments/, 'extra'),
       s(/--no-dashboard is a switch and takes no value, got "yes"/, '--no-dashboard=yes'),
       s(/--evaluator zero-cost:NAME needs one of synflow, .*got "nope"/, '--evaluator', 'zero-cost:nope'),
+      s(/space nasnet-plus cannot be built at the network's widths: group_conv_3x3_c4: cardinality 4 does not divide 6 channels/, '--space', 'nasnet-plus', '--filters', '6'),
+      s(/space nasnet-plus cannot be built at rung 1's widths: group_conv_3x3_c4: cardinality 4 does not divide 6/, '--space', 'nasnet-plus', '--fidelity', 'sha:filters=4,6'),
       s(/--evaluator zero-cost:NAME needs one of .*got ""/, '--evaluator', 'zero-cost:'),
       s(/--warmup synflow:N needs N, the cells to score, from 1 to 100,000, got "0"/, '--warmup', 'synflow:0'),
       s(/--warmup must be ESTIMATOR:N with ESTIMATOR one of synflow.*got "foo:3"/, '--warmup', 'foo:3'),
@@ -351,6 +353,8 @@ export function badInputCases(f: Fixtures, fresh: (name: string) => string): Arr
 
     ['export', [
       c(/give exactly one of --trial ID, --genotype FILE, --baseline NAME/, 'export'),
+      c(/--published goes with --baseline NAME/, 'export', '--trial', '1', '--published'),
+      c(/--published: baseline resnet has no published concatenation/, 'export', '--baseline', 'resnet', '--published'),
       c(/unknown baseline "nope"/, 'export', '--baseline', 'nope'),
       c(/--format must be one of json, dot, svg, onnx, got "png"/, 'export', '--baseline', 'resnet', '--format', 'png'),
       c(/--out \/proc\/x\.json: folder \/proc is read-only/, 'export', '--baseline', 'resnet', '--out', '/proc/x.json'),

@@ -159,3 +159,29 @@ test('naswot counts a shared ReLU once per layer that reads it (one hook per ReL
     tf.dispose([input.batch!.xs, input.batch!.ys]);
   }
 });
+
+test('every estimator scores a cell of each nasnet-plus op (grouped, SE, bottleneck convs included): finite, no leaks', async () => {
+  await selectBackend('cpu');
+  const space = loadSpace('search-spaces/nasnet-plus.json');
+  const macro = { stemChannels: 8, filters: 4, cellsPerStage: 1, reductions: 2, filterMultiplier: 2 };
+  const xs = tf.randomNormal([8, 14, 14, 1], 0, 1, 'float32', 3) as tf.Tensor4D;
+  const ys = tf.tensor1d([0, 1, 2, 3, 4, 5, 6, 7], 'int32');
+  try {
+    for (const op of space.ops) {
+      const blocks = Array.from({ length: 5 }, () => ({ inputs: [0, 1] as [number, number], ops: [op, op] as [string, string] }));
+      const genotype = space.validate({ space: 'nasnet', normal: blocks, reduce: blocks });
+      const input: EstimatorInput = {
+        build: (o) => buildModel(space, genotype, macro, { inputShape: [14, 14, 1], numClasses: 10, seed: 1, ...(o?.batchNorm === false ? { batchNorm: false } : {}) }),
+        inputShape: [14, 14, 1], numClasses: 10, batch: { xs, ys },
+      };
+      for (const name of estimatorNames()) {
+        const before = tf.memory().numTensors;
+        const s = getEstimator(name).score(input);
+        assert.ok(Number.isFinite(s), `${name} on a cell of ${op}: ${s}`);
+        assert.equal(tf.memory().numTensors, before, `${name} on ${op} leaks tensors`);
+      }
+    }
+  } finally {
+    tf.dispose([xs, ys]);
+  }
+});

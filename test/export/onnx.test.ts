@@ -1,5 +1,5 @@
 /**
- * ONNX export checked by a real runtime: every op of the NASNet and NAS-Bench-201 spaces at stride
+ * ONNX export checked by a real runtime: every op of the NASNet, NASNet-plus and NAS-Bench-201 spaces at stride
  * 1 and 2, every baseline and NAS-Bench-201 cells, exported and run by onnxruntime-node on real test
  * images of the default dataset; the outputs must match tfjs' to 1e-4 and give the same accuracy.
  * Batch norms get statistics of real images and random affine weights first, so an inference-form
@@ -100,7 +100,7 @@ function opModel(op: string, stride: 1 | 2, dropPath = false): tf.LayersModel {
   return tf.model({ inputs: input, outputs: tf.layers.dense({ units: 10, kernelInitializer: tf.initializers.glorotUniform({ seed: 5 }) }).apply(x) as Sym });
 }
 
-for (const op of [...new Set<string>([...NASNET_OPS, ...NB201_OPS])]) {
+for (const op of [...new Set<string>([...NASNET_OPS, ...NB201_OPS, ...loadSpace('nasnet-plus').ops])]) {
   for (const stride of [1, 2] as const) {
     test(`onnxruntime agrees with tfjs: ${op} at stride ${stride}`, async () => {
       const model = opModel(op, stride);
