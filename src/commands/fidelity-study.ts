@@ -31,11 +31,11 @@ const HELP = `usage: nas fidelity [options]                 measure cheap reward
        nas fidelity --show STUDY [--json]     the study's table (also while it runs)
 
   --dataset NAME        the data (default fashion-mnist: the reference trains on its whole training split)
-  --cells K             random cells of the space in the reference set (default 24)
+  --cells K             random cells of the space in the reference set (default 24; 0 with --run or --with-baselines)
   --run RUN --top K     also the K best trials of a search run (default K 6)
   --with-baselines      also the hand-designed baselines
   --reference SPEC      the reference fidelity (default ${specOf(DEFAULT_REFERENCE)})
-  --estimators LIST     comma-separated: proxy:default, proxy:<grid name>, ${[...STATIC, ...ZERO_COST].join(', ')}
+  --estimators LIST     comma-separated: proxy:default, proxy:<grid name>, ${[...STATIC, ...ZERO_COST].join(', ')}; none: the reference only
                         (default: all but the grid)
   --grid                add every proxy of the grid: ${Object.keys(GRID).map((g) => `proxy:${g}`).join(', ')}
   --proxy NAME=SPEC     add a proxy of your own, e.g. --proxy big=train=6000,val=2000,size=28 (repeatable)
@@ -54,8 +54,9 @@ function specOf(f: Fidelity): string {
 
 /** The estimators a list of names and --grid / --proxy ask for. UserError for an unknown name. */
 function estimatorsFrom(list: string | undefined, grid: boolean, proxies: string[]): EstimatorSpec[] {
-  const names = (list ?? DEFAULT_ESTIMATORS).split(',').map((s) => s.trim()).filter(Boolean);
-  if (names.length === 0) throw new UserError('--estimators: empty list');
+  // `none`: the reference alone (e.g. to score the cells a search returned at the reference).
+  const names = list?.trim() === 'none' ? [] : (list ?? DEFAULT_ESTIMATORS).split(',').map((s) => s.trim()).filter(Boolean);
+  if (names.length === 0 && list?.trim() !== 'none') throw new UserError('--estimators: empty list');
   const custom = new Map<string, Fidelity>();
   for (const p of proxies) {
     const at = p.indexOf('=');
@@ -161,7 +162,8 @@ export async function fidelityStudyCommand(argv: string[]): Promise<void> {
       if (ds.test.count === 0) throw new UserError(`${dataset} has no test split: the reference is scored on held-out test images`);
       const reference: Fidelity = v.reference === undefined ? DEFAULT_REFERENCE : parseFidelity(v.reference, DEFAULT_REFERENCE, '--reference');
       checkAgainst(newEstimators, reference, ds.train.count, ds.height);
-      const count = intOption(v.cells, 'cells', 24, 1, 10_000);
+      const count = intOption(v.cells, 'cells', 24, 0, 10_000);
+      if (count === 0 && v.run === undefined && !v['with-baselines']) throw new UserError('--cells 0 leaves the study without cells: add --run RUN --top K or --with-baselines');
       const seeds = intOption(v.seeds, 'seeds', 2, 1, 10);
       const seed = intOption(v.seed, 'seed', 1, 0, LIMITS.seed);
       cellsToAdd = randomCells(space, count, seed);

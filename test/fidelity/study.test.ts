@@ -99,7 +99,7 @@ test('bad input to nas fidelity: one line, exit 2, no store created', () => {
   writeFileSync(join(noTest, 't10k-images-idx3-ubyte.gz'), gzipSync(header(0x803, [0, 28, 28])));
   writeFileSync(join(noTest, 't10k-labels-idx1-ubyte.gz'), gzipSync(header(0x801, [0])));
   const cases: Array<[string[], RegExp]> = [
-    [['--cells', '0'], /--cells must be an integer from 1 to 10,000, got "0"/],
+    [['--cells', '0'], /--cells 0 leaves the study without cells: add --run RUN --top K or --with-baselines/],
     [['--cells', 'many'], /--cells/],
     [['--estimators', 'proxy:default,telepathy'], /unknown estimator "telepathy"/],
     [['--estimators', 'reference'], /the reference is always trained/],
@@ -119,7 +119,7 @@ test('bad input to nas fidelity: one line, exit 2, no store created', () => {
     [['--show', '1'], /no store at/],
     [['--json'], /--json goes with --show STUDY/],
     [['--dataset', 'imagenet-22k'], /imagenet-22k/],
-    [['--cells', '-3'], /--cells must be an integer from 1 to 10,000, got "-3"/],
+    [['--cells', '-3'], /--cells must be an integer from 0 to 10,000, got "-3"/],
     [['--grid', '--grid'], /--grid is given twice/],
     [['--frobnicate'], /unknown option "--frobnicate" for nas fidelity/],
     [['stray'], /unexpected argument "stray"/],
@@ -139,4 +139,24 @@ test('bad input to nas fidelity: one line, exit 2, no store created', () => {
   assert.match(r.stderr, /has no test split|test/);
   assert.equal(existsSync(db), false, 'no store was created');
   assert.deepEqual(readdirSync(dir).sort(), ['no-test']);
+});
+
+test('--cells 0 --run R --top 1 --estimators none: the cell a search returned, trained at the reference only', { timeout: 300_000 }, () => {
+  const db = join(tempDir(), 'nas.db');
+  const search = nas(['search', '--strategy', 'random', '--budget', '3', '--train-size', '200', '--val-size', '100', '--workers', '2', '--backend', 'cpu', '--db', db]);
+  assert.equal(search.status, 0, search.stderr + search.stdout);
+  const r = nas(['fidelity', '--dataset', 'default', '--cells', '0', '--run', '1', '--top', '1', '--estimators', 'none', '--seeds', '1',
+    '--reference', 'train=600,epochs=1,filters=4,stem=8,batch=64', '--workers', '1', '--db', db]);
+  assert.equal(r.status, 0, r.stderr + r.stdout);
+  const s = Store.open(db, { readonly: true });
+  try {
+    const best = [...s.trials(1)].sort((a, b) => b.reward! - a.reward!)[0];
+    const cells = s.studies.cells(1);
+    assert.deepEqual(cells.map((c) => [c.label, c.key]), [[`run 1 trial ${best.id}`, best.key]]);
+    const scores = s.studies.scores(1);
+    assert.deepEqual(scores.map((x) => [x.estimator, x.status]), [['reference', 'complete']]);
+    assert.ok(scores[0].value! > 0.1, `a trained reference beats chance: ${scores[0].value}`);
+  } finally {
+    s.close();
+  }
 });
