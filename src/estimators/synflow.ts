@@ -35,11 +35,22 @@ const HOMOGENEOUS = new Set([
 ]);
 const RANGE = 32;
 
-/** The first layer that is not positively homogeneous of degree 1 (e.g. SENet's sigmoid gate), or undefined. */
-export function nonHomogeneousLayer(model: tf.LayersModel): string | undefined {
+/** SENet's gate (Hu et al. 2018): a sigmoid dense, the reshape and the product it scales a branch by. */
+const isGateLayer = (layer: tf.layers.Layer): boolean => {
+  const cls = layer.getClassName();
+  return cls === 'Reshape' || cls === 'Multiply' || (cls === 'Dense' && (layer.getConfig() as Record<string, unknown>).activation === 'sigmoid');
+};
+
+/** True when the only layers that break homogeneity are SE gates (scored unrescaled, below). */
+export function onlyGatesBreakHomogeneity(model: tf.LayersModel): boolean {
+  return nonHomogeneousLayer(model, isGateLayer) === undefined && model.layers.some(isGateLayer);
+}
+
+/** The first layer that is not positively homogeneous of degree 1 (and not `skip`), or undefined. */
+export function nonHomogeneousLayer(model: tf.LayersModel, skip: (l: tf.layers.Layer) => boolean = () => false): string | undefined {
   for (const layer of model.layers) {
     const cls = layer.getClassName();
-    if (cls === 'InputLayer') continue;
+    if (cls === 'InputLayer' || skip(layer)) continue;
     const cfg = layer.getConfig() as Record<string, unknown>;
     const activation = cfg.activation as string | undefined;
     if (!HOMOGENEOUS.has(cls) || (activation !== undefined && activation !== 'linear' && activation !== 'relu') || (cls === 'Rescaling' && (Number(cfg.offset) !== 0 || !(Number(cfg.scale) > 0))) || (cls === 'ReLU' && cfg.maxValue != null)) {
@@ -141,9 +152,9 @@ export const synflow: Estimator = {
   score(input: EstimatorInput): number {
     const built = input.build({ batchNorm: false });
     try {
-      // NOTE: a network with a non-homogeneous layer (an SE gate's sigmoid) cannot be rescaled
-      // exactly; it is scored as zero-cost-nas scores it, plainly in float32 (NaN if that overflows).
-      return logSynflow(built.model, input.inputShape, { rescale: nonHomogeneousLayer(built.model) === undefined });
+      // NOTE: a network with SE gates (a sigmoid) cannot be rescaled exactly; it is scored as
+      // zero-cost-nas scores it, plainly in float32 (NaN if that overflows). BN or softmax is refused.
+      return logSynflow(built.model, input.inputShape, { rescale: !onlyGatesBreakHomogeneity(built.model) });
     } finally {
       built.model.dispose();
     }
