@@ -15,7 +15,9 @@ import { CURRENT_DEFAULT_PROXY, DEFAULT_REFERENCE, GRID } from '../fidelity/pres
 import { baselineCells, randomCells, runCells, type NewCell } from '../fidelity/cells.js';
 import { describeEstimator, runStudy, type StudyConfig, type StudyControl } from '../fidelity/study.js';
 import { REFERENCE, type EstimatorSpec } from '../fidelity/unit.js';
-import { reportTable, studyReport } from '../fidelity/report.js';
+import { reportTable, studyPanels, studyReport } from '../fidelity/report.js';
+import { studyPlotSvg } from '../export/study-plot.js';
+import { checkOutputFile, writeOutputFile } from './output-file.js';
 import { backendNames } from '../engine/backend.js';
 import { estimatorNames } from '../estimators/index.js';
 import { parseCommand } from './args.js';
@@ -29,6 +31,7 @@ const DEFAULT_ESTIMATORS = ['proxy:default', ...STATIC, ...ZERO_COST].join(',');
 const HELP = `usage: nas fidelity [options]                 measure cheap rewards against a reference training
        nas fidelity --resume STUDY [options]  continue a study (add estimators or cells)
        nas fidelity --show STUDY [--json]     the study's table (also while it runs)
+       nas fidelity --show STUDY --svg FILE   the study's figure: estimator score vs reference, one panel each
 
   --dataset NAME        the data (default fashion-mnist: the reference trains on its whole training split)
   --cells K             random cells of the space in the reference set (default 24; 0 with --run or --with-baselines)
@@ -113,13 +116,16 @@ export async function fidelityStudyCommand(argv: string[]): Promise<void> {
       cells: { type: 'string' }, run: { type: 'string' }, top: { type: 'string' }, 'with-baselines': { type: 'boolean' },
       reference: { type: 'string' }, estimators: { type: 'string' }, grid: { type: 'boolean' }, proxy: { type: 'string', multiple: true },
       seeds: { type: 'string' }, seed: { type: 'string' }, workers: { type: 'string' }, backend: { type: 'string' }, db: { type: 'string' },
-      show: { type: 'string' }, json: { type: 'boolean' },
+      show: { type: 'string' }, json: { type: 'boolean' }, svg: { type: 'string' },
     },
   });
   if (!parsed) return;
   const v = parsed.values;
   const dbFile = v.db ?? defaultDb();
-  if (v.show !== undefined) return showStudy(dbFile, runIdOption(v.show, 'show'), v.json ?? false);
+  if (v.svg !== undefined && v.show === undefined) throw new UserError('--svg FILE goes with --show STUDY');
+  if (v.svg !== undefined && v.json) throw new UserError('--svg FILE and --json: give one');
+  if (v.svg !== undefined) checkOutputFile(v.svg);
+  if (v.show !== undefined) return showStudy(dbFile, runIdOption(v.show, 'show'), v.json ?? false, v.svg);
   if (v.json) throw new UserError('--json goes with --show STUDY');
   const resumeId = v.resume === undefined ? undefined : runIdOption(v.resume, 'resume');
   if (resumeId !== undefined) {
@@ -229,8 +235,10 @@ export async function fidelityStudyCommand(argv: string[]): Promise<void> {
   }
 }
 
+const fmt2 = (x: number) => (Number.isFinite(x) ? x.toFixed(2) : '–');
+
 /** The table of a study (finished or not) from a read-only store. */
-function showStudy(dbFile: string, id: number, json: boolean): void {
+function showStudy(dbFile: string, id: number, json: boolean, svg?: string): void {
   if (!existsSync(dbFile)) throw new UserError(`no store at ${dbFile}`);
   const store = Store.open(dbFile, { readonly: true });
   try {
@@ -239,6 +247,16 @@ function showStudy(dbFile: string, id: number, json: boolean): void {
     const cells = store.studies.cells(id);
     const scores = store.studies.scores(id);
     const report = studyReport(config, cells, scores);
+    if (svg !== undefined) {
+      const panels = studyPanels(config, cells, scores, report).map(({ report: e, points }) => ({
+        name: e.name === REFERENCE ? 'reference: seed 1 (x) vs seed 2 (y)' : e.name,
+        subtitle: e.name === REFERENCE ? `ρ seed↔seed ${fmt2(e.repeatRho)}, n ${points.length}` : `ρ ${fmt2(e.rho)} [${fmt2(e.rhoInterval[0])}, ${fmt2(e.rhoInterval[1])}], n ${e.n}`,
+        points, xIsAccuracy: e.kind === 'trained' || e.kind === 'reference',
+      }));
+      const title = `study ${id}: ${cells.length} cells of ${config.space} on ${config.dataset}, reference ${describeFidelity(config.reference)} (${report.referenceCells} cells scored)`;
+      writeOutputFile(svg, studyPlotSvg(title, panels));
+      return void console.log(`wrote ${svg}`);
+    }
     if (json) return void console.log(JSON.stringify({ study: id, status: study.status, config, report, cells, scores }, null, 2));
     const units = cells.length * config.seeds.length * (config.estimators.length + 1);
     console.log(`study ${id} (${study.status}): ${cells.length} cells of ${config.space} on ${config.dataset}; ${scores.length}/${units} units scored` +

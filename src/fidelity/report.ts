@@ -73,12 +73,15 @@ export function studyReport(config: StudyConfig, cells: StudyCellRow[], scores: 
     const seedFree = e.kind === 'static';
     const used = seedFree ? [0] : seeds.map((_, k) => k);
     const rows = cells.map((_, i) => i).filter((i) => Number.isFinite(ref[i]));
-    const per = used.map((k) => {
+    const perSeed = used.map((k) => {
       const idx = rows.filter((i) => Number.isFinite(m[i][k]));
       const est = idx.map((i) => m[i][k]);
       const r = idx.map((i) => ref[i]);
       return { n: idx.length, rho: spearman(est, r), tau: kendallTauB(est, r), top: topKendall(est, r, 0.25), best: rankOfBest(est, r) <= 3 };
     });
+    // A seed with nothing scored yet (a study still running) is left out rather than counted as n = 0.
+    const scoredSeeds = perSeed.filter((p) => p.n > 0);
+    const per = scoredSeeds.length > 0 ? scoredSeeds : perSeed;
     const meanIdx = rows.filter((i) => used.some((k) => Number.isFinite(m[i][k])));
     const estMean = meanIdx.map((i) => mean(used.map((k) => m[i][k]).filter(Number.isFinite)));
     const n = Math.min(...per.map((p) => p.n));
@@ -89,7 +92,7 @@ export function studyReport(config: StudyConfig, cells: StudyCellRow[], scores: 
     const own = unit(scores);
     return {
       name: e.name, kind: e.kind, fidelity: e.fidelity ? describeFidelity(e.fidelity) : null,
-      n, missing: rows.length - n, seeds: used.length,
+      n, missing: rows.length - n, seeds: per.length,
       rho, rhoInterval: spearmanInterval(rho, n), tau: mean(per.map((p) => p.tau)), tauTop25: mean(per.map((p) => p.top)),
       bestInTop3: per.filter((p) => p.best).length,
       rhoOfMean: spearman(estMean, meanIdx.map((i) => ref[i])),
@@ -103,6 +106,27 @@ export function studyReport(config: StudyConfig, cells: StudyCellRow[], scores: 
 }
 
 const f2 = (x: number) => (Number.isFinite(x) ? x.toFixed(2) : '–');
+
+/**
+ * Per estimator (table order: the reference's seed 1 vs seed 2 first when there are two seeds, then
+ * best ρ first), each cell's mean score over seeds against its mean reference accuracy: the study figure.
+ */
+export function studyPanels(config: StudyConfig, cells: StudyCellRow[], scores: ScoreRow[], report: StudyReport): Array<{ report: EstimatorReport; points: Array<{ x: number; y: number }> }> {
+  const refM = matrix(cells, scores, REFERENCE, config.seeds);
+  const ref = refM.map((row) => mean(row.filter(Number.isFinite)));
+  const [refRow, ...rest] = report.estimators;
+  const ordered = rest.sort((a, b) => (Number.isFinite(b.rho) ? b.rho : -2) - (Number.isFinite(a.rho) ? a.rho : -2));
+  const out = ordered.map((e) => {
+    const m = matrix(cells, scores, e.name, config.seeds);
+    const points = cells.map((_, i) => ({ x: mean(m[i].filter(Number.isFinite)), y: ref[i] })).filter((q) => Number.isFinite(q.x) && Number.isFinite(q.y));
+    return { report: e, points };
+  });
+  if (config.seeds.length >= 2) {
+    const points = refM.map((row) => ({ x: row[0], y: row[1] })).filter((q) => Number.isFinite(q.x) && Number.isFinite(q.y));
+    out.unshift({ report: refRow, points });
+  }
+  return out;
+}
 
 /** The report as a text table, best ρ first after the reference. */
 export function reportTable(r: StudyReport): string[] {

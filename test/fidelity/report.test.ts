@@ -1,7 +1,8 @@
 /** The study report's statistics against values worked out by hand. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { studyReport } from '../../src/fidelity/report.js';
+import { studyPanels, studyReport } from '../../src/fidelity/report.js';
+import { studyPlotSvg } from '../../src/export/study-plot.js';
 import { CURRENT_DEFAULT_PROXY, DEFAULT_REFERENCE } from '../../src/fidelity/presets.js';
 import type { StudyConfig } from '../../src/fidelity/study.js';
 import type { ScoreRow, StudyCellRow } from '../../src/store/studies.js';
@@ -56,4 +57,25 @@ test('identical, reversed and count estimators; seed spread; a failed reference 
   assert.ok(Math.abs(by.params.rho - expected) < 1e-12, `${by.params.rho} vs ${expected}`);
   assert.equal(by.params.seeds, 1);
   assert.equal(by.params.repeatRho, 1);
+});
+
+test('the study figure: the reference seed-vs-seed panel first, then best ρ first; one dot per cell scored at both', () => {
+  const ref1 = [0.8, 0.81, 0.82, 0.83, null];
+  const ref2 = [0.82, 0.81, 0.84, 0.85, null];
+  const scores: ScoreRow[] = [];
+  cells.forEach((c, i) => {
+    scores.push(row(c.id, 'reference', 1, ref1[i]), row(c.id, 'reference', 2, ref2[i]));
+    scores.push(row(c.id, 'proxy:same', 1, 0.5 + i / 100), row(c.id, 'proxy:same', 2, 0.5 + i / 100));
+    scores.push(row(c.id, 'proxy:reversed', 1, 0.9 - i / 100), row(c.id, 'proxy:reversed', 2, null));
+    if (i !== 3) scores.push(row(c.id, 'params', 1, [40, 10, 30, 20, 50][i]));
+  });
+  const report = studyReport(config, cells, scores);
+  const panels = studyPanels(config, cells, scores, report);
+  assert.deepEqual(panels.map((p) => p.report.name), ['reference', 'proxy:same', 'params', 'proxy:reversed']);
+  assert.deepEqual(panels.map((p) => p.points.length), [4, 4, 3, 4]);
+  // proxy:reversed has one seed of cell 1 only: its dot is that seed's value, not a mean with a missing one.
+  assert.deepEqual(panels[3].points[0], { x: 0.9, y: 0.81 });
+  const svg = studyPlotSvg('t', panels.map((p) => ({ name: p.report.name, subtitle: '', points: p.points, xIsAccuracy: p.report.kind !== 'static' })));
+  assert.equal((svg.match(/<circle/g) ?? []).length, 15);
+  assert.match(svg, /^<svg xmlns/);
 });

@@ -101,6 +101,7 @@ test('bad input to nas fidelity: one line, exit 2, no store created', () => {
   const cases: Array<[string[], RegExp]> = [
     [['--cells', '0'], /--cells 0 leaves the study without cells: add --run RUN --top K or --with-baselines/],
     [['--cells', 'many'], /--cells/],
+    [['--svg', 'study.svg'], /--svg FILE goes with --show STUDY/],
     [['--estimators', 'proxy:default,telepathy'], /unknown estimator "telepathy"/],
     [['--estimators', 'reference'], /the reference is always trained/],
     [['--reference', 'train=600,epochs=1,filters=2,stem=4,size=8'], /no cheaper than the reference/],
