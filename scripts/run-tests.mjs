@@ -5,7 +5,7 @@
 import { readdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 
 function collect(path, out) {
   if (statSync(path).isDirectory()) {
@@ -36,5 +36,11 @@ const reporters = [
   `--test-reporter=${process.stdout.isTTY ? 'spec' : 'tap'}`, '--test-reporter-destination=stdout',
   `--test-reporter=${join(dirname(fileURLToPath(import.meta.url)), 'skip-summary.mjs')}`, '--test-reporter-destination=stdout',
 ];
-const r = spawnSync(process.execPath, ['--test', '--test-concurrency=1', ...reporters, ...files], { stdio: 'inherit', env });
-process.exit(r.status ?? 1);
+// node's runner sets FORCE_COLOR for every test file when its own output is a terminal, and the CLI
+// children the tests start would then colour the lines the tests read. So the runner writes into a
+// pipe that this script copies to the terminal, and nobody's FORCE_COLOR is passed on.
+delete env.FORCE_COLOR;
+const child = spawn(process.execPath, ['--test', '--test-concurrency=1', ...reporters, ...files], { stdio: ['inherit', 'pipe', 'pipe'], env });
+child.stdout.pipe(process.stdout);
+child.stderr.pipe(process.stderr);
+child.on('close', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

@@ -15,6 +15,7 @@ import { packageRoot } from '../../src/core/paths.js';
 import { cli, tempDir } from './helpers.js';
 import { makeFixtures, type Fixtures } from './fixtures.js';
 import { badInputCases, type BadInputCase } from './bad-input-cases.js';
+import { programRootForNobody } from '../helpers/nobody-program.js';
 
 const root = tempDir('nas-bad-input-');
 chmodSync(root, 0o755); // the cases run as `nobody` must reach their files
@@ -67,8 +68,12 @@ interface Outcome {
 
 function runCli(c: BadInputCase): Promise<Outcome> {
   return new Promise((resolve) => {
-    const asNobody = c.asNobody && process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
-    const child = spawn(process.execPath, [cli, ...c.args], { cwd: packageRoot, stdio: ['ignore', 'pipe', 'pipe'], ...asNobody });
+    const nobody = c.asNobody && process.getuid?.() === 0;
+    // As nobody, the program from where nobody can read it (a clone under mktemp -d is mode 0700).
+    const program = nobody ? programRootForNobody() : packageRoot;
+    const child = spawn(process.execPath, [nobody ? join(program, 'dist/src/cli.js') : cli, ...c.args], {
+      cwd: program, stdio: ['ignore', 'pipe', 'pipe'], ...(nobody ? { uid: 65534, gid: 65534 } : {}),
+    });
     let stdout = '';
     let stderr = '';
     let timedOut = false;
