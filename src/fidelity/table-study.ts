@@ -5,14 +5,13 @@
  * (Abdelfattah et al. 2021, "Zero-Cost Proxies for Lightweight NAS", ICLR, Sec. 4: Spearman ρ,
  * Kendall τ, τ among the top 10 % of the reference).
  */
-import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { Piscina } from 'piscina';
 import seedrandom from 'seedrandom';
 import { UserError } from '../core/errors.js';
 import type { MacroSettings } from '../space/types.js';
-import { parseCsv } from '../evaluators/table/csv.js';
+import { readCsvTable } from '../evaluators/table/csv.js';
 import { getEstimator } from '../estimators/index.js';
 import { loadSpace } from '../space/load.js';
 import { kendallTauB, rankOfBest, spearman, spearmanInterval, topKendall } from '../stats/correlation.js';
@@ -85,21 +84,7 @@ interface Loaded { archs: string[]; columns: Record<string, number[]>; rows: num
 
 /** Reads and checks the table: every reference value must be a number. */
 function loadStudyTable(file: string, columns: string[], validate: (arch: string, line: number) => string): Loaded {
-  let text: string;
-  try {
-    text = readFileSync(resolve(file), 'utf8');
-  } catch (e) {
-    throw new UserError(`table ${file}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
-  }
-  let csv;
-  try {
-    csv = parseCsv(text, file);
-  } catch (e) {
-    throw new UserError((e as Error).message);
-  }
-  const need = ['arch', ...columns];
-  const missing = need.filter((c) => !csv.header.includes(c));
-  if (missing.length > 0) throw new UserError(`table ${file} has no column ${missing.map((c) => `"${c}"`).join(', ')}; its columns are: ${csv.header.join(', ')}`);
+  const csv = readCsvTable(file, ['arch', ...columns]);
   const ai = csv.header.indexOf('arch');
   const out: Loaded = { archs: [], columns: Object.fromEntries(columns.map((c) => [c, []])), rows: csv.rows.length };
   if (csv.rows.length === 0) throw new UserError(`table ${file} has no rows`);

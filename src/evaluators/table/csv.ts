@@ -3,6 +3,9 @@
  * optional double quotes (a quoted field may hold commas; "" is a literal quote).
  * Multi-line quoted fields are not supported: tables here hold one record per line.
  */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { UserError } from '../../core/errors.js';
 
 /** Splits one CSV line into fields. Returns null if a quote is left open. */
 export function splitCsvLine(line: string): string[] | null {
@@ -52,3 +55,28 @@ export function parseCsv(text: string, where: string): CsvData {
   }
   return { header: header.map((h) => h.trim()), rows };
 }
+
+/**
+ * Reads a benchmark table and checks it has the `need`ed columns: a UserError naming the file for an
+ * unreadable file, a malformed CSV or a missing column (with the columns it has).
+ */
+export function readCsvTable(file: string, need: string[]): CsvData {
+  let text: string;
+  try {
+    text = readFileSync(resolve(file), 'utf8');
+  } catch (e) {
+    throw new UserError(`table ${file}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+  let csv: CsvData;
+  try {
+    csv = parseCsv(text, file);
+  } catch (e) {
+    throw new UserError((e as Error).message);
+  }
+  const missing = need.filter((c) => !csv.header.includes(c));
+  if (missing.length > 0) {
+    throw new UserError(`table ${file} has no column ${missing.map((c) => `"${c}"`).join(', ')}; its columns are: ${csv.header.join(', ')}`);
+  }
+  return csv;
+}
+

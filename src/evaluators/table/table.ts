@@ -7,12 +7,11 @@
  * Values outside [0, 100] (or [0, 1]) are refused. An empty / non-numeric reward cell makes
  * that trial 'failed' (reward null), which strategies skip.
  */
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Evaluator, TrainTask, TrialMetrics, TrialResult } from '../types.js';
 import type { Genotype, SearchSpace } from '../../space/types.js';
 import { UserError } from '../../core/errors.js';
-import { parseCsv } from './csv.js';
+import { readCsvTable } from './csv.js';
 
 /** Options of loadTable. */
 export interface TableOptions {
@@ -83,25 +82,8 @@ function rowKey(space: SearchSpace, arch: string, file: string, line: number): s
  * rewards out of range and duplicate cells.
  */
 export function loadTable(file: string, opts: TableOptions): Table {
-  const path = resolve(file);
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    throw new UserError(`table ${file}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
-  }
-  let csv;
-  try {
-    csv = parseCsv(text, file);
-  } catch (e) {
-    throw new UserError((e as Error).message);
-  }
   const archColumn = opts.archColumn ?? 'arch';
-  const need = [archColumn, opts.rewardColumn, ...(opts.costColumn ? [opts.costColumn] : [])];
-  const missing = need.filter((c) => !csv.header.includes(c));
-  if (missing.length > 0) {
-    throw new UserError(`table ${file} has no column ${missing.map((c) => `"${c}"`).join(', ')}; its columns are: ${csv.header.join(', ')}`);
-  }
+  const csv = readCsvTable(file, [archColumn, opts.rewardColumn, ...(opts.costColumn ? [opts.costColumn] : [])]);
   const ai = csv.header.indexOf(archColumn);
   const ri = csv.header.indexOf(opts.rewardColumn);
   const ci = opts.costColumn ? csv.header.indexOf(opts.costColumn) : -1;
@@ -145,7 +127,7 @@ export function loadTable(file: string, opts: TableOptions): Table {
 
   const space = opts.space;
   const table: Table = {
-    file: path,
+    file: resolve(file),
     columns: csv.header,
     archColumn,
     rewardColumn: opts.rewardColumn,
