@@ -4,7 +4,7 @@
  * units it lacks: a stored unit is never computed again; only the units in flight are lost.
  */
 import { availableParallelism } from 'node:os';
-import { Piscina } from 'piscina';
+import { fixedPool } from '../evaluators/pool/threads.js';
 import type { Store } from '../store/store.js';
 import type { StudyCellRow } from '../store/studies.js';
 import { duration } from '../core/format.js';
@@ -77,11 +77,7 @@ export async function runStudy(opts: RunStudyOptions): Promise<'complete' | 'int
   const queue = pendingUnits(store, studyId, config);
   const total = queue.length;
   const threads = Math.max(1, Math.floor(availableParallelism() / config.workers));
-  const pool = new Piscina<UnitTask, UnitResult>({
-    filename: new URL('./worker.js', import.meta.url).href,
-    minThreads: config.workers, maxThreads: config.workers, idleTimeout: 2 ** 31 - 1, concurrentTasksPerWorker: 1,
-    resourceLimits: { maxOldGenerationSizeMb: 8192 },
-  });
+  const pool = fixedPool<UnitTask, UnitResult>(new URL('./worker.js', import.meta.url), config.workers, 8192);
   let stopping = false;
   const aborts = new Set<AbortController>();
   opts.control?.({

@@ -7,7 +7,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
-import { Piscina } from 'piscina';
+import { fixedPool } from '../evaluators/pool/threads.js';
 import seedrandom from 'seedrandom';
 import { UserError } from '../core/errors.js';
 import type { MacroSettings } from '../space/types.js';
@@ -166,13 +166,7 @@ export async function runTableStudy(o: TableStudyOptions): Promise<TableStudyRes
   const chunkSize = o.chunk ?? 20;
   const log = o.log ?? (() => {});
 
-  const pool = new Piscina<StudyChunk, ChunkScores>({
-    filename: new URL('./table-worker.js', import.meta.url).href,
-    minThreads: workers,
-    maxThreads: workers,
-    idleTimeout: 2 ** 31 - 1,
-    concurrentTasksPerWorker: 1,
-  });
+  const pool = fixedPool<StudyChunk, ChunkScores>(new URL('./table-worker.js', import.meta.url), workers);
   const started = performance.now();
   const E = o.estimators.length;
   const scores = o.estimators.map(() => new Array<number>(picked.length).fill(NaN));

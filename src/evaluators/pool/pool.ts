@@ -5,7 +5,7 @@
  */
 import { MessageChannel } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
-import { Piscina } from 'piscina';
+import { fixedPool } from './threads.js';
 import type { Evaluator, TrainTask, TrialProgress, TrialResult } from '../types.js';
 import type { WorkerInput } from './worker.js';
 
@@ -31,14 +31,7 @@ export function threadsPerWorker(workers: number): number {
 export function createPoolEvaluator(opts: PoolOptions = {}): Evaluator {
   const workers = opts.workers ?? defaultWorkers();
   const threads = opts.threadsPerWorker ?? threadsPerWorker(workers);
-  const pool = new Piscina<WorkerInput, TrialResult>({
-    filename: new URL('./worker.js', import.meta.url).href,
-    minThreads: workers,
-    maxThreads: workers,
-    idleTimeout: 2 ** 31 - 1,
-    concurrentTasksPerWorker: 1,
-    resourceLimits: { maxOldGenerationSizeMb: opts.maxHeapMb ?? 4096 },
-  });
+  const pool = fixedPool<WorkerInput, TrialResult>(new URL('./worker.js', import.meta.url), workers, opts.maxHeapMb ?? 4096);
   return {
     name: 'pool',
     capacity: workers,
