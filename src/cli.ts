@@ -19,6 +19,7 @@ const commands: Record<string, { help: string; load: () => Promise<Command> }> =
   train: { help: 'replay a cell into full training (nas train --run RUN --best)', load: async () => (await import('./commands/train.js')).trainCommand },
   fidelity: { help: 'how well cheap rewards rank cells the way a longer training does (nas fidelity --grid; --table for a benchmark table)', load: async () => (await import('./commands/fidelity.js')).fidelityCommand },
   export: { help: 'export a cell as json, dot or svg', load: async () => (await import('./commands/export.js')).exportCommand },
+  latency: { help: 'time a run\'s children again, quietly, for its Pareto front (nas latency --run RUN)', load: async () => (await import('./commands/latency.js')).latencyCommand },
   plot: { help: 'SVG of reward over trials and replay learning curves', load: async () => (await import('./commands/plot.js')).plotCommand },
   bench: { help: 'benchmarks: nas bench train | nas bench strategies', load: async () => (await import('./commands/bench.js')).benchCommand },
 };

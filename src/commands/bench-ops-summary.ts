@@ -3,6 +3,7 @@
  * plain 3x3 convolution at the same shape, per backend (geometric means over the shapes), so "cheap
  * on paper, slow in practice" reads as a per-mult-add slowdown > 1.
  */
+import { median } from '../stats/median.js';
 import type { OpRow } from './bench-ops-measure.js';
 
 export interface OpSummary {
@@ -25,10 +26,6 @@ export function referenceOp(ops: string[], rows: OpRow[]): string {
 }
 
 const geomean = (v: number[]) => (v.length === 0 ? NaN : Math.exp(v.reduce((s, x) => s + Math.log(x), 0) / v.length));
-const median = (v: number[]) => {
-  const s = [...v].sort((a, b) => a - b);
-  return s.length === 0 ? NaN : s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 const shapeKey = (r: OpRow) => `${r.channels}x${r.size}/${r.stride}/${r.batch}`;
 
 export function summarize(rows: OpRow[], ops: string[], backends: string[], reference: string): OpSummary[] {

@@ -22,9 +22,13 @@ import { parseCommand } from './args.js';
 import { loadDataset } from '../data/datasets.js';
 import { parseLadder, type Ladder } from '../search/ladder.js';
 import { parseWarmup, warmUp } from '../search/warmup.js';
+import { checkFeasible } from '../search/feasible.js';
+import { quietPass } from '../search/quiet-pass.js';
+import { quietSummary } from './latency.js';
 import { opWidthProblem } from '../space/file.js';
 import { taskFidelity } from '../training/fidelity.js';
 import { DEFAULT_REFERENCE } from '../fidelity/presets.js';
+import { OBJECTIVE_HELP, OBJECTIVE_OPTIONS, objectiveSettings } from './objective-options.js';
 import { choiceOption, defaultDb, intOption, LIMITS, numberOption, runIdOption } from './options.js';
 import { duration, rewardText } from '../core/format.js';
 import { openReadOnly } from './runs.js';
@@ -60,6 +64,7 @@ const HELP = `usage: nas search [options]            start a search
   --evaluator pool|table  --table FILE --reward-column C --cost-column C   tabular (no training)
   --evaluator zero-cost:NAME   reward = a zero-cost estimator's score of the untrained child (synflow, naswot, …)
   --warmup NAME:N       score N random cells with a zero-cost estimator first; the best are the first proposals
+${OBJECTIVE_HELP}
   --queue redis://HOST:PORT   hand children to remote \`nas worker\`s through BullMQ
   --queue-capacity N    children kept in flight on the queue (default: the live workers' total concurrency)
   --no-dashboard        plain lines even on a terminal`;
@@ -100,6 +105,7 @@ const OPTIONS = {
   queue: { type: 'string' },
   'queue-capacity': { type: 'string' },
   'no-dashboard': { type: 'boolean' },
+  ...OBJECTIVE_OPTIONS,
 } as const;
 
 /** What a resume may change; every other setting is the run's own. */
@@ -155,6 +161,7 @@ export async function searchCommand(argv: string[]): Promise<void> {
   const onTerm = () => control?.abort();
   try {
     if (savedState !== undefined) restoreStrategy(strategy, savedState, dbFile, resumeId!);
+    if (resumeId === undefined) await checkFeasible(config, space);
     const created = await createEvaluator(config, space, say);
     evaluator = created.evaluator;
     const backend = created.backend;
@@ -194,6 +201,12 @@ export async function searchCommand(argv: string[]): Promise<void> {
     progress.flush();
     await ui?.unmount();
     log.redirect(undefined);
+    // The workers are done: time the children that can be on the front again, quietly.
+    if (config.latency && outcome === 'complete') {
+      await evaluator.close();
+      evaluator = undefined;
+      log.line(quietSummary(await quietPass(store, run.id, space, { log: (l) => log.line(l) })));
+    }
     const best = store.bestTrial(run.id);
     log.line(`run ${run.id} ${outcome}: ${store.countTrials(run.id, 'complete')} complete, ${store.countTrials(run.id, 'failed')} failed` +
       (best ? `; best trial ${best.id} reward ${rewardText(best.reward, config.evaluator)}: ${space.describe(best.genotype)}` : ''));
@@ -321,8 +334,9 @@ function configFromOptions(v: Record<string, string | boolean | string[] | undef
     const problem = opWidthProblem(space.ops, m, space.family);
     if (problem) throw new UserError(`space ${space.name} cannot be built at ${what}'s widths: ${problem.reason}; choose filters divisible by it`);
   }
+  const hardware = objectiveSettings(v, { strategy, evaluatorKind, dataset, macro, space });
   return {
-    strategy, strategyOptions, space: spaceName, spaceFile: space.file, dataset,
+    strategy, strategyOptions, space: spaceName, spaceFile: space.file, dataset, ...hardware,
     seed: intOption(s('seed'), 'seed', 1, 0, LIMITS.seed), budget, budgetSeconds, budgetCpuSeconds, ladder, ...(warmup ? { warmup } : {}),
     workers: workers ?? (evaluatorKind === 'table' ? 1 : defaultWorkers()),
     backend: s('backend') ?? 'auto', macro, proxy, evaluator,

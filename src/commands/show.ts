@@ -8,6 +8,8 @@ import { flagStale, openReadOnly, STALE_NOTE, statusOf } from './runs.js';
 import { cellLines } from './cell-text.js';
 import { describeLadder } from '../search/ladder.js';
 import { replayTable, withCurves } from './replays.js';
+import { runFront } from '../objectives/front.js';
+import { frontLines } from './front-text.js';
 
 export async function showCommand(argv: string[]): Promise<void> {
   const parsed = parseCommand(argv, {
@@ -35,7 +37,12 @@ export function renderRun(store: Store, runId: number, top: number, json = false
   const ancestry = best ? store.ancestry(best.id) : [];
   const ranked = store.topTrials(runId, top, { baselines: true });
   const replays = withCurves(store, store.replays(runId));
-  if (json) return JSON.stringify({ run, top: ranked, best, ancestry, replays, ...(run.config.ladder ? { rungs: store.rungs(runId) } : {}) }, null, 2);
+  const objectives = run.config.objectives && run.config.objectives.names.length > 1 ? run.config.objectives.names : undefined;
+  const front = objectives && runFront(store.trials(runId), objectives);
+  if (json) {
+    const frontJson = front && { names: front.names, reference: front.reference, hypervolume: front.hypervolume, members: front.members.map((m) => ({ trialId: m.trial.id, values: m.values })) };
+    return JSON.stringify({ run, top: ranked, best, ancestry, replays, ...(run.config.ladder ? { rungs: store.rungs(runId) } : {}), ...(frontJson ? { front: frontJson } : {}) }, null, 2);
+  }
   const c = run.config;
   const out: string[] = [];
   out.push(`run ${run.id} — ${statusOf(run)}: ${c.strategy} on ${c.space}, dataset ${c.dataset}, seed ${c.seed}, backend ${run.backend ?? c.backend}`);
@@ -56,6 +63,7 @@ export function renderRun(store: Store, runId: number, top: number, json = false
       ranked.map((t, i) => [String(i + 1), String(t.id) + (t.baseline ? ` [${t.baseline}]` : ''), ...(ladder ? [String(t.rung ?? 0)] : []), rewardText(t.reward, c.evaluator), si(t.params), si(t.multAdds), duration(t.seconds), t.parentId ? String(t.parentId) : '-', how(t)]),
     ),
   );
+  if (front) out.push('', ...frontLines(front, c));
   if (best) {
     out.push('', `best trial ${best.id} (reward ${rewardText(best.reward, c.evaluator)}${ladder ? ` at rung ${best.rung ?? 0}` : ''}):`, ...cellLines(best.genotype).map((l) => '  ' + l));
     out.push('', `ancestry of trial ${best.id} (${ancestry.length - 1} generation(s) of mutation):`);

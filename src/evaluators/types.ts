@@ -4,6 +4,18 @@
  */
 import type { Fidelity } from '../training/fidelity.js';
 import type { Genotype, MacroSettings } from '../space/types.js';
+import type { Latency, LatencySettings } from '../model/latency.js';
+import type { Constraints } from '../objectives/objectives.js';
+
+/** How a child's latency is measured: the settings, and the network it is measured on. */
+export interface LatencyTask extends LatencySettings {
+  /** The network timed: the child's own (its fidelity) or the replay network `nas train` would deploy. */
+  network: 'search' | 'replay';
+  /** The replay network's macro (network 'replay'). */
+  replayMacro?: MacroSettings;
+  /** The replay network's input [H, W, C]: the dataset's own size (the child's is its fidelity's). */
+  replayInput?: [number, number, number];
+}
 
 /** Settings of the proxy task children are trained on. */
 export interface ProxySettings {
@@ -41,6 +53,10 @@ export interface TrainTask {
   from?: string;
   /** Return the trained state with the result: a higher rung will continue it. */
   keepState?: boolean;
+  /** Measure the child's inference latency before training it (first rung only). */
+  latency?: LatencyTask;
+  /** Refuse (do not train) a child that breaks one: `--max-params`, `--max-mult-adds`, `--max-latency-ms`. */
+  constraints?: Constraints;
   /** Score with this zero-cost estimator instead of training (src/estimators/): the zero-cost evaluator and the warm-up. */
   estimator?: string;
 }
@@ -59,6 +75,10 @@ export interface TrialMetrics {
   epochs: number;
   /** Where it ran (host/worker), for the dashboard. */
   worker?: string;
+  /** Inference latency measured in the worker before training (--latency-backend …). */
+  latency?: Latency;
+  /** The same re-measured in the quiet pass after the search (the front's members). */
+  quietLatency?: Latency;
   /** Extra columns (tabular evaluators: the other columns of the row). */
   extra?: Record<string, number | string>;
 }
@@ -70,6 +90,8 @@ export interface TrialResult {
   reward: number | null;
   metrics?: TrialMetrics;
   error?: string;
+  /** Refused by a constraint before training: not a child of the budget. */
+  rejected?: boolean;
   /** The trained state (base64), when the task asked to keep it. */
   state?: string;
 }

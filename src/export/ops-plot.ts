@@ -38,7 +38,7 @@ const MARK = 7;
 
 const log10 = Math.log10;
 /** Tick values: powers of ten, with 2 and 5 between them when the range spans under three decades. */
-const decades = (lo: number, hi: number) => {
+export const decades = (lo: number, hi: number) => {
   const out: number[] = [];
   const steps = log10(hi / lo) < 3 ? [1, 2, 5] : [1];
   for (let e = Math.floor(log10(lo)); e <= Math.ceil(log10(hi)); e++) for (const m of steps) out.push(+(m * 10 ** e).toPrecision(2));

@@ -22,7 +22,9 @@ import type { Strategy } from '../strategies/types.js';
 import { cpuSecondsOf, type Store } from '../store/store.js';
 import type { RunConfig, TrialRow } from '../store/types.js';
 import { RungScheduler } from './rungs.js';
+import { constraintText } from '../objectives/objectives.js';
 import { taskFor } from './task.js';
+import { isRejected, rewardTeller } from './objectives.js';
 
 export interface SearchControl {
   /** Stop handing out children; in-flight ones finish and are recorded. */
@@ -58,6 +60,9 @@ export interface SearchOptions {
    */
   only?: 'baselines';
 }
+
+/** Consecutive refused proposals after which a constrained search stops (resumable). */
+export const MAX_REJECTED_IN_A_ROW = 200;
 
 /** At most this long between turns of the event loop (dashboard keys, signals) during instant evaluations. */
 const YIELD_MS = 50;
@@ -108,7 +113,8 @@ export async function runSearch(opts: SearchOptions): Promise<SearchOutcome> {
   let fatal: UserError | undefined;
   let best = bestReward(store, runId);
   // Baselines trained in a run do not count against its budget of children.
-  const searchTrials = store.trials(runId).filter((t) => !t.baseline);
+  // Nor do children a constraint refused before training (they are stored, with why).
+  const searchTrials = store.trials(runId).filter((t) => !t.baseline && !isRejected(t));
   let started = searchTrials.length;
   let finished = searchTrials.filter((t) => t.status === 'complete' || t.status === 'failed').length;
   // Seconds (simulated for tables) and CPU seconds spent by every finished unit, promotions included.
@@ -125,7 +131,7 @@ export async function runSearch(opts: SearchOptions): Promise<SearchOutcome> {
       spentCpu += r.cpuSeconds ?? 0;
     }
   } else {
-    for (const t of searchTrials) {
+    for (const t of store.trials(runId).filter((x) => !x.baseline)) {
       if (t.status !== 'complete' && t.status !== 'failed') continue;
       spentSeconds += t.seconds ?? 0;
       spentCpu += (t.metrics?.extra?.cpuSeconds as number | undefined) ?? 0;
@@ -136,7 +142,7 @@ export async function runSearch(opts: SearchOptions): Promise<SearchOutcome> {
 
   const dispatch = (unit: Unit, from?: Uint8Array) => {
     const abort = new AbortController();
-    const task = taskFor(config, runId, unit.trial, ladder && { rung: unit.rung, ladder, from });
+    const task = taskFor(config, runId, unit.trial, ladder && { rung: unit.rung, ladder, from }, !scheduler || unit.rung === firstRung(unit.trial));
     emit({ type: 'trial-start', runId, trialId: unit.trial.id, key: unit.trial.key, genotype: unit.trial.genotype, parentId: unit.trial.parentId, rung: ladder ? unit.rung : undefined, baseline: unit.trial.baseline });
     const promise = evaluator
       .evaluate(task, (progress) => emit({ type: 'progress', runId, progress }), abort.signal)
@@ -201,6 +207,9 @@ export async function runSearch(opts: SearchOptions): Promise<SearchOutcome> {
     return true;
   };
 
+  const tellOf = rewardTeller(config, strategy);
+  // Proposals refused in a row by a constraint: the search stops rather than spin on an infeasible one.
+  let rejectedInARow = 0;
   let strategyDry = false;
   for (;;) {
     // Baselines first, then promotions, then the strategy's proposals, until every slot is busy.
@@ -212,7 +221,7 @@ export async function runSearch(opts: SearchOptions): Promise<SearchOutcome> {
         continue;
       }
       if (promote()) continue;
-      if (!childrenLeft()) break;
+      if (!childrenLeft() || rejectedInARow >= MAX_REJECTED_IN_A_ROW) break;
       const proposal = strategy.ask();
       if (!proposal) { strategyDry = true; break; }
       strategyDry = false;
@@ -227,6 +236,10 @@ export async function runSearch(opts: SearchOptions): Promise<SearchOutcome> {
       if (paused) { await new Promise<void>((r) => (wake = r)); continue; }
       if (!childrenLeft()) break;
       if (strategyDry) { emit({ type: 'log', runId, line: `strategy ${strategy.name} has nothing more to propose` }); return finish('stalled'); }
+      if (rejectedInARow >= MAX_REJECTED_IN_A_ROW) {
+        emit({ type: 'log', runId, line: `stopping: the last ${rejectedInARow} proposals all broke a constraint (${config.objectives ? constraintText(config.objectives.constraints) : ''}); loosen it or resume to try further` });
+        return finish('stalled');
+      }
       continue;
     }
 
@@ -271,17 +284,28 @@ export async function runSearch(opts: SearchOptions): Promise<SearchOutcome> {
       ? { ...plain, status: 'failed', reward: null, error: result.error ?? `reward is not a number (${String(result.reward)})` }
       : plain;
     const firstResult = !scheduler || rung === firstRung(trial);
+    // Latency is measured at a child's first unit only; a promotion's result carries it on.
+    if (!firstResult && stored.metrics && !stored.metrics.latency) {
+      const { latency, quietLatency } = store.requireTrial(trial.id).metrics ?? {};
+      if (latency) stored.metrics = { ...stored.metrics, latency, ...(quietLatency ? { quietLatency } : {}) };
+    }
     store.transaction(() => {
       if (scheduler) store.finishRung(trial.id, rung, stored, state && reward !== null ? Buffer.from(state, 'base64') : undefined);
       if (firstResult) store.finishTrial(trial.id, stored, scheduler && reward !== null ? rung : undefined);
       // A failed promotion becomes a failed rung; the child keeps its lower rung's reward and the strategy is not told.
-      if (firstResult || reward !== null) strategy.tell({ trialId: trial.id, genotype: trial.genotype, reward, ...(scheduler ? { rung } : {}) });
+      if (firstResult || reward !== null) {
+        // Latency and size were measured at the trial's first unit: read them off its row.
+        const row = store.requireTrial(trial.id);
+        strategy.tell({ ...tellOf({ ...row, reward }), trialId: trial.id, genotype: trial.genotype, ...(scheduler ? { rung } : {}) });
+      }
       scheduler?.report(trial.id, rung, reward);
       saveState();
     });
     const isSearchTrial = trial.baseline === null;
     if (isSearchTrial) {
-      if (firstResult) finished++;
+      // A refused proposal is not a child of the budget (its slot goes to the next), but what it cost is spent.
+      if (result.rejected) { started--; rejectedInARow++; }
+      else if (firstResult) { finished++; rejectedInARow = 0; }
       spentSeconds += stored.metrics?.seconds ?? 0;
       spentCpu += cpuSecondsOf(stored) ?? 0;
     }

@@ -3,6 +3,7 @@ import type { TrainTask } from '../evaluators/types.js';
 import type { RunConfig, TrialRow } from '../store/types.js';
 import { canContinue } from '../training/train-cell.js';
 import type { Ladder } from './ladder.js';
+import { hasConstraints } from '../objectives/objectives.js';
 
 export interface RungOf {
   rung: number;
@@ -11,12 +12,15 @@ export interface RungOf {
   from?: Uint8Array;
 }
 
-export function taskFor(config: RunConfig, runId: number, trial: Pick<TrialRow, 'id' | 'number' | 'genotype'>, at?: RungOf): TrainTask {
+/** `first`: the trial's first unit (its latency is measured and its constraints checked there, once). */
+export function taskFor(config: RunConfig, runId: number, trial: Pick<TrialRow, 'id' | 'number' | 'genotype'>, at?: RungOf, first = true): TrainTask {
   const task: TrainTask = {
     runId, trialId: trial.id, genotype: trial.genotype, spaceFile: config.spaceFile, macro: config.macro, proxy: config.proxy,
     dataset: config.dataset, datasetHash: config.datasetHash,
     // Each child its own seed, fixed by the run's: the same run gives the same children.
     seed: config.seed + trial.number, backend: config.backend,
+    ...(first && config.latency ? { latency: config.latency } : {}),
+    ...(first && hasConstraints(config.objectives?.constraints) ? { constraints: config.objectives!.constraints } : {}),
   };
   if (!at) return task;
   task.rung = at.rung;

@@ -10,6 +10,7 @@
 import type Database from 'better-sqlite3';
 import { UserError } from '../core/errors.js';
 import type { TrialResult } from '../evaluators/types.js';
+import type { Latency } from '../model/latency.js';
 import { asUserError, openDatabase, type OpenOptions } from './open-database.js';
 import { DamagedRowError, parseJsonColumn } from './row-shapes.js';
 import { currentOwner, refuseLiveOwner } from './owner.js';
@@ -292,6 +293,15 @@ export class Store {
               seconds = COALESCE(seconds, 0) + COALESCE(?, 0)
         WHERE id = ? AND status = 'complete' AND rung < ?`,
     ).run(finiteOrNull(result.reward), rung, toJson(m), finiteOrNull(m?.params), finiteOrNull(m?.multAdds), finiteOrNull(m?.seconds), trialId, rung);
+  }
+
+  /** A finished trial's latency as re-measured in a quiet pass (after its search). */
+  setQuietLatency(trialId: number, latency: Latency): void {
+    this.transaction(() => {
+      const t = this.requireTrial(trialId);
+      if (!t.metrics) throw new Error(`trial ${trialId} has no metrics to add a latency to`);
+      this.stmt('UPDATE trials SET metrics = ? WHERE id = ?').run(toJson({ ...t.metrics, quietLatency: latency }), trialId);
+    });
   }
 
   /** Every rung row of a run's trials (without their states), by trial and rung. */

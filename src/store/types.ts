@@ -6,7 +6,8 @@
 import type { Genotype, MacroSettings, Mutation } from '../space/types.js';
 import type { Ladder } from '../search/ladder.js';
 import type { WarmupRecord, WarmupSpec } from '../search/warmup.js';
-import type { ProxySettings, TrialMetrics, TrialProgress } from '../evaluators/types.js';
+import type { LatencyTask, ProxySettings, TrialMetrics, TrialProgress } from '../evaluators/types.js';
+import type { ObjectivesConfig } from '../objectives/objectives.js';
 
 export type RunStatus = 'running' | 'complete' | 'interrupted' | 'failed';
 export type TrialStatus = 'running' | 'complete' | 'failed' | 'interrupted';
@@ -31,6 +32,10 @@ export interface RunConfig {
   ladder?: Ladder;
   /** Zero-cost warm-up (`--warmup`): asked for, then what it did. */
   warmup?: WarmupSpec | WarmupRecord;
+  /** Multi-objective search (`--objectives`, `--max-…`); absent = accuracy alone. */
+  objectives?: ObjectivesConfig;
+  /** Measure every child's latency (`--latency-backend`; implied by a latency objective or constraint). */
+  latency?: LatencyTask;
   workers: number;
   backend: string;
   macro: MacroSettings;

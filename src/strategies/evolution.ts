@@ -21,12 +21,23 @@
  * and, when they share none, prefers the one known at the higher rung (it earned its promotion).
  * NOTE: a departure from the paper, which has one fidelity; as in evolution with successive halving
  * of NASLib / "Regularized evolution with SH" setups, promotions refine the rewards members hold.
+ *
+ * Multi-objective (`--objectives accuracy,latency`): the tournament is NSGA-II's (Deb, Pratap, Agarwal
+ * & Meyarivan 2002, "A Fast and Elitist Multiobjective Genetic Algorithm: NSGA-II", §III): of the S
+ * sampled members the winner has the lowest non-domination rank within the population, ties broken
+ * by the larger crowding distance. Members carry their objective vector (every objective larger-is-
+ * better, as the loop tells it).
+ * NOTE: NSGA-II's (μ+λ) survivor selection by rank is not used: the population still ages (the oldest
+ * member leaves), so the regularization of Real et al. is kept and only parent choice is Pareto-aware
+ * — the reverse of LEMONADE (Elsken, Metzen & Hutter 2019), which keeps the Pareto front as the
+ * population. A member's vector holds its highest rung's accuracy in a multi-fidelity run.
  */
 import { createRng, randInt, restoreRng, type StatefulRng } from '../core/rng.js';
 import { UserError } from '../core/errors.js';
 import type { Genotype, SearchSpace } from '../space/types.js';
 import type { Observation, Proposal, Strategy, StrategyContext } from './types.js';
 import { MAX_DRAWS } from './unseen.js';
+import { nsgaRank } from '../objectives/pareto.js';
 
 interface Member {
   trialId: number;
@@ -35,6 +46,8 @@ interface Member {
   reward: number;
   /** Multi-fidelity: the reward at each rung reached, by rung. */
   rungs?: Record<number, number>;
+  /** Multi-objective: every objective, larger-is-better. */
+  objectives?: number[];
 }
 
 interface EvolutionState {
@@ -48,6 +61,7 @@ interface EvolutionState {
 
 export class RegularizedEvolution implements Strategy {
   readonly name = 'evolution';
+  readonly paretoAware = true;
   /** P: population size. */
   readonly populationSize: number;
   /** S: tournament (sample) size. */
@@ -91,10 +105,14 @@ export class RegularizedEvolution implements Strategy {
       if (member) {
         member.rungs = { ...member.rungs, [obs.rung]: obs.reward };
         member.reward = obs.reward;
+        if (obs.objectives) member.objectives = obs.objectives;
         return;
       }
     }
-    this.population.push({ trialId: obs.trialId, genotype: obs.genotype, reward: obs.reward, ...(obs.rung !== undefined ? { rungs: { [obs.rung]: obs.reward } } : {}) });
+    this.population.push({
+      trialId: obs.trialId, genotype: obs.genotype, reward: obs.reward,
+      ...(obs.rung !== undefined ? { rungs: { [obs.rung]: obs.reward } } : {}), ...(obs.objectives ? { objectives: obs.objectives } : {}),
+    });
     // Aging: once full, every newcomer pushes out the oldest member.
     if (this.population.length > this.populationSize) this.population.shift();
   }
@@ -116,16 +134,31 @@ export class RegularizedEvolution implements Strategy {
     this.warm = s.warm ?? [];
   }
 
+  /** Rank and crowding of every member when every member has an objective vector (a multi-objective run). */
+  private paretoStanding(): { rank: number[]; crowding: number[] } | undefined {
+    if (!this.population.every((m) => m.objectives)) return undefined;
+    const points = this.population.map((m) => m.objectives!);
+    return nsgaRank(points, points[0].map(() => 'max' as const));
+  }
+
   /** Samples S members with replacement (as the reference code does) and mutates the best. */
   private mutateTournamentWinner(): Proposal {
-    let parent = this.population[randInt(this.rng, this.population.length)];
+    const pareto = this.paretoStanding();
+    const beats = (a: number, b: number) => (pareto ? paretoBetter(pareto, a, b) : better(this.population[a], this.population[b]));
+    let parentAt = randInt(this.rng, this.population.length);
     for (let i = 1; i < this.sampleSize; i++) {
-      const candidate = this.population[randInt(this.rng, this.population.length)];
-      if (better(candidate, parent)) parent = candidate;
+      const candidate = randInt(this.rng, this.population.length);
+      if (beats(candidate, parentAt)) parentAt = candidate;
     }
+    const parent = this.population[parentAt];
     const { genotype, mutation } = this.space.mutate(parent.genotype, this.rng);
     return { genotype, parentId: parent.trialId, mutation, origin: 'mutation' };
   }
+}
+
+/** a beats b in NSGA-II's crowded comparison: lower rank, or the same rank and more crowding distance. */
+function paretoBetter(s: { rank: number[]; crowding: number[] }, a: number, b: number): boolean {
+  return s.rank[a] < s.rank[b] || (s.rank[a] === s.rank[b] && s.crowding[a] > s.crowding[b]);
 }
 
 /** a beats b: on reward in one fidelity; at the highest rung both reached in a ladder, else by rung. */

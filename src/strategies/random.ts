@@ -16,6 +16,8 @@ interface RandomState {
 
 export class RandomSearch implements Strategy {
   readonly name = 'random';
+  /** It learns nothing from rewards: a multi-objective random search's result is the front of what it sampled. */
+  readonly paretoAware = true;
   private rng: StatefulRng;
   private seen = new Set<string>();
   private warm: Genotype[] = [];

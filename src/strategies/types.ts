@@ -27,6 +27,12 @@ export interface Observation {
    * are different numbers (more training), so each strategy says how it uses them.
    */
   rung?: number;
+  /**
+   * Multi-objective runs (`--objectives`): the child's objective values in the run's order, every one
+   * larger-is-better (costs negated). A Pareto-aware strategy (evolution) uses them; the others are
+   * told MnasNet's scalarised reward in `reward` instead (src/objectives/objectives.ts).
+   */
+  objectives?: number[];
 }
 
 /**
@@ -36,6 +42,8 @@ export interface Observation {
  */
 export interface Strategy {
   readonly name: string;
+  /** True when tell() uses Observation.objectives (non-dominated ranking) rather than one reward. */
+  readonly paretoAware?: boolean;
   ask(): Proposal | undefined;
   tell(obs: Observation): void;
   state(): unknown;

@@ -32,6 +32,11 @@ export interface CellTraining {
   keepState?: boolean;
   onBatch?: (p: BatchProgress) => void;
   signal?: AbortSignal;
+  /**
+   * Called once the network is built, before any training: a line returned refuses the child (a
+   * constraint it breaks) and nothing is trained. Latency is measured here: it needs no weights.
+   */
+  inspect?: (model: tf.LayersModel, size: { params: number; multAdds: number }) => Promise<string | undefined>;
 }
 
 export interface CellResult {
@@ -48,6 +53,8 @@ export interface CellResult {
   params: number;
   multAdds: number;
   state?: Uint8Array;
+  /** Why inspect() refused the child (nothing was trained; accuracy and losses are NaN). */
+  rejected?: string;
 }
 
 /** The network of a fidelity in `space` (the space file keeps its filter multiplier). */
@@ -66,6 +73,13 @@ export async function trainCell(job: CellTraining): Promise<CellResult> {
   const data = fidelityData(job.dataset, job.fidelity, job.datasetHash);
   const built = buildModel(job.space, job.genotype, macroOf(job.fidelity, job.space), { inputShape: data.inputShape, numClasses: data.numClasses, seed: job.seed });
   try {
+    const rejected = await job.inspect?.(built.model, { params: built.params, multAdds: built.multAdds });
+    if (rejected !== undefined) {
+      return {
+        accuracy: NaN, loss: NaN, trainAccuracy: NaN, trainLoss: NaN, imagesPerSec: NaN, epochsTrained: 0,
+        seconds: (performance.now() - started) / 1000, params: built.params, multAdds: built.multAdds, rejected,
+      };
+    }
     const settings = settingsFor(job.fidelity, job.seed, job.dataset);
     let startEpoch = 0;
     let optimizerState: Float32Array[] | undefined;

@@ -78,7 +78,7 @@ export function Dashboard({ snapshot: s, details, onQuit, onPause, columns, rows
 
   const d = focusId === undefined ? undefined : details(focusId);
   const chart = rewardChart(s.rewards, L.chartWidth, L.middle);
-  const table = topTableLines(shownTop, L.tableWidth, L.middle);
+  const table = topTableLines(shownTop, L.tableWidth, L.middle, s.front !== undefined);
   const tableLines = [table.header, ...table.lines];
   const detailW = L.sideBySideDetails ? Math.floor((L.width - 1) / 2) : L.width;
   let ancestry: string[];
@@ -102,7 +102,7 @@ export function Dashboard({ snapshot: s, details, onQuit, onPause, columns, rows
       <Text bold color={theme.accent} wrap="truncate">{headerLine(s, L.width)}</Text>
       <Text color={s.status === 'running' ? theme.good : undefined} wrap="truncate">{budgetLine(s, L.width)}</Text>
       {workerLines(s, L.width, L.workers).map((line, i) => <Text key={`w${i}`} wrap="truncate">{line}</Text>)}
-      {title(fit(L.chartWidth >= 56 ? 'reward over trials (• trial, B baseline, ─ best so far)' : 'reward (• trial B baseline ─ best)', L.chartWidth) + '│' + 'top trials (↑↓ select)')}
+      {title(fit(L.chartWidth >= 56 ? 'reward over trials (• trial, B baseline, ─ best so far)' : 'reward (• trial B baseline ─ best)', L.chartWidth) + '│' + (s.front ? `Pareto front ${s.front.size}/${s.front.of} (↑↓)` : 'top trials (↑↓ select)'))}
       {Array.from({ length: L.middle }, (_, i) => {
         const row = tableLines[i] ?? '';
         const rankIndex = i - 1;

@@ -7,6 +7,7 @@ import type { SearchEvent } from '../search/events.js';
 import type { TrialProgress } from '../evaluators/types.js';
 import type { Store } from '../store/store.js';
 import { shownStatus } from '../store/owner.js';
+import { runFront } from '../objectives/front.js';
 import type { RunRow, TrialRow } from '../store/types.js';
 
 /** One child being trained now, with its worker's latest progress when known. */
@@ -66,6 +67,8 @@ export interface DashboardSnapshot {
   live: boolean;
   /** Multi-fidelity runs: complete results per rung (rung 0 first); undefined in a single-fidelity run. */
   rungs?: number[];
+  /** Multi-objective runs: `top` holds the Pareto front (cheapest first); its size, of how many, and hypervolume. */
+  front?: { names: string[]; size: number; of: number; hypervolume: number };
 }
 
 const TOP_N = 10;
@@ -83,9 +86,11 @@ export class DashboardModel {
   private topStale = false;
   private endedAt: number | undefined;
   private signature = '';
+  private readonly objectives: string[] | undefined;
 
   constructor(private readonly store: Store, run: RunRow, opts: { live: boolean; backend?: string; workers?: number; startedAt?: number }) {
     const c = run.config;
+    this.objectives = c.objectives && c.objectives.names.length > 1 ? c.objectives.names : undefined;
     this.s = {
       runId: run.id, status: run.status, strategy: c.strategy, space: c.space, backend: opts.backend ?? run.backend ?? c.backend,
       workers: opts.workers ?? c.workers, budget: c.budget, budgetSeconds: c.budgetSeconds,
@@ -141,7 +146,7 @@ export class DashboardModel {
       rungs: this.s.rungs && this.s.rungs.map((_, r) => this.store.rungs(id).filter((x) => x.rung === r && x.status === 'complete').length),
       rewards: byFinish.filter((t) => t.status === 'complete' && t.reward !== null).map((t) => ({ trialId: t.id, reward: t.reward as number, baseline: t.baseline })),
       failures: byFinish.filter((t) => t.status === 'failed').slice(-KEEP_FAILURES).map((t) => ({ trialId: t.id, error: t.error ?? 'unknown error' })),
-      top: this.store.topTrials(this.s.runId, TOP_N, { baselines: true }),
+      ...this.ranked(trials),
     };
     this.topStale = false;
     this.dirty = true;
@@ -214,11 +219,19 @@ export class DashboardModel {
   /** The current state, with the clock and (if stale) the top 10 refreshed. Clears `dirty`. */
   snapshot(now = Date.now()): DashboardSnapshot {
     if (this.topStale) {
-      this.s.top = this.store.topTrials(this.s.runId, TOP_N, { baselines: true });
+      this.s = { ...this.s, ...this.ranked() };
       this.topStale = false;
     }
     this.dirty = false;
     return { ...this.s, now: this.endedAt ?? now };
+  }
+
+  /** The top 10, or a multi-objective run's front (read from every trial: a front needs them all). */
+  private ranked(trials?: TrialRow[]): Pick<DashboardSnapshot, 'top' | 'front'> {
+    const names = this.objectives;
+    if (!names) return { top: this.store.topTrials(this.s.runId, TOP_N, { baselines: true }) };
+    const f = runFront(trials ?? this.store.trials(this.s.runId), names);
+    return { top: f.members.map((m) => m.trial), front: { names, size: f.members.length, of: f.scored.length, hypervolume: f.hypervolume } };
   }
 
   /** What a multi-fidelity run trains now: its running rungs (first rungs and promotions). */

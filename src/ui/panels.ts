@@ -36,7 +36,8 @@ export function budgetLine(s: DashboardSnapshot, width: number): string {
   const tail = ` ${s.done}/${s.budget} ${Math.floor(frac * 100)}%` +
     (s.budgetSeconds ? ` ${duration(s.spentSeconds)}/${duration(s.budgetSeconds)}` : '') +
     `  best ${pct2(s.best)}%  failed ${s.failed}` +
-    (s.rungs ? `  rungs ${s.rungs.join('·')}${promoting ? ` (${promoting} promoting)` : ''}` : '');
+    (s.rungs ? `  rungs ${s.rungs.join('·')}${promoting ? ` (${promoting} promoting)` : ''}` : '') +
+    (s.front ? `  front ${s.front.size} HV ${s.front.hypervolume.toPrecision(3)}` : '');
   const barW = Math.max(5, Math.min(40, width - 'budget '.length - tail.length));
   return clip(`budget ${bar(frac, barW)}${tail}`, width);
 }
@@ -71,11 +72,23 @@ const TOP_COLUMNS: Array<{ head: string; w: number; cell: (t: TrialRow, rank: nu
   { head: 'parent', w: 6, cell: (t) => (t.parentId === null ? '-' : String(t.parentId)) },
 ];
 
-/** The header line and one line per ranked trial (at most `rows` - 1 of them). */
-export function topTableLines(top: readonly TrialRow[], width: number, rows: number): { header: string; lines: string[] } {
+/** Milliseconds in 6 columns: "12.3ms", "0.84ms". */
+const ms = (t: TrialRow) => {
+  const l = t.metrics?.quietLatency ?? t.metrics?.latency;
+  return l ? `${l.ms < 10 ? l.ms.toFixed(2) : l.ms.toFixed(1)}ms` : '-';
+};
+
+/** The front panel's columns (a multi-objective run): the latency next to the reward. */
+const FRONT_COLUMNS: typeof TOP_COLUMNS = [TOP_COLUMNS[0], TOP_COLUMNS[1], TOP_COLUMNS[2], { head: 'latency', w: 7, cell: ms }, ...TOP_COLUMNS.slice(3)];
+
+/**
+ * The header line and one line per ranked trial (at most `rows` - 1 of them). `front`: the trials are
+ * a multi-objective run's Pareto front, cheapest first, shown with their latency.
+ */
+export function topTableLines(top: readonly TrialRow[], width: number, rows: number, front = false): { header: string; lines: string[] } {
   const cols: typeof TOP_COLUMNS = [];
   let used = 0;
-  for (const c of TOP_COLUMNS) {
+  for (const c of front ? FRONT_COLUMNS : TOP_COLUMNS) {
     if (used + c.w + 1 > width + 1) break;
     cols.push(c);
     used += c.w + 1;

@@ -13,6 +13,7 @@ import { loadSpace } from '../../space/load.js';
 import { trainCell } from '../../training/train-cell.js';
 import { scoreAndSize } from '../../estimators/score-cell.js';
 import { taskFidelity } from '../../training/fidelity.js';
+import { childInspector } from './inspect.js';
 
 export interface WorkerInput {
   task: TrainTask;
@@ -39,9 +40,10 @@ export default async function trainTask({ task, port, threads }: WorkerInput): P
     const fidelity = taskFidelity(task);
     if (task.estimator) return zeroCostResult(task, space, fidelity, cpu0);
     let lastReport = 0;
+    const inspector = childInspector(task, space, threads);
     const m = await trainCell({
       space, genotype: task.genotype, fidelity, dataset: task.dataset, datasetHash: task.datasetHash, seed: task.seed,
-      from: task.from === undefined ? undefined : new Uint8Array(Buffer.from(task.from, 'base64')), keepState: task.keepState,
+      from: task.from === undefined ? undefined : new Uint8Array(Buffer.from(task.from, 'base64')), keepState: task.keepState, inspect: inspector?.inspect,
       onBatch: port && ((p) => {
         const now = performance.now();
         if (now - lastReport < PROGRESS_INTERVAL_MS && !(p.batch === p.batches && p.epoch === p.epochs)) return;
@@ -51,6 +53,17 @@ export default async function trainTask({ task, port, threads }: WorkerInput): P
       }),
     });
     const cpu1 = threadCpuMs();
+    const cpuSeconds: Record<string, number> = cpu0 !== undefined && cpu1 !== undefined ? { cpuSeconds: (cpu1 - cpu0) / 1000 } : {};
+    const latency = inspector?.latency() ? { latency: inspector.latency() } : {};
+    if (m.rejected !== undefined) {
+      return {
+        trialId: task.trialId, status: 'failed', reward: null, rejected: true, error: `rejected: ${m.rejected}`,
+        metrics: {
+          valAccuracy: NaN, valLoss: NaN, trainAccuracy: NaN, trainLoss: NaN, params: m.params, multAdds: m.multAdds, seconds: m.seconds, imagesPerSec: NaN,
+          backend: backend.name, epochs: 0, worker: workerName, ...latency, extra: { rejected: 1, liveTensors: tf.memory().numTensors, ...cpuSeconds },
+        },
+      };
+    }
     return {
       trialId: task.trialId,
       status: 'complete',
@@ -58,9 +71,9 @@ export default async function trainTask({ task, port, threads }: WorkerInput): P
       metrics: {
         valAccuracy: m.accuracy, valLoss: m.loss, trainAccuracy: m.trainAccuracy, trainLoss: m.trainLoss,
         params: m.params, multAdds: m.multAdds, seconds: m.seconds, imagesPerSec: m.imagesPerSec, backend: backend.name, epochs: fidelity.epochs,
-        worker: workerName,
+        worker: workerName, ...latency,
         // Live tensors after the child is disposed: constant from child to child unless something leaks.
-        extra: { liveTensors: tf.memory().numTensors, ...(cpu0 !== undefined && cpu1 !== undefined ? { cpuSeconds: (cpu1 - cpu0) / 1000 } : {}), ...(task.rung !== undefined ? { rung: task.rung, epochsTrained: m.epochsTrained } : {}) },
+        extra: { liveTensors: tf.memory().numTensors, ...cpuSeconds, ...(task.rung !== undefined ? { rung: task.rung, epochsTrained: m.epochsTrained } : {}) },
       },
       ...(m.state ? { state: Buffer.from(m.state.buffer, m.state.byteOffset, m.state.byteLength).toString('base64') } : {}),
     };
