@@ -12,10 +12,12 @@ import type { Strategy, StrategyContext } from '../strategies/types.js';
 import { UserError } from '../core/errors.js';
 import { loadTable, type Table } from '../evaluators/table/table.js';
 import { loadSpace } from '../space/load.js';
+import { selectBackend } from '../engine/backend.js';
 import { createStrategy, strategyNames } from '../strategies/index.js';
 import { parseCommand } from './args.js';
 import { intOption, LIMITS, numberOption } from './options.js';
 import { checkOutputFile, writeOutputFile } from './output-file.js';
+import { formatPareto, paretoBench, simulateParetoSearch, summarizePareto, type ParetoRun, type ParetoSummary } from './bench-pareto.js';
 
 /** The vendored 12-epoch NAS-Bench-201 table. */
 export const NB201_TABLE = join(dataDir, 'nas-bench-201', 'nb201-12epoch.csv');
@@ -159,6 +161,7 @@ const HELP = `usage: nas bench strategies [options]
   --strategy-option S.K=V   option K of strategy S (repeatable), e.g. evolution.population=20
   --seed S                  seed of the first run (default 0); run i uses S + i
   --points N                time points of the curve (default 10)
+  --objectives accuracy,cost  multi-objective: the hypervolume of (reward, cost column) each strategy reaches
   --json                    the summaries as JSON instead of the tables
   --out FILE                write the output to FILE instead of stdout`;
 
@@ -195,6 +198,27 @@ export function formatSummaries(rows: StrategySummary[], reportColumn: string): 
   return lines.join('\n');
 }
 
+/** The multi-objective benchmark's text (src/commands/bench-pareto.ts). */
+async function paretoBenchText(cfg: BenchConfig): Promise<string> {
+  const bench = paretoBench(cfg.table);
+  const rows: ParetoSummary[] = [];
+  for (const name of cfg.strategies) {
+    const runs: ParetoRun[] = [];
+    for (let r = 0; r < cfg.runs; r++) {
+      const strategy = await createStrategy(name, { space: cfg.space, seed: cfg.seed + r, options: { ...(cfg.options[name] ?? {}) } });
+      try {
+        runs.push(simulateParetoSearch(strategy, cfg.table, bench, cfg.budgetSeconds, cfg.maxTrials));
+      } finally {
+        strategy.dispose?.();
+      }
+      cfg.onProgress?.(name, r + 1);
+    }
+    const horizon = Number.isFinite(cfg.budgetSeconds) ? cfg.budgetSeconds : Math.max(...runs.map((x) => x.trace.at(-1)?.seconds ?? 0));
+    rows.push(summarizePareto(name, runs, horizon, cfg.points));
+  }
+  return `${cfg.runs} runs per strategy on ${cfg.table.file}, budget ${Number.isFinite(cfg.budgetSeconds) ? `${cfg.budgetSeconds} simulated s` : `${cfg.maxTrials} queries`}, seeds ${cfg.seed}..${cfg.seed + cfg.runs - 1}\n${formatPareto(rows, bench)}`;
+}
+
 /** `nas bench strategies ...` */
 export async function benchStrategies(argv: string[]): Promise<void> {
   const json = argv.indexOf('--json');
@@ -217,6 +241,7 @@ export async function benchStrategies(argv: string[]): Promise<void> {
       'strategy-option': { type: 'string', multiple: true },
       seed: { type: 'string' },
       points: { type: 'string' },
+      objectives: { type: 'string' },
       json: { type: 'boolean' },
       out: { type: 'string' },
     },
@@ -251,8 +276,19 @@ export async function benchStrategies(argv: string[]): Promise<void> {
     space, table, reportColumn, budgetSeconds, maxTrials,
     runs, seed, strategies: names, options, points,
   };
+  // REINFORCE's controller and SMBO's predictor are tfjs models: select the plain cpu backend quietly (no tfjs-node banner).
+  await selectBackend('cpu');
   const tty = process.stderr.isTTY;
   cfg.onProgress = (name, run) => { if (tty) process.stderr.write(`\r${name}: run ${run}/${cfg.runs}   `); };
+  if (v.objectives !== undefined) {
+    if (v.objectives.replace(/\s/g, '') !== 'accuracy,cost') throw new UserError(`--objectives: a benchmark table has accuracy and cost (its --cost-column); got "${v.objectives}"`);
+    if (!costColumn) throw new UserError('--objectives accuracy,cost needs a cost column (--cost-column)');
+    const text = await paretoBenchText(cfg);
+    if (tty) process.stderr.write('\r\x1b[K');
+    if (v.out === undefined) return void console.log(text);
+    writeOutputFile(v.out, text + '\n');
+    return void console.log(`wrote ${v.out}`);
+  }
   const rows = await benchmarkStrategies(cfg);
   if (tty) process.stderr.write('\r\x1b[K');
   const budget = Number.isFinite(budgetSeconds) ? `${budgetSeconds} simulated s` : `${maxTrials} queries`;

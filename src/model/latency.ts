@@ -210,7 +210,8 @@ async function withBackend<T>(s: LatencySettings, o: LatencyOptions, fn: () => P
     if (s.backend !== 'onnx') await selectBackend(s.backend, { threads: s.threads });
     return await fn();
   } finally {
-    if (tf.getBackend() !== previous) await tf.setBackend(previous);
+    // A thread that had no backend yet (a fresh process) keeps the one selected here.
+    if (previous !== undefined && tf.getBackend() !== previous) await tf.setBackend(previous);
     if (s.backend === 'onednn' && o.restoreThreads !== undefined) installEngine().onednn?.setThreads(o.restoreThreads);
   }
 }

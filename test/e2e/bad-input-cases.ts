@@ -87,6 +87,22 @@ export function badInputCases(f: Fixtures, fresh: (name: string) => string): Arr
 
     ['search', [
       s(/unknown strategy "genetic" \(known: random, evolution/, '--strategy', 'genetic'),
+      // Hardware-aware search (multi-objective, constraints, latency).
+      s(/--objectives: unknown objective "speed" \(known: accuracy, latency, params, mult-adds, cost\)/, '--objectives', 'accuracy,speed'),
+      s(/--objectives must include accuracy/, '--objectives', 'latency,params'),
+      s(/--objectives names an objective twice/, '--objectives', 'accuracy,params,params'),
+      s(/--objectives needs accuracy and at least one other objective/, '--objectives', 'accuracy'),
+      s(/--latency-backend must be one of onednn, cpu, onnx, got "tpu"/, '--objectives', 'accuracy,latency', '--latency-backend', 'tpu'),
+      s(/--latency-network must be one of replay, search, got "deploy"/, '--latency-network', 'deploy'),
+      s(/--latency-runs must be an integer from 3 to 10,000, got "1"/, '--latency-runs', '1'),
+      s(/--max-latency-ms must be a number > 0/, '--max-latency-ms', '0'),
+      s(/--max-params must be a positive integer, got "-5"/, '--max-params', '-5'),
+      s(/--strategy smbo learns from one number .* give the target with --max-latency-ms/, '--strategy', 'smbo', '--objectives', 'accuracy,latency'),
+      s(/--strategy reinforce learns from one number .* give the target with --max-params/, '--strategy', 'reinforce', '--objectives', 'accuracy,params'),
+      s(/no cell meets --max-params 100: of 64 random cells the smallest has/, '--max-params', '100'),
+      s(/no cell meets --max-latency-ms 0.0001: the fastest of \d+ random cells takes/, '--max-latency-ms', '0.0001', '--latency-backend', 'cpu', '--latency-network', 'search', '--cells', '0', '--reductions', '1', '--filters', '8', '--stem-channels', '8'),
+      c(/--objectives latency: a table run trains no network to measure/, 'search', ...tableRun, '--objectives', 'accuracy,latency', '--db', db),
+      c(/--max-… needs a network to measure/, 'search', ...tableRun, '--max-params', '1000', '--db', db),
       c(/--budget must be .*got "0"/, 'search', '--budget', '0'),
       c(/--train-size 9900 \+ --val-size 500 exceed/, 'search', '--train-size', '9900', '--val-size', '500', '--backend', 'cpu'),
       ...withoutStore(c(/no store at .*runs\/nas\.db/, 'search', '--resume', '1')),
@@ -403,8 +419,19 @@ export function badInputCases(f: Fixtures, fresh: (name: string) => string): Arr
       onnx(/--db goes with --trial or --replay/, '--model', f.checkpoint, '--db', f.trainStore, '--out', fresh('m.onnx')),
     ]],
 
+    ['latency', [
+      c(/--run RUN is required/, 'latency', '--db', f.good),
+      c(/unknown run 99/, 'latency', '--run', '99', '--db', f.good),
+      c(/--run must be a run id .*got "x"/, 'latency', '--run', 'x', '--db', f.good),
+      c(/run 1 measured no latency/, 'latency', '--run', '1', '--db', f.good),
+      c(/--rounds must be an integer from 1 to 1,000, got "0"/, 'latency', '--run', '1', '--rounds', '0', '--db', f.good),
+      c(/no store at .*missing\.db/, 'latency', '--run', '1', '--db', fresh('missing.db')),
+    ]],
+
     ['plot', [
       c(/RUN is required/, 'plot', '--db', f.good),
+      c(/run 1 has one objective \(started without --objectives\)/, 'plot', '1', '--pareto', '--out', fresh('front.svg'), '--db', f.good),
+      c(/--x chooses an axis of --pareto/, 'plot', '1', '--x', 'latency', '--out', fresh('front.svg'), '--db', f.good),
       ...withoutStore(c(/no store at .*runs\/nas\.db/, 'plot', '1')),
       c(/RUN must be a run id .*got "abc"/, 'plot', 'abc', '--db', f.good),
       c(/--out \/proc\/x\.svg: folder \/proc is read-only/, 'plot', '1', '--out', '/proc/x.svg', '--db', f.good),
