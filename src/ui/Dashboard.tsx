@@ -78,7 +78,7 @@ export function Dashboard({ snapshot: s, details, onQuit, onPause, columns, rows
 
   const d = focusId === undefined ? undefined : details(focusId);
   const chart = rewardChart(s.rewards, L.chartWidth, L.middle);
-  const table = topTableLines(shownTop, L.tableWidth, L.middle, s.front !== undefined);
+  const table = topTableLines(shownTop, L.tableWidth, L.middle, s.front?.names[1]);
   const tableLines = [table.header, ...table.lines];
   const detailW = L.sideBySideDetails ? Math.floor((L.width - 1) / 2) : L.width;
   let ancestry: string[];

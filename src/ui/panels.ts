@@ -72,23 +72,30 @@ const TOP_COLUMNS: Array<{ head: string; w: number; cell: (t: TrialRow, rank: nu
   { head: 'parent', w: 6, cell: (t) => (t.parentId === null ? '-' : String(t.parentId)) },
 ];
 
-/** Milliseconds in 6 columns: "12.3ms", "0.84ms". */
+/** A trial's latency in 7 columns: "12.3ms", "0.84ms" (the quiet pass's where it ran). */
 const ms = (t: TrialRow) => {
   const l = t.metrics?.quietLatency ?? t.metrics?.latency;
   return l ? `${l.ms < 10 ? l.ms.toFixed(2) : l.ms.toFixed(1)}ms` : '-';
 };
 
-/** The front panel's columns (a multi-objective run): the latency next to the reward. */
-const FRONT_COLUMNS: typeof TOP_COLUMNS = [TOP_COLUMNS[0], TOP_COLUMNS[1], TOP_COLUMNS[2], { head: 'latency', w: 7, cell: ms }, ...TOP_COLUMNS.slice(3)];
+/** The column of a multi-objective run's first cost objective, shown beside the reward in the front panel. */
+const COST_COLUMN: Record<string, (typeof TOP_COLUMNS)[number]> = {
+  latency: { head: 'latency', w: 7, cell: ms },
+  params: TOP_COLUMNS[3],
+  'mult-adds': TOP_COLUMNS[4],
+  cost: { head: 'cost', w: 6, cell: (t) => duration(t.metrics?.seconds) },
+};
 
 /**
- * The header line and one line per ranked trial (at most `rows` - 1 of them). `front`: the trials are
- * a multi-objective run's Pareto front, cheapest first, shown with their latency.
+ * The header line and one line per ranked trial (at most `rows` - 1 of them). `cost`: the trials are
+ * a multi-objective run's Pareto front, cheapest first, shown with that objective beside the reward.
  */
-export function topTableLines(top: readonly TrialRow[], width: number, rows: number, front = false): { header: string; lines: string[] } {
+export function topTableLines(top: readonly TrialRow[], width: number, rows: number, cost?: string): { header: string; lines: string[] } {
+  const extra = cost ? COST_COLUMN[cost] : undefined;
+  const columns = extra ? [...TOP_COLUMNS.slice(0, 3), extra, ...TOP_COLUMNS.slice(3).filter((c) => c.head !== extra.head)] : TOP_COLUMNS;
   const cols: typeof TOP_COLUMNS = [];
   let used = 0;
-  for (const c of front ? FRONT_COLUMNS : TOP_COLUMNS) {
+  for (const c of columns) {
     if (used + c.w + 1 > width + 1) break;
     cols.push(c);
     used += c.w + 1;
