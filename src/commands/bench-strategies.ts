@@ -17,6 +17,7 @@ import { createStrategy, strategyNames } from '../strategies/index.js';
 import { parseCommand } from './args.js';
 import { intOption, LIMITS, numberOption } from './options.js';
 import { checkOutputFile, writeOutputFile } from './output-file.js';
+import { loadZeroCostScores, NB201_ZERO_COST, requireEstimator, warmStartFromScores, zeroCostTable, type ZeroCostScores } from './bench-zero-cost.js';
 import { formatPareto, paretoBench, simulateParetoSearch, summarizePareto, type ParetoRun, type ParetoSummary } from './bench-pareto.js';
 
 /** The vendored 12-epoch NAS-Bench-201 table. */
@@ -45,8 +46,9 @@ export interface SimulatedRun {
  * that crosses the budget counts, as in NAS-Bench-201's code) or `maxTrials` queries were made,
  * or the strategy has nothing left to propose.
  */
-export function simulateSearch(strategy: Strategy, table: Table, reportColumn: string, budgetSeconds: number, maxTrials = Infinity): SimulatedRun {
-  let seconds = 0;
+export function simulateSearch(strategy: Strategy, table: Table, reportColumn: string, budgetSeconds: number, maxTrials = Infinity, startSeconds = 0): SimulatedRun {
+  // A warm-up's scorings are spent before the first query.
+  let seconds = startSeconds;
   let trials = 0;
   let best = { reward: -Infinity, report: NaN };
   const trace: SimulatedRun['trace'] = [];
@@ -111,6 +113,8 @@ export interface BenchConfig {
   options: Record<string, Record<string, number | string | boolean>>;
   points: number;
   onProgress?: (strategy: string, run: number) => void;
+  /** `--warmup NAME:N` from precomputed zero-cost scores. */
+  warmup?: { scores: ZeroCostScores; estimator: string; cells: number };
 }
 
 /** Runs every strategy `runs` times (seeds seed, seed+1, ...) and summarises. */
@@ -124,7 +128,9 @@ export async function benchmarkStrategies(cfg: BenchConfig): Promise<StrategySum
       const ctx: StrategyContext = { space: cfg.space, seed: cfg.seed + r, options: { ...(cfg.options[name] ?? {}) } };
       const strategy = await createStrategy(name, ctx);
       try {
-        results.push(simulateSearch(strategy, cfg.table, cfg.reportColumn, cfg.budgetSeconds, cfg.maxTrials));
+        const w = cfg.warmup;
+        const spent = w ? warmStartFromScores(strategy, cfg.space, w.scores, w.estimator, w.cells, cfg.seed + r) : 0;
+        results.push(simulateSearch(strategy, cfg.table, cfg.reportColumn, cfg.budgetSeconds, cfg.maxTrials, spent));
       } finally {
         strategy.dispose?.();
       }
@@ -161,6 +167,9 @@ const HELP = `usage: nas bench strategies [options]
   --strategy-option S.K=V   option K of strategy S (repeatable), e.g. evolution.population=20
   --seed S                  seed of the first run (default 0); run i uses S + i
   --points N                time points of the curve (default 10)
+  --warmup NAME:N           score N random cells with zero-cost estimator NAME first (precomputed scores, --scores)
+  --zero-cost NAME          the reward is NAME's score itself (a query costs one scoring); give --trials N
+  --scores FILE             precomputed zero-cost scores (default data/nas-bench-201/nb201-zero-cost.csv)
   --objectives accuracy,cost  multi-objective: the hypervolume of (reward, cost column) each strategy reaches
   --json                    the summaries as JSON instead of the tables
   --out FILE                write the output to FILE instead of stdout`;
@@ -219,6 +228,29 @@ async function paretoBenchText(cfg: BenchConfig): Promise<string> {
   return `${cfg.runs} runs per strategy on ${cfg.table.file}, budget ${Number.isFinite(cfg.budgetSeconds) ? `${cfg.budgetSeconds} simulated s` : `${cfg.maxTrials} queries`}, seeds ${cfg.seed}..${cfg.seed + cfg.runs - 1}\n${formatPareto(rows, bench)}`;
 }
 
+/** --warmup / --zero-cost / --scores, checked. */
+function zeroCostOptions(v: Record<string, unknown>, space: SearchSpace): { scores?: ZeroCostScores; warmup?: BenchConfig['warmup']; zeroCost?: string } {
+  const warm = v.warmup as string | undefined;
+  const zero = v['zero-cost'] as string | undefined;
+  if (warm === undefined && zero === undefined) {
+    if (v.scores !== undefined) throw new UserError('--scores goes with --warmup NAME:N or --zero-cost NAME');
+    return {};
+  }
+  if (warm !== undefined && zero !== undefined) throw new UserError('--warmup ranks cells before the search; --zero-cost rewards every query with the score already: give one');
+  if (space.family !== 'nas-bench-201' && v.scores === undefined) throw new UserError('--warmup/--zero-cost: the precomputed scores are of NAS-Bench-201 cells; give --scores FILE for another space');
+  const scores = loadZeroCostScores((v.scores as string | undefined) ?? NB201_ZERO_COST, space);
+  if (zero !== undefined) {
+    requireEstimator(scores, zero, '--zero-cost');
+    return { scores, zeroCost: zero };
+  }
+  const at = warm!.lastIndexOf(':');
+  const name = at < 0 ? warm! : warm!.slice(0, at);
+  const cells = at < 0 ? NaN : Number(warm!.slice(at + 1));
+  if (!Number.isInteger(cells) || cells < 1 || cells > 15_625) throw new UserError(`--warmup must be NAME:N with N from 1 to 15,625, got "${warm}"`);
+  requireEstimator(scores, name, '--warmup');
+  return { scores, warmup: { scores, estimator: name, cells } };
+}
+
 /** `nas bench strategies ...` */
 export async function benchStrategies(argv: string[]): Promise<void> {
   const json = argv.indexOf('--json');
@@ -242,6 +274,9 @@ export async function benchStrategies(argv: string[]): Promise<void> {
       seed: { type: 'string' },
       points: { type: 'string' },
       objectives: { type: 'string' },
+      warmup: { type: 'string' },
+      'zero-cost': { type: 'string' },
+      scores: { type: 'string' },
       json: { type: 'boolean' },
       out: { type: 'string' },
     },
@@ -272,10 +307,12 @@ export async function benchStrategies(argv: string[]): Promise<void> {
   const space = loadSpace(v.space ?? 'nas-bench-201');
   const table = loadTable(v.table ?? NB201_TABLE, { archColumn: v['arch-column'], rewardColumn, costColumn, space });
   if (!table.columns.includes(reportColumn)) throw new UserError(`table ${v.table ?? NB201_TABLE} has no column "${reportColumn}"; its columns are: ${table.columns.join(', ')}`);
+  const zc = zeroCostOptions(v, space);
   const cfg: BenchConfig = {
-    space, table, reportColumn, budgetSeconds, maxTrials,
-    runs, seed, strategies: names, options, points,
+    space, table: zc.zeroCost ? zeroCostTable(table, zc.scores!, zc.zeroCost) : table, reportColumn, budgetSeconds: zc.zeroCost && v['budget-seconds'] === undefined ? Infinity : budgetSeconds, maxTrials,
+    runs, seed, strategies: names, options, points, ...(zc.warmup ? { warmup: zc.warmup } : {}),
   };
+  if (!Number.isFinite(cfg.budgetSeconds) && !Number.isFinite(maxTrials)) throw new UserError('--zero-cost: give the queries with --trials N (a scoring costs a fraction of a second)');
   // REINFORCE's controller and SMBO's predictor are tfjs models: select the plain cpu backend quietly (no tfjs-node banner).
   await selectBackend('cpu');
   const tty = process.stderr.isTTY;

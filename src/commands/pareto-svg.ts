@@ -1,7 +1,7 @@
 /** The picture of `nas plot --pareto`: every complete child of a multi-objective run, its front joined. */
 import { UserError } from '../core/errors.js';
-import { paretoPlotSvg } from '../export/pareto-plot.js';
-import { runFront } from '../objectives/front.js';
+import { hypervolumeCurveSvg, paretoPlotSvg } from '../export/pareto-plot.js';
+import { referencePoint, runFront, scoredChildren, type RunFront } from '../objectives/front.js';
 import { OBJECTIVES } from '../objectives/objectives.js';
 import type { RunRow, TrialRow } from '../store/types.js';
 
@@ -30,4 +30,35 @@ export function paretoSvgOfRun(run: RunRow, trials: TrialRow[], xName?: string, 
     y: { label: AXIS[y], dir: OBJECTIVES[y].dir, log: y !== 'accuracy' },
     points: front.scored.map((m) => ({ id: m.trial.id, x: scale(x, m.values[0]), y: scale(y, m.values[1]), onFront: onFront.has(m.trial.id) })),
   }).svg;
+}
+
+/**
+ * `nas plot --hypervolume 1,2`: the hypervolume of each run's children against children evaluated,
+ * every run on the same reference point (the worst cost among all of them), so the curves compare.
+ */
+export function hypervolumeSvgOfRuns(runs: Array<{ run: RunRow; trials: TrialRow[] }>): { svg: string; lines: string[] } {
+  const names = runs[0].run.config.objectives?.names;
+  for (const { run } of runs) {
+    const n = run.config.objectives?.names;
+    if (!n || n.length < 2) throw new UserError(`run ${run.id} has one objective (started without --objectives)`);
+    if (n.join(',') !== names!.join(',')) throw new UserError(`runs ${runs[0].run.id} and ${run.id} have different objectives (${names!.join(',')} vs ${n.join(',')}): their hypervolumes do not compare`);
+  }
+  const scored = runs.map((r) => scoredChildren(r.trials, names!));
+  const reference = referencePoint(names!, scored);
+  const fronts = runs.map((r) => runFront(r.trials, names!, reference));
+  const label = (r: RunRow) => `run ${r.id} ${r.config.strategy}`;
+  const svg = hypervolumeCurveSvg({
+    title: `hypervolume of (${names!.join(', ')}) against children evaluated`,
+    subtitle: `reference ${names!.map((n, i) => `${n} ${reference[i].toPrecision(4)}`).join(', ')}; latencies as the front uses them (quiet pass where measured)`,
+    xLabel: 'children evaluated',
+    series: fronts.map((f, i) => ({ label: label(runs[i].run), points: f.curve.map((y, k) => ({ x: k + 1, y })) })),
+  });
+  const at = (f: RunFront, k: number) => (f.curve.length >= k ? f.curve[k - 1].toPrecision(4) : '-');
+  const marks = [25, 50, 100, 150, 200].filter((k) => fronts.some((f) => f.curve.length >= k));
+  const lines = [
+    `hypervolume after k children (reference ${names!.map((n, i) => `${n} ${reference[i].toPrecision(4)}`).join(', ')})`,
+    ['run', ...marks.map((k) => `k=${k}`), 'final', 'front'].join('\t'),
+    ...fronts.map((f, i) => [label(runs[i].run), ...marks.map((k) => at(f, k)), f.hypervolume.toPrecision(4), `${f.members.length}/${f.scored.length}`].join('\t')),
+  ];
+  return { svg, lines };
 }

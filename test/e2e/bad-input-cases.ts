@@ -431,6 +431,10 @@ export function badInputCases(f: Fixtures, fresh: (name: string) => string): Arr
     ['plot', [
       c(/RUN is required/, 'plot', '--db', f.good),
       c(/run 1 has one objective \(started without --objectives\)/, 'plot', '1', '--pareto', '--out', fresh('front.svg'), '--db', f.good),
+      c(/--hypervolume must be a run id .*got "a"/, 'plot', '--hypervolume', '1,a', '--out', fresh('hv.svg'), '--db', f.good),
+      c(/--hypervolume names a run twice/, 'plot', '--hypervolume', '1,1', '--out', fresh('hv.svg'), '--db', f.good),
+      c(/run 1 has one objective/, 'plot', '--hypervolume', '1', '--out', fresh('hv.svg'), '--db', f.good),
+      c(/--hypervolume takes its runs itself/, 'plot', '--hypervolume', '1', '--run', '1', '--out', fresh('hv.svg'), '--db', f.good),
       c(/--x chooses an axis of --pareto/, 'plot', '1', '--x', 'latency', '--out', fresh('front.svg'), '--db', f.good),
       ...withoutStore(c(/no store at .*runs\/nas\.db/, 'plot', '1')),
       c(/RUN must be a run id .*got "abc"/, 'plot', 'abc', '--db', f.good),

@@ -54,6 +54,10 @@ test('--objectives accuracy,latency: latencies stored, a non-dominated front, a 
   assert.equal(p.status, 0, p.stderr);
   const text = readFileSync(svg, 'utf8');
   for (const id of shown.front.members.map((m) => m.trialId)) assert.match(text, new RegExp(`#${id}\\b`), `front member ${id} is labelled`);
+  const hv = nas(['plot', '--hypervolume', '1', '--out', join(dir, 'hv.svg'), '--db', db]);
+  assert.equal(hv.status, 0, hv.stderr);
+  const final = Number(/run 1 evolution\t(?:[^\t]+\t)*?([\d.e+-]+)\t\d+\/6/.exec(hv.stdout)?.[1]);
+  assert.ok(Math.abs(final - shown.front.hypervolume) / shown.front.hypervolume < 1e-3, `${hv.stdout} vs ${shown.front.hypervolume}`);
   const again = nas(['latency', '--run', '1', '--all', '--rounds', '2', '--db', db]);
   assert.equal(again.status, 0, again.stderr);
   assert.match(again.stdout, /quiet latency of 6 children/);
