@@ -17,6 +17,7 @@ const commands: Record<string, { help: string; load: () => Promise<Command> }> =
   baselines: { help: 'train the hand-designed baselines with a run\'s proxy settings', load: async () => (await import('./commands/baselines.js')).baselinesCommand },
   replays: { help: 'list the full-training replays and their results (nas replays [--run RUN])', load: async () => (await import('./commands/replays.js')).replaysCommand },
   train: { help: 'replay a cell into full training (nas train --run RUN --best)', load: async () => (await import('./commands/train.js')).trainCommand },
+  compare: { help: 'train models side by side with one protocol: the survey\'s table and figures (nas compare --models vgg,resnet ...)', load: async () => (await import('./commands/compare.js')).compareCommand },
   fidelity: { help: 'how well cheap rewards rank cells the way a longer training does (nas fidelity --grid; --table for a benchmark table)', load: async () => (await import('./commands/fidelity.js')).fidelityCommand },
   export: { help: 'export a cell as json, dot or svg', load: async () => (await import('./commands/export.js')).exportCommand },
   latency: { help: 'time a run\'s children again, quietly, for its Pareto front (nas latency --run RUN)', load: async () => (await import('./commands/latency.js')).latencyCommand },

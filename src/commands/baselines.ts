@@ -15,7 +15,7 @@ import { parseCommand } from './args.js';
 import { openReadOnly } from './runs.js';
 import { loadSpace } from '../space/load.js';
 import { Store } from '../store/store.js';
-import { loadBaseline, selectBaselines } from '../baselines/index.js';
+import { baselineSpaceName, loadBaseline, macroText, selectBaselines } from '../baselines/index.js';
 import { defaultDb, intOption, LIMITS, runIdOption } from './options.js';
 import { duration, pct, si, table } from '../core/format.js';
 
@@ -32,16 +32,19 @@ export async function baselinesCommand(argv: string[]): Promise<void> {
   if (v.list) {
     const extra = ['run', 'db', 'workers'].find((k) => v[k as keyof typeof v] !== undefined) ?? (positionals.length ? 'run' : undefined);
     if (extra) throw new UserError(`--list only lists the baselines; it does not go with --${extra}`);
-    const space = loadSpace('nasnet');
     for (const name of selectBaselines(v.only)) {
-      const b = loadBaseline(name, space);
-      console.log(`${name.padEnd(20)} ${b.exact ? 'exact  ' : 'approx.'} ${b.title}`);
+      const b = loadBaseline(name, loadSpace(baselineSpaceName(name)));
+      const where = [b.space !== 'nasnet' ? `space ${b.space}` : '', b.macro ? `network: ${macroText(b.macro)}` : ''].filter(Boolean).join('; ');
+      console.log(`${name.padEnd(20)} ${b.exact ? 'exact  ' : 'approx.'} ${b.title}${where ? ` (${where})` : ''}`);
     }
     return;
   }
   if (v.run !== undefined && positionals[0] !== undefined) throw new UserError(`give the run once: --run ${v.run} or ${positionals[0]}, not both`);
   const runId = v.run !== undefined ? runIdOption(v.run) : runIdOption(positionals[0], 'RUN');
-  const names = selectBaselines(v.only);
+  // Named ones (checked now), or the run's space's cell baselines (once the run is read).
+  const named = v.only !== undefined && v.only.trim() !== '';
+  const names = named ? selectBaselines(v.only) : [];
+  refuseNetworks(names);
   const workersOption = v.workers === undefined ? undefined : intOption(v.workers, 'workers', 1, 1, LIMITS.workers);
   const dbFile = v.db ?? defaultDb();
   if (!existsSync(dbFile)) throw new UserError(`no store at ${dbFile} (run nas search first, or pass --db FILE)`);
@@ -50,6 +53,8 @@ export async function baselinesCommand(argv: string[]): Promise<void> {
   try {
     const run = probe.requireRun(runId);
     const space = loadSpace(run.config.spaceFile);
+    // Without --only: the cells the run's space has every op of (SENet's SE conv: nasnet-plus).
+    if (!named) names.push(...selectBaselines(undefined, space));
     for (const name of names) loadBaseline(name, space);
     probe.trials(runId);
   } finally {
@@ -98,5 +103,13 @@ export async function baselinesCommand(argv: string[]): Promise<void> {
     strategy?.dispose?.();
     await evaluator?.close();
     store.close();
+  }
+}
+
+/** A network baseline (a cell with macro options) cannot be a trial of a run: one line naming its options. */
+function refuseNetworks(names: string[]): void {
+  for (const name of names) {
+    const b = loadBaseline(name, loadSpace(baselineSpaceName(name)));
+    if (b.macro) throw new UserError(`baseline ${name} is a network (its cell with ${macroText(b.macro)}); a run trains every trial at the run's macro settings, so nas baselines trains cell baselines only`);
   }
 }

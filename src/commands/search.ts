@@ -26,8 +26,11 @@ import { checkFeasible } from '../search/feasible.js';
 import { quietPass } from '../search/quiet-pass.js';
 import { quietSummary } from './latency.js';
 import { opWidthProblem } from '../space/file.js';
+import { macroOptionsProblem } from '../model/macro-options.js';
 import { taskFidelity } from '../training/fidelity.js';
 import { DEFAULT_REFERENCE } from '../fidelity/presets.js';
+import { REGULARISER_OPTIONS, regulariserOption } from './regulariser-options.js';
+import { REGULARISERS } from '../model/regularisers/index.js';
 import { OBJECTIVE_HELP, OBJECTIVE_OPTIONS, objectiveSettings } from './objective-options.js';
 import { choiceOption, defaultDb, intOption, LIMITS, numberOption, runIdOption } from './options.js';
 import { duration, rewardText } from '../core/format.js';
@@ -65,6 +68,7 @@ const HELP = `usage: nas search [options]            start a search
   --evaluator zero-cost:NAME   reward = a zero-cost estimator's score of the untrained child (synflow, naswot, …)
   --warmup NAME:N       score N random cells with a zero-cost estimator first; the best are the first proposals
 ${OBJECTIVE_HELP}
+  --regulariser R [--shakedrop-p P] [--swapout-keep P[,P2]]   a block regulariser in every child (${REGULARISERS.join(' | ')})
   --queue redis://HOST:PORT   hand children to remote \`nas worker\`s through BullMQ
   --queue-capacity N    children kept in flight on the queue (default: the live workers' total concurrency)
   --no-dashboard        plain lines even on a terminal`;
@@ -106,6 +110,7 @@ const OPTIONS = {
   'queue-capacity': { type: 'string' },
   'no-dashboard': { type: 'boolean' },
   ...OBJECTIVE_OPTIONS,
+  ...REGULARISER_OPTIONS,
 } as const;
 
 /** What a resume may change; every other setting is the run's own. */
@@ -333,10 +338,15 @@ function configFromOptions(v: Record<string, string | boolean | string[] | undef
   for (const [what, m] of [['the network', macro] as const, ...(ladder?.fidelities ?? []).map((f, r) => [`rung ${r}`, { ...macro, filters: f.filters, cellsPerStage: f.cellsPerStage, reductions: f.reductions }] as const)]) {
     const problem = opWidthProblem(space.ops, m, space.family);
     if (problem) throw new UserError(`space ${space.name} cannot be built at ${what}'s widths: ${problem.reason}; choose filters divisible by it`);
+    const option = macroOptionsProblem(m, { family: space.family });
+    if (option) throw new UserError(`space ${space.name} cannot be built at ${what}'s widths: macro.${option.key}: ${option.reason}`);
   }
   const hardware = objectiveSettings(v, { strategy, evaluatorKind, dataset, macro, space });
+  const regulariser = regulariserOption(v as Parameters<typeof regulariserOption>[0]);
+  if (regulariser && space.family === 'nas-bench-201') throw new UserError(`--regulariser ${regulariser.name} applies to the two-branch blocks of NASNet cells; a nas-bench-201 cell is a graph of single edges`);
+  if (regulariser && (evaluatorKind === 'table' || evaluatorKind === 'zero-cost')) throw new UserError(`--regulariser ${regulariser.name} changes how children train; --evaluator ${evaluatorKind} trains none`);
   return {
-    strategy, strategyOptions, space: spaceName, spaceFile: space.file, dataset, ...hardware,
+    strategy, strategyOptions, space: spaceName, spaceFile: space.file, dataset, ...hardware, ...(regulariser ? { regulariser } : {}),
     seed: intOption(s('seed'), 'seed', 1, 0, LIMITS.seed), budget, budgetSeconds, budgetCpuSeconds, ladder, ...(warmup ? { warmup } : {}),
     workers: workers ?? (evaluatorKind === 'table' ? 1 : defaultWorkers()),
     backend: s('backend') ?? 'auto', macro, proxy, evaluator,
@@ -358,8 +368,9 @@ function requireOption(value: string | undefined, name: string): string {
 }
 
 async function loadBaselineProposals(space: SearchSpace): Promise<Array<{ name: string; genotype: unknown }>> {
-  const { listBaselines, loadBaseline } = await import('../baselines/index.js');
-  return listBaselines().map((name: string) => {
+  // The cells alone: a network baseline (macro options) cannot be trained at the run's macro.
+  const { cellBaselines, loadBaseline } = await import('../baselines/index.js');
+  return cellBaselines(space).map((name: string) => {
     const b = loadBaseline(name, space);
     return { name: b.name, genotype: b.genotype };
   });

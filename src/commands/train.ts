@@ -9,6 +9,8 @@ import type { RunRow } from '../store/types.js';
 import { loadBaseline } from '../baselines/index.js';
 import { readGenotypeFile } from '../export/genotype-json.js';
 import { defaultAugment } from '../training/augment.js';
+import { REGULARISERS, SHAKEDROP_P_L, SWAPOUT_KEEP } from '../model/regularisers/index.js';
+import { REGULARISER_OPTIONS, regulariserOption } from './regulariser-options.js';
 import { PRESETS, preset } from '../replay/presets.js';
 import { prepareReplay, trainPrepared, type PreparedReplay } from '../replay/replay.js';
 import { ReplayInterrupted, type BatchProgress, type ReplaySettings } from '../training/loop.js';
@@ -27,6 +29,10 @@ const HELP = `usage: nas train (--run RUN --best | --trial ID | --genotype FILE 
   --epochs E --cells N --filters F --batch B --lr LR
   --schedule step|cosine --nesterov --weight-decay W
   --cutout PX --random-erasing P --drop-path P --aux-weight W --label-smoothing S --no-augment
+  --regulariser R        block regulariser of every NASNet block: ${REGULARISERS.join(' | ')} (default none)
+  --shakedrop-p P        ShakeDrop's p_L, the last unit's survival probability (default ${SHAKEDROP_P_L})
+  --swapout-keep P[,P2]  swapout's keep probability of every branch, or P of identity branches and P2 of the others
+                         (default ${SWAPOUT_KEEP})
   --seed S --backend B --threads T --out DIR --resume
   --threads T            engine threads (default: the fastest of 1, 2, 4, … all cores, timed on a copy of the network
                          before training; a resume keeps the count; give 1 to run two replays side by side)`;
@@ -107,6 +113,7 @@ const OPTIONS = {
   'weight-decay': { type: 'string' }, cutout: { type: 'string' }, 'random-erasing': { type: 'string' }, 'drop-path': { type: 'string' },
   'aux-weight': { type: 'string' }, 'label-smoothing': { type: 'string' }, 'no-augment': { type: 'boolean' }, resume: { type: 'boolean' },
   out: { type: 'string' }, backend: { type: 'string' }, threads: { type: 'string' }, seed: { type: 'string' },
+  ...REGULARISER_OPTIONS,
 } as const;
 
 export async function trainCommand(argv: string[]): Promise<void> {
@@ -130,6 +137,7 @@ export async function trainCommand(argv: string[]): Promise<void> {
   const dropPath = probability(v['drop-path'], 'drop-path', ps.dropPath, true);
   const auxWeight = numberOption(v['aux-weight'], 'aux-weight', ps.auxWeight);
   const labelSmoothing = probability(v['label-smoothing'], 'label-smoothing', ps.labelSmoothing, true);
+  const regulariser = regulariserOption(v);
   const seedOption = v.seed === undefined ? undefined : intOption(v.seed, 'seed', 0, 0, LIMITS.seed);
   const threads = v.threads === undefined ? undefined : intOption(v.threads, 'threads', 1, 1, 1024);
   if (v.backend !== undefined) choiceOption(v.backend, 'backend', backendNames, 'auto');
@@ -153,7 +161,7 @@ export async function trainCommand(argv: string[]): Promise<void> {
     const settings: ReplaySettings = {
       epochs, batchSize, learningRate, schedule, momentum: ps.momentum, nesterov: v.nesterov ?? ps.nesterov, weightDecay,
       augment: { pad: v['no-augment'] ? 0 : aug.pad, flip: v['no-augment'] ? false : aug.flip, cutout, randomErasing },
-      dropPath, auxWeight, labelSmoothing,
+      dropPath, regulariser, auxWeight, labelSmoothing,
       seed: seedOption ?? src.run?.config.seed ?? 0,
     };
     prepared = await prepareReplay({

@@ -6,6 +6,7 @@ import type { Fidelity } from '../training/fidelity.js';
 import type { Genotype, MacroSettings } from '../space/types.js';
 import type { Latency, LatencySettings } from '../model/latency.js';
 import type { Constraints } from '../objectives/objectives.js';
+import type { RegulariserSettings } from '../model/regularisers/index.js';
 
 /** How a child's latency is measured: the settings, and the network it is measured on. */
 export interface LatencyTask extends LatencySettings {
@@ -53,6 +54,8 @@ export interface TrainTask {
   from?: string;
   /** Return the trained state with the result: a higher rung will continue it. */
   keepState?: boolean;
+  /** A block regulariser in the child's NASNet blocks (a child it cannot apply to fails, saying why). */
+  regulariser?: RegulariserSettings;
   /** Measure the child's inference latency before training it (first rung only). */
   latency?: LatencyTask;
   /** Refuse (do not train) a child that breaks one: `--max-params`, `--max-mult-adds`, `--max-latency-ms`. */

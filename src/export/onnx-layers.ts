@@ -17,6 +17,7 @@
  *   GlobalAveragePooling2D    GlobalAveragePool, Flatten
  *   Dense                     Gemm
  *   DropPath                  nothing: the identity at inference
+ *   ShakeShake, ShakeDrop, Swapout   their inference forms: Sum then Mul 0.5, Mul p, Mul keep
  * 'same' padding follows TensorFlow's rule (tf.nn.convolution docs): out = ceil(in / stride),
  * total = max((out - 1) * stride + effective kernel - in, 0), the odd pixel at the bottom/right.
  */
@@ -283,6 +284,18 @@ const dense: Mapping = (g, layer, [x]) => {
 
 const identity: Mapping = (_g, _layer, [x]) => x;
 
+/** x · c, c a config field of the layer (the block regularisers' inference forms, src/model/regularisers/). */
+const scaledBy = (key: string): Mapping => (g, layer, [x]) => {
+  const c = g.float(`${layer.name}/${key}`, [], new Float32Array([Number((layer.getConfig() as Config)[key])]));
+  return { name: g.node('Mul', [x.name, c], layer.name), shape: x.shape };
+};
+
+/** Shake-Shake at inference: the mean of its two inputs. */
+const shakeShake: Mapping = (g, layer, xs) => {
+  const total = g.node('Sum', xs.map((x) => x.name), `${layer.name}/sum`);
+  return { name: g.node('Mul', [total, g.float(`${layer.name}/half`, [], new Float32Array([0.5]))], layer.name), shape: xs[0].shape };
+};
+
 /** Every layer class with an ONNX mapping. */
 export const LAYER_MAPPINGS: Readonly<Record<string, Mapping>> = {
   Conv2D: conv2d,
@@ -305,4 +318,7 @@ export const LAYER_MAPPINGS: Readonly<Record<string, Mapping>> = {
   GlobalAveragePooling2D: globalAveragePooling2d,
   Dense: dense,
   DropPath: identity,
+  ShakeShake: shakeShake,
+  ShakeDrop: scaledBy('p'),
+  Swapout: scaledBy('keep'),
 };

@@ -5,7 +5,7 @@
 import { UserError } from '../core/errors.js';
 import type { SearchSpace } from '../space/types.js';
 import { createRng } from '../core/rng.js';
-import { listBaselines, loadBaseline } from '../baselines/index.js';
+import { cellBaselines, loadBaseline } from '../baselines/index.js';
 import type { Store } from '../store/store.js';
 import type { StudyCellRow } from '../store/studies.js';
 
@@ -35,9 +35,9 @@ export function runCells(store: Store, runId: number, top: number, space: Search
   return trials.map((t) => ({ label: `run ${runId} trial ${t.id}`, source: 'run' as const, key: t.key, genotype: t.genotype }));
 }
 
-/** Every hand-designed baseline of the space. */
+/** Every hand-designed baseline cell of the space (not the network baselines: a study trains every cell at one macro). */
 export function baselineCells(space: SearchSpace): NewCell[] {
-  return listBaselines().map((name) => {
+  return cellBaselines(space).map((name) => {
     const b = loadBaseline(name, space);
     return { label: `baseline ${name}`, source: 'baseline' as const, key: space.key(b.genotype), genotype: b.genotype };
   });

@@ -4,7 +4,8 @@
  *
  * NASNet macro (Zoph et al. 2018, Sec. 3 and Fig. 2, CIFAR variant): stem 3x3 conv + BN;
  * (N normal cells, reduction cell) x reductions; N normal cells; ReLU, global average pool,
- * dense. Filters multiply by `filterMultiplier` at every reduction cell.
+ * dense. Filters multiply by `filterMultiplier` at every reduction cell. The macro options (stem
+ * kernel and stride, width schedules, RoR, FractalNet: macro-options.ts, nasnet-body.ts) change it.
  * NAS-Bench-201 macro (Dong & Yang 2020, Sec. 2.1): stem 3x3 conv + BN; N cells per stage
  * with a residual reduction block between stages; BN, ReLU, global average pool, dense.
  * NOTE: the dense layer outputs logits (no softmax): the trainers apply a stable
@@ -12,12 +13,15 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { UserError } from '../core/errors.js';
-import type { Genotype, MacroSettings, NasnetGenotype, Nb201Genotype, SearchSpace } from '../space/types.js';
-import { batchNorm, conv, relu, BuildContext, type Sym } from './context.js';
-import { buildNasnetCell, type PathInfo } from './nasnet-cell.js';
+import type { Genotype, MacroSettings, Nb201Genotype, SearchSpace } from '../space/types.js';
+import { batchNorm, relu, BuildContext, type Sym } from './context.js';
+import type { PathInfo } from './nasnet-cell.js';
 import { buildNb201Cell, buildResidualReduction } from './nb201-cell.js';
 import { modelCost } from './cost.js';
-import { NASNET_LAYOUTS, nasnetCellPlan, stageFilters, type NasnetLayout } from './macro.js';
+import { NASNET_LAYOUTS, stageFilters, type NasnetLayout } from './macro.js';
+import { macroOptionsProblem } from './macro-options.js';
+import { buildStem } from './stem.js';
+import { nasnetBody } from './nasnet-body.js';
 import { parseNb201Arch } from '../space/nb201.js';
 
 export interface BuildOptions {
@@ -55,10 +59,12 @@ export function buildModel(space: SearchSpace, genotype: Genotype, macro: MacroS
   const g = space.validate(genotype);
   checkMacro(macro);
   checkOptions(opts);
+  const problem = macroOptionsProblem(macro, { family: g.space, layout: opts.layout, inputShape: opts.inputShape });
+  if (problem) throw new UserError(`macro.${problem.key}: ${problem.reason}`);
   if (opts.layout === 'pnas' && macro.cellsPerStage < 1) throw new UserError("layout 'pnas': macro.cellsPerStage must be >= 1 (the reduction cells are among its (R + 1)·N cells)");
   const ctx = new BuildContext(opts.seed ?? 0, '', opts.batchNorm ?? true);
   const input = tf.input({ shape: opts.inputShape, name: 'image' });
-  let x = batchNorm(ctx, conv(ctx, input, macro.stemChannels, 3));
+  let x = buildStem(ctx, input, macro);
   const onCell: BuildOptions['onCell'] = (out, info) => {
     ctx.states.push(out);
     opts.onCell?.(out, info);
@@ -92,27 +98,6 @@ function disposeDeadLayers(model: tf.LayersModel, roots: Sym[]): void {
     stack.push(...t.inputs);
   }
   for (const layer of seen) layer.dispose();
-}
-
-function nasnetBody(ctx: BuildContext, g: NasnetGenotype, macro: MacroSettings, stem: Sym, opts: BuildOptions): Sym {
-  const plan = nasnetCellPlan(macro, opts.layout);
-  const cells = plan.length;
-  const wrap = opts.wrapPath;
-  let prev2 = stem;
-  let prev = stem;
-  let index = 0;
-  let stage = 0;
-  for (const reduction of plan) {
-    if (reduction) stage++;
-    const blocks = reduction ? g.reduce : g.normal;
-    const concat = reduction ? g.concat?.reduce : g.concat?.normal;
-    const out = buildNasnetCell(ctx, blocks, prev2, prev, stageFilters(macro, stage), { index, reduction, concat, wrapPath: wrap && ((y, info) => wrap(y, { ...info, cells })) });
-    opts.onCell?.(out, { index, cells, reduction });
-    index++;
-    prev2 = prev;
-    prev = out;
-  }
-  return relu(ctx, prev);
 }
 
 function nb201Body(ctx: BuildContext, g: Nb201Genotype, macro: MacroSettings, stem: Sym, opts: BuildOptions): Sym {

@@ -5,13 +5,24 @@
  */
 import type { MacroSettings } from '../space/types.js';
 
-/** Filters of the cells of stage s (after s reductions): round(F · multiplier^s), at least 1. */
-export function stageFilters(macro: Pick<MacroSettings, 'filters' | 'filterMultiplier'>, s: number): number {
-  return Math.max(1, Math.round(macro.filters * macro.filterMultiplier ** s));
+type StageMacro = Pick<MacroSettings, 'filters' | 'filterMultiplier' | 'widthMultiplier'>;
+
+/**
+ * Channels of the cells of stage s (after s reductions) as the schedule gives them:
+ * round(k · F · multiplier^s), k = widthMultiplier (WRN's widen factor, default 1). May be 0 for a
+ * tiny k: macroOptionsProblem (macro-options.ts) refuses that before anything is built.
+ */
+export function stageWidth(macro: StageMacro, s: number): number {
+  return Math.round((macro.widthMultiplier ?? 1) * macro.filters * macro.filterMultiplier ** s);
+}
+
+/** Filters of the cells of stage s: stageWidth, at least 1. */
+export function stageFilters(macro: StageMacro, s: number): number {
+  return Math.max(1, stageWidth(macro, s));
 }
 
 /** The filters of every stage, first to last (reductions + 1 values). */
-export function allStageFilters(macro: Pick<MacroSettings, 'filters' | 'filterMultiplier' | 'reductions'>): number[] {
+export function allStageFilters(macro: StageMacro & Pick<MacroSettings, 'reductions'>): number[] {
   return Array.from({ length: macro.reductions + 1 }, (_, s) => stageFilters(macro, s));
 }
 

@@ -19,6 +19,27 @@ export interface PathInfo {
   op: string;
 }
 
+/** Where a block sits and what its two branches are, for hooks that combine them (block regularisers). */
+export interface BlockInfo {
+  cell: number;
+  block: number;
+  reduction: boolean;
+  ops: readonly [string, string];
+  inputs: readonly [number, number];
+  /**
+   * Per pair: the op returned its input unchanged (an `identity` at stride 1 on a state of the
+   * cell's width), so the block is x + F(y), the residual form. An identity on h[i-2] or h[i-1] of a
+   * reduction cell is a factorized reduction, not an identity.
+   */
+  identity: readonly [boolean, boolean];
+}
+
+/**
+ * Combines a block's two branches (after wrapPath) into the block's output, in place of the plain
+ * sum; `ctx` names its layers. Block regularisers (src/model/regularisers/) are such hooks.
+ */
+export type BlockCombine = (paths: [Sym, Sym], info: BlockInfo, ctx: BuildContext) => Sym;
+
 export interface CellOptions {
   /** Index of this cell in the network (0-based), passed to hooks. */
   index: number;
@@ -26,11 +47,31 @@ export interface CellOptions {
   reduction: boolean;
   /** Called on every op output before the block's sum (the replay trainer adds drop-path here). */
   wrapPath?: (y: Sym, info: PathInfo) => Sym;
+  /** Replaces the block's sum (default: `withBlockCombine`'s hook, else the plain sum). */
+  combine?: BlockCombine;
   /**
    * The states concatenated into the cell output (0 = h[i-2], 1 = h[i-1], 2 + j = block j), as a
    * published cell's reference code lists them; default `unusedBlocks(blocks)`.
    */
   concat?: readonly number[];
+}
+
+let scopedCombine: BlockCombine | undefined;
+
+/**
+ * Runs `build` (synchronous: a model build) with `combine` as the block combination of every cell
+ * it builds that has no `combine` of its own.
+ * NOTE: a stopgap, so that a trainer reaches the cells through buildModel without BuildOptions
+ * carrying the hook (build.ts passes `wrapPath` to the cells but no `combine` yet).
+ */
+export function withBlockCombine<T>(combine: BlockCombine | undefined, build: () => T): T {
+  const outer = scopedCombine;
+  scopedCombine = combine;
+  try {
+    return build();
+  } finally {
+    scopedCombine = outer;
+  }
 }
 
 /** The blocks no block of the cell reads, as state indices (2 + j): the default cell output. */
@@ -59,15 +100,20 @@ export function buildNasnetCell(ctx: BuildContext, blocks: readonly NasnetBlock[
   } else states[0] = prev2; // unused: never read
   states[1] = used(1) ? reluConvBn(ctx, prev, filters, 1) : prev;
 
+  const combine = opts.combine ?? scopedCombine;
   blocks.forEach((b, j) => {
+    const identity: boolean[] = [];
     const paths = [0, 1].map((k) => {
       const input = b.inputs[k];
       const stride = opts.reduction && input < 2 ? 2 : 1;
       let y = getOp(b.ops[k])(ctx, states[input], filters, stride);
+      identity[k] = y === states[input];
       if (opts.wrapPath) y = opts.wrapPath(y, { cell: opts.index, block: j, pair: k, op: b.ops[k] });
       return y;
-    });
-    states[2 + j] = sum(ctx, paths);
+    }) as [Sym, Sym];
+    const info: BlockInfo = { cell: opts.index, block: j, reduction: opts.reduction, ops: b.ops, inputs: b.inputs, identity: identity as [boolean, boolean] };
+    if (!combine) states[2 + j] = sum(ctx, paths);
+    else ctx.states.push((states[2 + j] = combine(paths, info, ctx))); // (sum() records its own output: the builder frees what the output never reads)
   });
 
   // An input in the output of a reduction cell is halved like the blocks (nasnet_utils'

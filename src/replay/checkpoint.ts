@@ -93,7 +93,27 @@ export function readCheckpointMeta(dir: string): CheckpointMeta | undefined {
   }
   const problem = metaProblem(meta);
   if (problem) throw new UserError(`${file}: damaged checkpoint: ${problem}`);
-  return meta;
+  return interruptedSave(dir, meta) ?? meta;
+}
+
+/**
+ * A save killed between its two renames leaves the new checkpoint.bin beside the old
+ * checkpoint.json, and the new one, complete, as checkpoint.json.tmp (it is written before either
+ * rename). When the .tmp is whole and its checksum is that of the .bin, it is the checkpoint: it is
+ * read from there (nothing is renamed on a read; the next save replaces both).
+ */
+function interruptedSave(dir: string, current: CheckpointMeta): CheckpointMeta | undefined {
+  const tmp = checkpointJson(dir) + '.tmp';
+  const bin = checkpointBin(dir);
+  if (!existsSync(tmp) || !existsSync(bin) || current.sha256 === undefined) return undefined;
+  let next: CheckpointMeta;
+  try {
+    next = JSON.parse(readFileSync(tmp, 'utf8')) as CheckpointMeta;
+  } catch {
+    return undefined; // cut short: the save died before its renames, and the old pair is intact
+  }
+  if (next?.version !== 1 || metaProblem(next) || next.sha256 === undefined || next.sha256 === current.sha256) return undefined;
+  return sha256(readFileSync(bin)) === next.sha256 ? next : undefined;
 }
 
 const isCount = (v: unknown, min = 0) => typeof v === 'number' && Number.isSafeInteger(v) && v >= min;

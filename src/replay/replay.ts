@@ -16,6 +16,7 @@ import { channelStats } from '../data/normalize.js';
 import { selectBackend, setEngineThreads } from '../engine/backend.js';
 import { buildModel } from '../model/build.js';
 import { DropPath } from '../model/drop-path.js';
+import { buildRegularised, checkRegulariserFits, describeRegulariser, type RegulariserSettings } from '../model/regularisers/index.js';
 import { lastReductionCell, withAuxHead } from '../model/aux-head.js';
 import { evaluate } from '../training/evaluate.js';
 import type { Store } from '../store/store.js';
@@ -147,6 +148,7 @@ export interface PreparedReplay {
  */
 export async function prepareReplay(plan: ReplayPlan): Promise<PreparedReplay> {
   const { space, genotype, macro, settings, store } = plan;
+  if (settings.regulariser) checkRegulariserFits(settings.regulariser, genotype);
   const ds = loadDataset(plan.dataset);
   const norm = ds.train.norm ?? channelStats(ds.train);
   const key = space.key(genotype);
@@ -170,6 +172,7 @@ export async function prepareReplay(plan: ReplayPlan): Promise<PreparedReplay> {
     if (!meta) throw new UserError(`no checkpoint in ${dir} to resume from`);
     checkCompatible(meta, key, shape, dir);
     if (meta.epochs !== settings.epochs) throw new UserError(`checkpoint in ${dir} was written for ${meta.epochs} epochs, not ${settings.epochs}; pass --epochs ${meta.epochs}`);
+    checkSameRegulariser(meta, settings.regulariser, dir);
     readCheckpointData(dir, meta);
     if (meta.replayId !== null && !replay) replay = store?.getReplay(meta.replayId);
     if (replay) refuseLiveOwner(replay, `replay ${replay.id} is still being trained`);
@@ -191,7 +194,8 @@ export async function prepareReplay(plan: ReplayPlan): Promise<PreparedReplay> {
   let pathSeed = settings.seed * 7919;
   const auxCell = lastReductionCell(macro.cellsPerStage, macro.reductions);
   let auxAnchor: tf.SymbolicTensor | undefined;
-  const built = buildModel(space, genotype, macro, {
+  // The block regulariser (if any) combines the branches drop-path has wrapped.
+  const built = buildRegularised(settings.regulariser, settings.seed, genotype, () => buildModel(space, genotype, macro, {
     inputShape: shape.inputShape as [number, number, number],
     numClasses: ds.numClasses,
     seed: settings.seed,
@@ -202,7 +206,8 @@ export async function prepareReplay(plan: ReplayPlan): Promise<PreparedReplay> {
     onCell: (out, info) => {
       if (info.index === auxCell) auxAnchor = out;
     },
-  });
+  }));
+  if (settings.regulariser) lines.push(`${describeRegulariser(settings.regulariser)} in ${built.regularised} blocks`);
   const trainModel = settings.auxWeight > 0 ? withAuxHead(built.model, auxAnchor!, ds.numClasses, settings.seed) : built.model;
   const dispose = () => {
     if (trainModel !== built.model) {
@@ -220,6 +225,13 @@ export async function prepareReplay(plan: ReplayPlan): Promise<PreparedReplay> {
     if (e instanceof UserError) throw e;
     throw new UserError(`checkpoint in ${dir} cannot be read into this model: ${(e as Error).message}`);
   }
+}
+
+/** Refuses to resume a checkpoint trained with another block regulariser (or none): the epochs left would train another network. */
+function checkSameRegulariser(meta: CheckpointMeta, now: RegulariserSettings | undefined, dir: string): void {
+  const then = (meta.config as { settings?: { regulariser?: RegulariserSettings } } | null)?.settings?.regulariser;
+  if (describeRegulariser(then) === describeRegulariser(now)) return;
+  throw new UserError(`checkpoint in ${dir} was trained with ${describeRegulariser(then)}, this replay asks for ${describeRegulariser(now)}; give the same --regulariser options or another --out`);
 }
 
 /** Runs a replay to the end; resumable from its last checkpoint. */

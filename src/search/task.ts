@@ -18,7 +18,7 @@ export function taskFor(config: RunConfig, runId: number, trial: Pick<TrialRow, 
     runId, trialId: trial.id, genotype: trial.genotype, spaceFile: config.spaceFile, macro: config.macro, proxy: config.proxy,
     dataset: config.dataset, datasetHash: config.datasetHash,
     // Each child its own seed, fixed by the run's: the same run gives the same children.
-    seed: config.seed + trial.number, backend: config.backend,
+    seed: config.seed + trial.number, backend: config.backend, ...(config.regulariser ? { regulariser: config.regulariser } : {}),
     ...(first && config.latency ? { latency: config.latency } : {}),
     ...(first && hasConstraints(config.objectives?.constraints) ? { constraints: config.objectives!.constraints } : {}),
   };

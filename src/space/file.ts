@@ -7,7 +7,9 @@
 import { readFileSync } from 'node:fs';
 import type { MacroSettings, SpaceFamily } from './types.js';
 import { KNOWN_OPS_TEXT, isKnownOp, opChannelProblem } from '../model/ops/names.js';
-import { allStageFilters } from '../model/macro.js';
+import { allStageFilters, type NasnetLayout } from '../model/macro.js';
+import { cellWidths, type WidthMacro } from '../model/widths.js';
+import { MACRO_OPTION_KEYS, macroOptionsProblem, readMacroOptions } from '../model/macro-options.js';
 import { SpaceError, displayPath } from './errors.js';
 import { jsonErrorOffset } from './json-error.js';
 import { UserError } from '../core/errors.js';
@@ -25,7 +27,7 @@ export interface SpaceFile {
 
 const FAMILIES: readonly SpaceFamily[] = ['nasnet', 'nas-bench-201'];
 const TOP_KEYS = ['name', 'family', 'description', 'citation', 'ops', 'blocks', 'macro', 'comment'];
-const MACRO_KEYS = ['stemChannels', 'filters', 'cellsPerStage', 'reductions', 'filterMultiplier', 'dropPath', 'auxWeight'];
+const MACRO_KEYS = ['stemChannels', 'filters', 'cellsPerStage', 'reductions', 'filterMultiplier', 'dropPath', 'auxWeight', ...MACRO_OPTION_KEYS];
 
 /** Reads and validates a space file; throws UserError / SpaceError naming the file. */
 export function readSpaceFile(file: string): SpaceFile {
@@ -116,10 +118,14 @@ export function checkSpaceJson(json: unknown, file: string): SpaceFile {
   if (dropPath !== undefined) macro.dropPath = dropPath;
   const auxWeight = num('auxWeight', 0, 10, true);
   if (auxWeight !== undefined) macro.auxWeight = auxWeight;
+  // The macro families and stems (docs/spaces.md): every child of the space is built with them.
+  Object.assign(macro, readMacroOptions(m, (k, reason) => fail(`$.macro.${k}`, reason)));
+  const optionProblem = macroOptionsProblem(macro, { family });
+  if (optionProblem) fail(`$.macro.${optionProblem.key}`, optionProblem.reason);
 
   // An op that needs its channels divisible (a grouped conv's cardinality) must fit every cell
-  // width of the file's network (cells of stage s have round(F · multiplier^s) channels, and every
-  // op of a cell reads and writes that many).
+  // width of the file's network (cells of stage s have round(k · F · multiplier^s) channels, or
+  // PyramidNet's per-cell widths, and every op of a cell reads and writes that many).
   const problem = opWidthProblem(ops as string[], macro, family);
   if (problem) fail(`$.ops[${problem.index}]`, problem.reason);
 
@@ -130,25 +136,37 @@ export function checkSpaceJson(json: unknown, file: string): SpaceFile {
  * The first op of `ops` that cannot run at the cell widths of `macro`: its index and the reason,
  * e.g. `group_conv_3x3_c3: cardinality 3 does not divide 4 channels of stage 0 (macro.filters 4)`.
  * Only stages that hold cells count: with cellsPerStage 0 a NASNet network has only its reduction
- * cells (stages 1..R), an NB201 network no cell. Callers that change the macro (--filters, ...)
- * should check again.
+ * cells (stages 1..R), an NB201 network no cell. The width schedules count (widthMultiplier,
+ * pyramidAlpha: src/model/widths.ts); a PyramidNet network is checked cell by cell (`of cell 3`),
+ * its widths differing within a stage. Callers that change the macro (--filters, ...) should check again.
  */
 export function opWidthProblem(
   ops: readonly string[],
-  macro: Pick<MacroSettings, 'filters' | 'filterMultiplier' | 'reductions' | 'cellsPerStage'>,
+  macro: WidthMacro,
   family: SpaceFamily = 'nasnet',
+  layout: NasnetLayout = 'nasnet',
 ): { index: number; reason: string } | undefined {
-  const widths = allStageFilters(macro);
-  const first = macro.cellsPerStage > 0 ? 0 : family === 'nasnet' ? 1 : widths.length;
+  const places = widthPlaces(macro, family, layout);
   for (let i = 0; i < ops.length; i++)
-    for (let s = first; s < widths.length; s++) {
-      const p = opChannelProblem(ops[i], widths[s]);
-      if (p) {
-        const how = s === 0 ? `macro.filters ${macro.filters}` : `macro.filters ${macro.filters} x filterMultiplier ${macro.filterMultiplier}^${s}`;
-        return { index: i, reason: `${ops[i]}: ${p} of stage ${s} (${how})` };
-      }
+    for (const p of places) {
+      const problem = opChannelProblem(ops[i], p.width);
+      if (problem) return { index: i, reason: `${ops[i]}: ${problem} of ${p.where} (${p.how})` };
     }
   return undefined;
+}
+
+/** The distinct cell widths of a network, each with where it is and how it was computed. */
+function widthPlaces(macro: WidthMacro, family: SpaceFamily, layout: NasnetLayout): Array<{ where: string; width: number; how: string }> {
+  if (family !== 'nasnet') {
+    if (macro.cellsPerStage === 0) return [];
+    const times = macro.widthMultiplier === undefined ? '' : ` x widthMultiplier ${macro.widthMultiplier}`;
+    return allStageFilters(macro).map((width, s) => ({ where: `stage ${s}`, width, how: (s === 0 ? `macro.filters ${macro.filters}` : `macro.filters ${macro.filters} x filterMultiplier ${macro.filterMultiplier}^${s}`) + times }));
+  }
+  const cells = cellWidths(macro, layout);
+  if (macro.pyramidAlpha !== undefined) return cells.map((c, i) => ({ where: `cell ${i} (stage ${c.stage})`, width: c.width, how: c.how }));
+  const stages = new Map<number, { where: string; width: number; how: string }>();
+  for (const c of cells) if (!stages.has(c.stage)) stages.set(c.stage, { where: `stage ${c.stage}`, width: c.width, how: c.how });
+  return [...stages.values()];
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {

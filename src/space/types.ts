@@ -114,4 +114,21 @@ export interface MacroSettings {
   dropPath?: number;
   /** Auxiliary head weight (0 = off). */
   auxWeight?: number;
+  // Macro families and stems (src/model/macro-options.ts checks them; docs/spaces.md). All numbers,
+  // as a run's stored macro is. Unset = the plain NASNet network.
+  /** WRN's widen factor k (Zagoruyko & Komodakis 2016): every cell's width times k, the stem not. */
+  widthMultiplier?: number;
+  /**
+   * PyramidNet's α (Han, Kim & Kim 2017): cell j of N (1-based) has floor(F + j·α/N) channels,
+   * growing at every cell instead of doubling at reductions (filterMultiplier is then unused).
+   */
+  pyramidAlpha?: number;
+  /** RoR-m (Zhang et al. 2017): 2 adds a root shortcut stem -> last cell, 3 also one per stage; 1 = none. */
+  rorLevels?: number;
+  /** FractalNet's C (Larsson et al. 2017): each normal cell becomes a fractal of 2^C - 1 cells in C columns; 1 = none. */
+  fractalColumns?: number;
+  /** Kernel of the stem convolution (default 3). */
+  stemKernel?: number;
+  /** Stride of the stem convolution (default 1). */
+  stemStride?: number;
 }

@@ -192,6 +192,41 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE strategy_state ADD COLUMN scheduler TEXT;   -- the rung scheduler's state as JSON
     `,
   },
+  {
+    // Comparisons (`nas compare`): models trained side by side under one protocol, each entry one
+    // replay (linked once it exists, so a resume continues it), and every replay's test score per
+    // epoch (the survey's test curves; the replay itself scores the test split only at the end).
+    version: 5,
+    readable: true,
+    up: `
+      CREATE TABLE comparisons (
+        id          INTEGER PRIMARY KEY AUTOINCREMENT,
+        status      TEXT NOT NULL CHECK (status IN ('running', 'complete', 'interrupted', 'failed')),
+        config      TEXT NOT NULL,            -- ComparisonConfig as JSON (models, protocol, dataset, folder)
+        created_at  TEXT NOT NULL,
+        updated_at  TEXT NOT NULL,
+        owner       TEXT
+      );
+      CREATE TABLE comparison_entries (
+        id              INTEGER PRIMARY KEY AUTOINCREMENT,
+        comparison_id   INTEGER NOT NULL REFERENCES comparisons(id) ON DELETE CASCADE,
+        position        INTEGER NOT NULL,     -- 1-based row of the table
+        name            TEXT NOT NULL,        -- the model ("resnet", "trial 17") or the regulariser ("cutout")
+        spec            TEXT NOT NULL,        -- what to train, as JSON: genotype, space, macro, settings
+        checkpoint_dir  TEXT NOT NULL,
+        replay_id       INTEGER REFERENCES replays(id) ON DELETE SET NULL,
+        error           TEXT,                 -- why its last training failed; NULL otherwise
+        UNIQUE (comparison_id, position)
+      );
+      CREATE TABLE replay_test_points (
+        replay_id      INTEGER NOT NULL REFERENCES replays(id) ON DELETE CASCADE,
+        epoch          INTEGER NOT NULL,
+        test_loss      REAL,
+        test_accuracy  REAL,
+        PRIMARY KEY (replay_id, epoch)
+      );
+    `,
+  },
 ];
 
 /** The schema version this code reads and writes. */

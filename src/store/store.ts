@@ -1,6 +1,7 @@
 /**
  * The one SQLite store (better-sqlite3): runs, trials with lineage, strategy state, worker
- * progress, replays and learning curves. Everything a run needs to resume lives here.
+ * progress, replays and learning curves, studies and comparisons. Everything a run needs to
+ * resume lives here.
  *
  * One writer: the search's main thread. Several SQLite writers give "database is locked"
  * (Optuna's RDB storage learned this the hard way), so dashboards and `nas runs` from another
@@ -15,6 +16,7 @@ import { asUserError, openDatabase, type OpenOptions } from './open-database.js'
 import { DamagedRowError, parseJsonColumn } from './row-shapes.js';
 import { currentOwner, refuseLiveOwner } from './owner.js';
 import { Studies } from './studies.js';
+import { Comparisons } from './comparisons.js';
 import {
   REPLAY_COLUMNS,
   finiteOrNull,
@@ -68,6 +70,8 @@ export class Store {
   private readonly statements = new Map<string, Database.Statement>();
   /** The study tables (`nas fidelity`). */
   readonly studies: Studies;
+  /** The comparison tables (`nas compare`). */
+  readonly comparisons: Comparisons;
   private rungsKnown: boolean | undefined;
 
   private constructor(file: string, db: Database.Database, readOnly: boolean) {
@@ -75,6 +79,7 @@ export class Store {
     this.db = db;
     this.readOnly = readOnly;
     this.studies = new Studies((sql) => this.stmt(sql), (fn) => this.transaction(fn), file);
+    this.comparisons = new Comparisons((sql) => this.stmt(sql), (fn) => this.transaction(fn), file, () => this.schemaVersion());
   }
 
   /**

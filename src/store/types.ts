@@ -8,6 +8,7 @@ import type { Ladder } from '../search/ladder.js';
 import type { WarmupRecord, WarmupSpec } from '../search/warmup.js';
 import type { LatencyTask, ProxySettings, TrialMetrics, TrialProgress } from '../evaluators/types.js';
 import type { ObjectivesConfig } from '../objectives/objectives.js';
+import type { RegulariserSettings } from '../model/regularisers/index.js';
 
 export type RunStatus = 'running' | 'complete' | 'interrupted' | 'failed';
 export type TrialStatus = 'running' | 'complete' | 'failed' | 'interrupted';
@@ -34,6 +35,8 @@ export interface RunConfig {
   warmup?: WarmupSpec | WarmupRecord;
   /** Multi-objective search (`--objectives`, `--max-…`); absent = accuracy alone. */
   objectives?: ObjectivesConfig;
+  /** A block regulariser in every child's NASNet blocks (`--regulariser`; src/model/regularisers/). */
+  regulariser?: RegulariserSettings;
   /** Measure every child's latency (`--latency-backend`; implied by a latency objective or constraint). */
   latency?: LatencyTask;
   workers: number;

@@ -11,6 +11,8 @@ import type { StatefulRng } from '../core/rng.js';
 import type { Normalization, Split } from '../data/types.js';
 import type { CurvePoint } from '../store/types.js';
 import { setDropPathRate } from '../model/drop-path.js';
+import type { RegulariserSettings } from '../model/regularisers/index.js';
+import { restartStreams } from '../model/regularisers/stream.js';
 import { augmentBatch, type AugmentOptions } from './augment.js';
 import { gatherBatch, shuffled } from './batches.js';
 import { endsInSoftmax, smoothedCrossEntropy } from './loss.js';
@@ -29,6 +31,11 @@ export interface TrainingSettings {
   augment: AugmentOptions;
   /** Drop-path probability reached at the end of training (0 = off). */
   dropPath: number;
+  /**
+   * A block regulariser in every NASNet block (src/model/regularisers/; absent = none). The builder
+   * puts it in the network; the loop only restarts its random streams at every epoch.
+   */
+  regulariser?: RegulariserSettings;
   /** Weight of the auxiliary head's loss (0 = no head). */
   auxWeight: number;
   labelSmoothing: number;
@@ -98,6 +105,8 @@ export async function runTraining(inp: LoopInput): Promise<void> {
     for (let epoch = inp.startEpoch; epoch < s.epochs; epoch++) {
       // NASNet's ScheduledDropPath: the probability rises linearly to dropPath over training.
       setDropPathRate(trainModel, (s.dropPath * epoch) / s.epochs);
+      // Block regularisers draw from (seed, epoch, draw): a resumed epoch draws what it drew before.
+      restartStreams(trainModel, epoch);
       const started = performance.now();
       const order = shuffled(train.count, rng);
       let lossSum = 0;

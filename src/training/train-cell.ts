@@ -7,8 +7,10 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Genotype, MacroSettings, SearchSpace } from '../space/types.js';
+import { macroOptionsOf } from '../model/macro-options.js';
 import { createRng } from '../core/rng.js';
 import { buildModel } from '../model/build.js';
+import { buildRegularised, type RegulariserSettings } from '../model/regularisers/index.js';
 import { UserError } from '../core/errors.js';
 import { channelStats } from '../data/normalize.js';
 import { fidelityData, type FidelityData } from './data.js';
@@ -26,6 +28,11 @@ export interface CellTraining {
   /** The content hash the caller expects: a worker with other data refuses. */
   datasetHash?: string;
   seed: number;
+  /**
+   * A block regulariser in every NASNet block (src/model/regularisers/; default none). UserError
+   * when it cannot apply to the cell. Its layers hold no weights, so a promotion's state fits.
+   */
+  regulariser?: RegulariserSettings;
   /** The state of the same cell trained at a lower rung of the same size (see canContinue). */
   from?: Uint8Array;
   /** Return the trained state (for a later promotion). */
@@ -57,8 +64,9 @@ export interface CellResult {
   rejected?: string;
 }
 
-/** The network of a fidelity in `space` (the space file keeps its filter multiplier). */
+/** The network of a fidelity in `space` (the space file keeps its filter multiplier and its macro options: width schedules, RoR, FractalNet, stem). */
 export const macroOf = (f: Fidelity, space: Pick<SearchSpace, 'macro'>): MacroSettings => ({
+  ...macroOptionsOf(space.macro),
   stemChannels: f.stemChannels, filters: f.filters, cellsPerStage: f.cellsPerStage, reductions: f.reductions, filterMultiplier: space.macro.filterMultiplier,
 });
 
@@ -71,7 +79,8 @@ export function canContinue(from: Fidelity, to: Fidelity): boolean {
 export async function trainCell(job: CellTraining): Promise<CellResult> {
   const started = performance.now();
   const data = fidelityData(job.dataset, job.fidelity, job.datasetHash);
-  const built = buildModel(job.space, job.genotype, macroOf(job.fidelity, job.space), { inputShape: data.inputShape, numClasses: data.numClasses, seed: job.seed });
+  const built = buildRegularised(job.regulariser, job.seed, job.genotype, () =>
+    buildModel(job.space, job.genotype, macroOf(job.fidelity, job.space), { inputShape: data.inputShape, numClasses: data.numClasses, seed: job.seed }));
   try {
     const rejected = await job.inspect?.(built.model, { params: built.params, multAdds: built.multAdds });
     if (rejected !== undefined) {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { baselinesDir, listBaselines, loadBaseline, selectBaselines } from '../../src/baselines/index.js';
+import { baselineSpaceName, baselinesDir, listBaselines, loadBaseline, selectBaselines } from '../../src/baselines/index.js';
 import { loadSpace } from '../../src/space/load.js';
 import { buildModel } from '../../src/model/build.js';
 import { UserError } from '../../src/core/errors.js';
@@ -61,8 +61,13 @@ test('published cells match their reference code (states numbered 0 = h[i-2], 1 
   assert.deepEqual(paperOf('pnasnet-5').concat, { normal: [2, 3, 4, 5, 6], reduce: [2, 3, 4, 5, 6] });
 });
 
-test('baselines are distinct architectures', () => {
-  const keys = listBaselines().map((n) => space.key(loadBaseline(n, space).genotype));
+test('baselines are distinct networks: the cell in its own space, with its macro options', () => {
+  // wrn, pyramidnet and ror share resnet's cell and zfnet alexnet's: their macro options differ.
+  const keys = listBaselines().map((n) => {
+    const own = loadSpace(baselineSpaceName(n));
+    const b = loadBaseline(n, own);
+    return `${own.name}:${own.key(b.genotype)}:${JSON.stringify(b.macro ?? {})}`;
+  });
   assert.equal(new Set(keys).size, keys.length);
 });
 

@@ -72,6 +72,9 @@ export function badInputCases(f: Fixtures, fresh: (name: string) => string): Arr
   const resume = (dir: string, expect: RegExp, ...extra: string[]) =>
     c(expect, 'train', ...TINY_TRAIN, '--dataset', f.dataset, '--db', f.trainStore, '--out', dir, '--resume', ...extra);
   const damaged = /is damaged|damaged nas store|not a SQLite file, or a damaged one/;
+  const cdb = fresh('compare.db');
+  const tinyCompare = ['--dataset', f.dataset, '--epochs', '1', '--cells', '0', '--filters', '4'];
+  const cmp = (expect: RegExp, ...args: string[]) => c(expect, 'compare', ...args, ...tinyCompare, '--backend', 'cpu', '--db', cdb);
   // Without --db the default store runs/nas.db is meant: it must not appear (runs/ is watched too).
   const noDefaultStore = !existsSync(defaultDb());
   const withoutStore = (...cases: BadInputCase[]) => (noDefaultStore ? cases : []);
@@ -345,6 +348,17 @@ export function badInputCases(f: Fixtures, fresh: (name: string) => string): Arr
       c(/the config of run 1 is not valid JSON/, 'train', '--run', '1', '--best', '--db', f.badConfig),
       t(/--drop-path must be in \[0, 1\), got "1"/, '--baseline', 'resnet', '--drop-path', '1'),
       t(/--random-erasing must be in \[0, 1\], got "2"/, '--baseline', 'resnet', '--random-erasing', '2'),
+      t(/--regulariser must be one of shake-shake, shakedrop, swapout, got "dropblock"/, '--baseline', 'resnet', '--regulariser', 'dropblock'),
+      t(/--shakedrop-p must be in \[0, 1\], got "1\.5"/, '--baseline', 'resnet', '--regulariser', 'shakedrop', '--shakedrop-p', '1.5'),
+      t(/--swapout-keep must be a number ≥ 0, got "-0\.1"/, '--baseline', 'resnet', '--regulariser', 'swapout', '--swapout-keep', '-0.1'),
+      t(/--swapout-keep must be in \[0, 1\], got "2"/, '--baseline', 'resnet', '--regulariser', 'swapout', '--swapout-keep', '0.5,2'),
+      t(/--swapout-keep takes P or P,P2/, '--baseline', 'resnet', '--regulariser', 'swapout', '--swapout-keep', '0.5,0.5,0.5'),
+      t(/--shakedrop-p goes with --regulariser shakedrop/, '--baseline', 'resnet', '--shakedrop-p', '0.5'),
+      t(/--swapout-keep goes with --regulariser swapout/, '--baseline', 'resnet', '--regulariser', 'shake-shake', '--swapout-keep', '0.5'),
+      // Cannot apply: no identity branch anywhere (vgg), cells that are not two-branch blocks (a NAS-Bench-201 trial).
+      t(/--regulariser shakedrop needs a residual block .* no block of this network has one/, '--baseline', 'vgg', '--regulariser', 'shakedrop', '--backend', 'cpu', '--out', fresh('out')),
+      c(/--regulariser swapout applies to the two-branch blocks of NASNet cells; a nas-bench-201 cell is a graph of single edges/, 'train', '--trial', '1', '--db', f.good, '--regulariser', 'swapout'),
+      resume(f.checkpoint, /was trained with no block regulariser, this replay asks for shake-shake; give the same --regulariser options/, '--regulariser', 'shake-shake'),
       t(/--label-smoothing must be a number ≥ 0, got "-0.1"/, '--baseline', 'resnet', '--label-smoothing', '-0.1'),
       t(/--cutout must be .*got "-1"/, '--baseline', 'resnet', '--cutout', '-1'),
       t(/--threads must be .*got "0"/, '--baseline', 'resnet', '--threads', '0'),
@@ -366,6 +380,55 @@ export function badInputCases(f: Fixtures, fresh: (name: string) => string): Arr
       resume(f.checkpoint, /checkpoint in .*replay has filters 4, this model 8/, '--filters', '8'),
       { args: ['train', '--genotype', f.unreadableJson, '--db', join(f.open, 'x.db')], expect: /unreadable\.json/, asNobody: true },
     ].map(dedupe)],
+
+    ['compare', [
+      c(/--models is required/, 'compare', '--dataset', f.dataset, '--epochs', '1', '--db', cdb),
+      c(/--dataset is required/, 'compare', '--models', 'resnet', '--epochs', '1', '--db', cdb),
+      c(/--epochs is required/, 'compare', '--models', 'resnet', '--dataset', f.dataset, '--db', cdb),
+      cmp(/unknown model "nope" in --models \(known: [a-z0-9-]+(, [a-z0-9-]+)*, or trial:ID\[@RUN\] for a searched trial\)/, '--models', 'resnet,nope'),
+      cmp(/--models names resnet twice/, '--models', 'resnet,resnet'),
+      cmp(/--models is empty/, '--models', ','),
+      cmp(/--models "resnet,,vgg" has an empty name/, '--models', 'resnet,,vgg'),
+      cmp(/--models: "trial:abc" is not trial:ID or trial:ID@RUN/, '--models', 'trial:abc'),
+      cmp(/--models: "trial:0" is not trial:ID or trial:ID@RUN/, '--models', 'trial:0'),
+      cmp(/unknown regulariser "dropout" \(known: none, stochastic-depth, cutout, random-erasing, shake-shake/, '--models', 'resnet', '--regularisers', 'none,dropout'),
+      cmp(/--regularisers names cutout twice/, '--models', 'resnet', '--regularisers', 'cutout,cutout'),
+      cmp(/--regularisers compares regularisers on one network, but --models names 2 \(resnet, vgg\); give one/, '--models', 'resnet,vgg', '--regularisers', 'none,cutout'),
+      cmp(/--regularisers stochastic-depth cannot apply to vgg: stochastic depth drops residual branches, and this network has no identity shortcut/, '--models', 'vgg', '--regularisers', 'none,stochastic-depth'),
+      c(/--regularisers stochastic-depth cannot apply to trial 1: .*no identity shortcut/, 'compare', '--models', 'trial:1', '--regularisers', 'stochastic-depth', ...tinyCompare, '--db', f.good),
+      c(/unknown trial 999/, 'compare', '--models', 'resnet,trial:999', ...tinyCompare, '--db', f.good),
+      c(/trial 2 failed \(Error: loss is NaN at epoch 1\): only completed trials can be compared/, 'compare', '--models', 'trial:2', ...tinyCompare, '--db', o.failedTrial),
+      c(/trial 1 belongs to run 1, not to run 2 \(--models trial:1@2\)/, 'compare', '--models', 'trial:1@2', ...tinyCompare, '--db', f.good),
+      c(/--models trial:1 reads trial 1 from the store, but there is no store at .*none\.db/, 'compare', '--models', 'trial:1', ...tinyCompare, '--db', fresh('none.db')),
+      c(/--epochs must be an integer from 1 to 100,000, got "0"/, 'compare', '--models', 'resnet', '--dataset', f.dataset, '--epochs', '0', '--db', cdb),
+      c(/--epochs must be an integer from 1 to 100,000, got "-1"/, 'compare', '--models', 'resnet', '--dataset', f.dataset, '--epochs', '-1', '--db', cdb),
+      c(/unknown dataset "imagenet"/, 'compare', '--models', 'resnet', '--dataset', 'imagenet', '--epochs', '1', '--db', cdb),
+      c(/garbage\.bin/, 'compare', '--models', 'resnet', '--dataset', f.garbage, '--epochs', '1', '--db', cdb),
+      c(/a-folder/, 'compare', '--models', 'resnet', '--dataset', f.folder, '--epochs', '1', '--db', cdb),
+      cmp(/--parallel must be an integer from 1 to 256, got "0"/, '--models', 'resnet', '--parallel', '0'),
+      cmp(/--threads must be .*got "0"/, '--models', 'resnet', '--threads', '0'),
+      cmp(/--lr must be a number > 0, got "0"/, '--models', 'resnet', '--lr', '0'),
+      cmp(/--weight-decay must be a number ≥ 0, got "-1"/, '--models', 'resnet', '--weight-decay', '-1'),
+      c(/--cells must be an integer from 0 to 64, got "100"/, 'compare', '--models', 'resnet', '--dataset', f.dataset, '--epochs', '1', '--cells', '100', '--db', cdb),
+      c(/--backend must be one of auto, gpu, node, onednn, cpu, cpu-stock, got "foo"/, 'compare', '--models', 'resnet', ...tinyCompare, '--backend', 'foo', '--db', cdb),
+      cmp(/--out .*replay is not empty: a comparison keeps its checkpoints and figures in a folder of its own/, '--models', 'resnet', '--out', f.checkpoint),
+      cmp(/--out .*garbage\.bin is not a folder/, '--models', 'resnet', '--out', f.garbage),
+      { args: ['compare', '--models', 'resnet', ...tinyCompare, '--backend', 'cpu', '--db', cdb, '--out', '/proc/c11'], expect: /output folder \/proc\/c11\/1-resnet is not writable/, timeoutMs: 30_000 },
+      cmp(/output folder .*read-only-dir\/c\/1-resnet is not writable/, '--models', 'resnet', '--out', join(f.readOnlyDir, 'c')),
+      c(/unknown comparison 99 in .*train\.db/, 'compare', '--resume', '99', '--db', f.trainStore),
+      c(/unknown comparison 1 in .*good\.db/, 'compare', '--resume', '1', '--db', f.good),
+      c(/no store at .*none\.db/, 'compare', '--resume', '1', '--db', fresh('none.db')),
+      c(/--resume must be a positive integer, got "abc"/, 'compare', '--resume', 'abc', '--db', f.good),
+      c(/--models cannot change on --resume: a comparison keeps its models, data, protocol and folder/, 'compare', '--resume', '1', '--models', 'resnet', '--db', f.good),
+      c(/--epochs cannot change on --resume/, 'compare', '--resume', '1', '--epochs', '3', '--db', f.good),
+      c(damaged, 'compare', '--resume', '1', '--db', f.flipped),
+      c(/a-folder is a folder, not a nas store/, 'compare', '--models', 'resnet', ...tinyCompare, '--db', f.folder),
+      c(/app\.db is not a nas store/, 'compare', '--models', 'trial:1', ...tinyCompare, '--db', f.foreign),
+      c(/cannot create .*x\.db: folder .*missing-folder does not exist/, 'compare', '--models', 'resnet', ...tinyCompare, '--db', join(f.root, 'missing-folder', 'x.db')),
+      cmp(/--json is a switch and takes no value/, '--models', 'resnet', '--json=yes'),
+      cmp(/unexpected argument "vgg": nas compare takes no positional arguments/, '--models', 'resnet', 'vgg'),
+      cmp(/unknown option "--model" for nas compare/, '--model', 'resnet'),
+    ]],
 
     ['export', [
       c(/give exactly one of --trial ID, --genotype FILE, --baseline NAME/, 'export'),

@@ -129,7 +129,7 @@ async function runGroup(verb: string, cases: BadInputCase[]): Promise<string[]> 
   return failures;
 }
 
-const VERBS = ['nas', 'search', 'runs', 'show', 'replays', 'dashboard', 'worker', 'baselines', 'train', 'export', 'plot', 'bench train', 'bench strategies', 'bench ops'];
+const VERBS = ['nas', 'search', 'runs', 'show', 'replays', 'dashboard', 'worker', 'baselines', 'train', 'compare', 'export', 'latency', 'plot', 'bench train', 'bench strategies', 'bench ops'];
 
 for (const verb of VERBS) {
   test(`bad input to ${verb === 'nas' ? 'nas itself' : `nas ${verb}`}: exit 2, one line, nothing written`, { timeout: 600_000 }, async () => {

@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process';
 import { packageRoot } from '../../src/core/paths.js';
 import { cli } from './helpers.js';
 
-const VERBS = [[], ['search'], ['runs'], ['show'], ['dashboard'], ['worker'], ['baselines'], ['replays'], ['train'], ['export'], ['plot'], ['bench'], ['bench', 'train'], ['bench', 'strategies'], ['bench', 'ops']];
+const VERBS = [[], ['search'], ['runs'], ['show'], ['dashboard'], ['worker'], ['baselines'], ['replays'], ['train'], ['compare'], ['export'], ['plot'], ['bench'], ['bench', 'train'], ['bench', 'strategies'], ['bench', 'ops']];
 
 function run(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {

@@ -19,7 +19,8 @@ import { BuildContext, batchNorm, conv, relu, type Sym } from '../../src/model/c
 import { getOp } from '../../src/model/ops/registry.js';
 import { NASNET_OPS, NB201_OPS } from '../../src/model/ops/names.js';
 import { DropPath } from '../../src/model/drop-path.js';
-import { listBaselines, loadBaseline } from '../../src/baselines/index.js';
+import { buildRegularised, type RegulariserSettings } from '../../src/model/regularisers/index.js';
+import { cellBaselines, loadBaseline } from '../../src/baselines/index.js';
 import { modelToOnnx } from '../../src/export/onnx.js';
 import { compareWithOnnx } from '../../src/export/onnx-check.js';
 import { loadOnnxRuntime, onnxRuntimeError } from '../../src/export/onnx-runtime.js';
@@ -117,7 +118,8 @@ const MACRO = { stemChannels: 8, filters: 4, cellsPerStage: 1, reductions: 2, fi
 
 test('onnxruntime agrees with tfjs: every baseline (normal and reduction cells, 28 -> 14 -> 7)', async () => {
   const space = loadSpace('nasnet');
-  const names = listBaselines();
+  // The cell baselines (what a run trains and exports); a network baseline's cell alone is not its network.
+  const names = cellBaselines(space);
   assert.ok(names.length >= 11);
   for (const name of names) {
     const built = buildModel(space, loadBaseline(name, space).genotype, MACRO, { inputShape: [28, 28, 1], numClasses: 10, seed: 2 });
@@ -151,6 +153,21 @@ test('DropPath exports as the identity', async () => {
     await agree(model, 'drop-path');
   } finally {
     model.dispose();
+  }
+});
+
+test('the block regularisers export in their inference forms (mean, ×p_l, ×keep)', async () => {
+  const space = loadSpace('nasnet');
+  const genotype = loadBaseline('resnet', space).genotype;
+  const settings: RegulariserSettings[] = [{ name: 'shake-shake' }, { name: 'shakedrop', pL: 0.5 }, { name: 'swapout', keepIdentity: 0.9, keepOp: 0.6 }];
+  for (const s of settings) {
+    const built = buildRegularised(s, 3, genotype, () => buildModel(space, genotype, MACRO, { inputShape: [28, 28, 1], numClasses: 10, seed: 2 }));
+    try {
+      assert.ok(built.regularised > 0);
+      await agree(built.model, `resnet with ${s.name}`);
+    } finally {
+      built.model.dispose();
+    }
   }
 });
 

@@ -43,7 +43,7 @@ export default async function trainTask({ task, port, threads }: WorkerInput): P
     const inspector = childInspector(task, space, threads);
     const m = await trainCell({
       space, genotype: task.genotype, fidelity, dataset: task.dataset, datasetHash: task.datasetHash, seed: task.seed,
-      from: task.from === undefined ? undefined : new Uint8Array(Buffer.from(task.from, 'base64')), keepState: task.keepState, inspect: inspector?.inspect,
+      from: task.from === undefined ? undefined : new Uint8Array(Buffer.from(task.from, 'base64')), keepState: task.keepState, inspect: inspector?.inspect, regulariser: task.regulariser,
       onBatch: port && ((p) => {
         const now = performance.now();
         if (now - lastReport < PROGRESS_INTERVAL_MS && !(p.batch === p.batches && p.epoch === p.epochs)) return;

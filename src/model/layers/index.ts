@@ -4,3 +4,7 @@
  */
 export { AtrousConv2D } from './atrous-conv.js';
 export { GroupConv2D } from './group-conv.js';
+// The block regularisers' layers (nas train --regulariser): their inference forms are deterministic.
+export { ShakeDrop } from '../regularisers/shakedrop.js';
+export { ShakeShake } from '../regularisers/shake-shake.js';
+export { Swapout } from '../regularisers/swapout.js';
