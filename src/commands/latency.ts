@@ -3,20 +3,20 @@ import { UserError } from '../core/errors.js';
 import { Store } from '../store/store.js';
 import { refuseLiveOwner } from '../store/owner.js';
 import { loadSpace } from '../space/load.js';
-import { quietPass, QUIET_FRONTS, QUIET_ROUNDS } from '../search/quiet-pass.js';
+import { quietPass, QUIET_ROUNDS } from '../search/quiet-pass.js';
 import { parseCommand } from './args.js';
 import { defaultDb, intOption, runIdOption } from './options.js';
 import { openReadOnly } from './runs.js';
 
-const USAGE = `usage: nas latency --run RUN [--db FILE] [--all] [--rounds N]
-  re-times a run's children with nothing else of the run running, in interleaved rounds, and stores it
-  --all       every complete child (default: those of the first ${QUIET_FRONTS} non-dominated fronts)
+const USAGE = `usage: nas latency --run RUN [--db FILE] [--rounds N]
+  re-times every complete child of a run with nothing else of the run running, in interleaved
+  rounds, and stores it (its front then uses these latencies); best with the machine otherwise idle
   --rounds N  rounds over the children (default ${QUIET_ROUNDS})`;
 
 export async function latencyCommand(argv: string[]): Promise<void> {
   const parsed = parseCommand(argv, {
     verb: 'nas latency', usage: USAGE,
-    options: { run: { type: 'string' }, db: { type: 'string' }, all: { type: 'boolean' }, rounds: { type: 'string' } },
+    options: { run: { type: 'string' }, db: { type: 'string' }, rounds: { type: 'string' } },
   });
   if (!parsed) return;
   const v = parsed.values;
@@ -36,7 +36,7 @@ export async function latencyCommand(argv: string[]): Promise<void> {
   const store = Store.open(file);
   try {
     const run = store.requireRun(runId);
-    const r = await quietPass(store, runId, loadSpace(run.config.spaceFile), { all: v.all, rounds, log: (l) => console.log(l) });
+    const r = await quietPass(store, runId, loadSpace(run.config.spaceFile), { rounds, log: (l) => console.log(l) });
     console.log(quietSummary(r));
   } finally {
     store.close();

@@ -1,6 +1,6 @@
 /**
- * The quiet latency pass: after a search, with its workers stopped, the children that can be on the
- * front are timed again in interleaved rounds (src/model/latency.ts measureInterleaved), so a burst
+ * The quiet latency pass: after a search, with its workers stopped, every complete child is timed
+ * again in interleaved rounds (src/model/latency.ts measureInterleaved), so a burst
  * of load lands on all of them alike and none is measured while a worker trains beside it. The
  * result is stored as each trial's quietLatency; the front, `nas show` and `nas plot --pareto` use
  * it where present. Measured in-search, the same child can read 2–5× apart on a loaded 2-core
@@ -8,9 +8,6 @@
  */
 import { buildModel } from '../model/build.js';
 import { measureInterleaved } from '../model/latency.js';
-import { nonDominatedSort } from '../objectives/pareto.js';
-import { directions } from '../objectives/objectives.js';
-import { scoredChildren } from '../objectives/front.js';
 import type { SearchSpace } from '../space/types.js';
 import type { Store } from '../store/store.js';
 import type { RunConfig, TrialRow } from '../store/types.js';
@@ -19,9 +16,9 @@ import { taskFidelity } from '../training/fidelity.js';
 import { macroOf } from '../training/train-cell.js';
 import { median } from '../stats/median.js';
 
-/** Fronts (by in-search latency) whose members are re-timed: a child outside them would need a 2× error to join the front. */
-export const QUIET_FRONTS = 3;
-export const QUIET_ROUNDS = 3;
+// NOTE: every child, not only the front's neighbours: a front drawn from quiet latencies for some
+// children and loaded ones for the others is biased (measured: 2x apart under load).
+export const QUIET_ROUNDS = 2;
 
 export interface QuietPassResult {
   measured: number;
@@ -32,23 +29,17 @@ export interface QuietPassResult {
   seconds: number;
 }
 
-/** The trials a quiet pass re-times: every complete child (`all`), or those of the first QUIET_FRONTS fronts. */
-export function quietCandidates(trials: TrialRow[], config: RunConfig, all: boolean): TrialRow[] {
-  const names = config.objectives && config.objectives.names.includes('latency') ? config.objectives.names : ['accuracy', 'latency'];
-  // In-search values (not an earlier quiet pass's) choose the candidates, so a rerun re-times the same children.
-  const withSearchLatency = trials.map((t) => (t.metrics?.quietLatency ? { ...t, metrics: { ...t.metrics, quietLatency: undefined } } : t));
-  const scored = scoredChildren(withSearchLatency, names);
-  if (all) return scored.map((m) => trials.find((t) => t.id === m.trial.id)!);
-  const fronts = nonDominatedSort(scored.map((m) => m.values), directions(names)).slice(0, QUIET_FRONTS);
-  return fronts.flat().map((i) => trials.find((t) => t.id === scored[i].trial.id)!);
+/** The trials a quiet pass re-times: every complete child with an in-search latency. */
+export function quietCandidates(trials: TrialRow[]): TrialRow[] {
+  return trials.filter((t) => t.baseline === null && t.status === 'complete' && t.metrics?.latency !== undefined);
 }
 
-export async function quietPass(store: Store, runId: number, space: SearchSpace, o: { all?: boolean; rounds?: number; log?: (line: string) => void } = {}): Promise<QuietPassResult> {
+export async function quietPass(store: Store, runId: number, space: SearchSpace, o: { rounds?: number; log?: (line: string) => void } = {}): Promise<QuietPassResult> {
   const run = store.requireRun(runId);
   const config = run.config;
   const how = config.latency!;
   const started = performance.now();
-  const trials = quietCandidates(store.trials(runId), config, o.all ?? false);
+  const trials = quietCandidates(store.trials(runId));
   const fidelity = taskFidelity(config);
   const data = fidelityData(config.dataset, fidelity, config.datasetHash);
   const build = (t: TrialRow) => () => (how.network === 'replay'

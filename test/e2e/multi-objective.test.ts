@@ -19,7 +19,7 @@ test('--objectives accuracy,latency: latencies stored, a non-dominated front, a 
   const db = join(dir, 'nas.db');
   const r = nas(['search', '--strategy', 'evolution', '--population', '3', '--sample', '2', '--budget', '6', '--objectives', 'accuracy,latency', ...LATENCY, '--workers', '2', '--db', db, ...tinyWith({})]);
   assert.equal(r.status, 0, r.stderr + r.stdout);
-  assert.match(r.stdout, /quiet latency of \d+ children/);
+  assert.match(r.stdout, /quiet latency of 6 children/, 'every child is re-timed quietly');
   const shown = JSON.parse(nas(['show', '1', '--json', '--db', db]).stdout) as { front: { names: string[]; hypervolume: number; members: Array<{ trialId: number; values: number[] }> } };
   assert.deepEqual(shown.front.names, ['accuracy', 'latency']);
   assert.ok(shown.front.hypervolume > 0);
@@ -31,6 +31,8 @@ test('--objectives accuracy,latency: latencies stored, a non-dominated front, a 
       const l = t.metrics!.latency!;
       assert.equal(l.backend, 'cpu');
       assert.ok(l.ms > 0 && l.q1Ms <= l.ms && l.ms <= l.q3Ms, `trial ${t.id}: ${JSON.stringify(l)}`);
+      const q = t.metrics!.quietLatency!;
+      assert.ok(q.ms > 0 && q.runs === 2 * 5, `trial ${t.id} quiet: ${JSON.stringify(q)}`);
     }
     const point = (id: number) => {
       const t = trials.find((x) => x.id === id)!;
@@ -58,7 +60,7 @@ test('--objectives accuracy,latency: latencies stored, a non-dominated front, a 
   assert.equal(hv.status, 0, hv.stderr);
   const final = Number(/run 1 evolution\t(?:[^\t]+\t)*?([\d.e+-]+)\t\d+\/6/.exec(hv.stdout)?.[1]);
   assert.ok(Math.abs(final - shown.front.hypervolume) / shown.front.hypervolume < 1e-3, `${hv.stdout} vs ${shown.front.hypervolume}`);
-  const again = nas(['latency', '--run', '1', '--all', '--rounds', '2', '--db', db]);
+  const again = nas(['latency', '--run', '1', '--rounds', '2', '--db', db]);
   assert.equal(again.status, 0, again.stderr);
   assert.match(again.stdout, /quiet latency of 6 children/);
 });
