@@ -28,9 +28,12 @@ export function auxHead(x: tf.SymbolicTensor, numClasses: number, seed = 0): tf.
   return tf.layers.dense({ units: numClasses, name: 'aux_logits', kernelInitializer: tf.initializers.glorotUniform({ seed: seed + 1 }) }).apply(y) as tf.SymbolicTensor;
 }
 
-/** Index of the last reduction cell: the 2/3-depth point of a three-stage NASNet network. */
-export function lastReductionCell(cellsPerStage: number, reductions: number): number {
-  return reductions * (cellsPerStage + 1) - 1;
+/**
+ * Index (as the builder's onCell hook counts cells) of the last reduction cell: the 2/3-depth point
+ * of a three-stage NASNet network. With `fractalColumns` C each normal cell is 2^C - 1 cells.
+ */
+export function lastReductionCell(cellsPerStage: number, reductions: number, fractalColumns = 1): number {
+  return reductions * (cellsPerStage * (2 ** fractalColumns - 1) + 1) - 1;
 }
 
 /**

@@ -17,6 +17,7 @@ import { SpaceError } from '../../src/space/errors.js';
 import type { MacroSettings, NasnetBlock, NasnetGenotype } from '../../src/space/types.js';
 import { loadDataset } from '../../src/data/datasets.js';
 import { macroOf } from '../../src/training/train-cell.js';
+import { lastReductionCell } from '../../src/model/aux-head.js';
 import type { Fidelity } from '../../src/training/fidelity.js';
 import { modelToOnnx } from '../../src/export/onnx.js';
 import { compareWithOnnx } from '../../src/export/onnx-check.js';
@@ -147,6 +148,8 @@ test('FractalNet: each normal cell becomes 2^C - 1 cells; the reduction cells st
     assert.ok(b.seen.every((s) => s.cells === 23));
     assert.deepEqual(b.seen.map((s) => s.index), Array.from({ length: 23 }, (_, i) => i));
     assert.deepEqual(b.seen.map((s, i) => [i, s.reduction]).filter(([, r]) => r).map(([i]) => i), [7, 15]);
+    assert.equal(lastReductionCell(1, 2, 3), 15); // where an auxiliary head goes
+    assert.equal(lastReductionCell(1, 2), 3);
     // Merged joins (Fig. 1): f_3 joins at depth 2 (2 columns) and 4 (all 3).
     assert.deepEqual(joins(b.model).map(arity), [2, 3, 2, 3, 2, 3]);
   } finally {
