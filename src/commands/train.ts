@@ -6,7 +6,7 @@ import type { Genotype, MacroSettings, SearchSpace } from '../space/types.js';
 import { loadSpace } from '../space/load.js';
 import { Store } from '../store/store.js';
 import type { RunRow } from '../store/types.js';
-import { loadBaseline } from '../baselines/index.js';
+import { baselineSpaceName, loadBaseline } from '../baselines/index.js';
 import { readGenotypeFile } from '../export/genotype-json.js';
 import { defaultAugment } from '../training/augment.js';
 import { REGULARISERS, SHAKEDROP_P_L, SWAPOUT_KEEP } from '../model/regularisers/index.js';
@@ -44,6 +44,8 @@ interface Source {
   run: RunRow | undefined;
   trialId: number | null;
   space: SearchSpace;
+  /** A network baseline's macro options (src/baselines: WRN, PyramidNet, RoR, FractalNet, stems). */
+  macroOptions?: Partial<MacroSettings>;
 }
 
 const SOURCES = ['best', 'trial', 'genotype', 'baseline'] as const;
@@ -78,8 +80,11 @@ function resolveSource(store: Store | undefined, v: Record<string, string | bool
   }
   const space = spaceOf(run);
   if (kind === 'baseline') {
-    const b = loadBaseline(v.baseline as string, space);
-    return { genotype: b.genotype, label: `baseline ${b.name}`, run, trialId: null, space };
+    // Without --run, a baseline trains in the space whose ops build it exactly, with its own macro
+    // options (WRN's width, PyramidNet's α, AlexNet's stem) over that space's macro.
+    const own = run ? space : loadSpace(baselineSpaceName(v.baseline as string));
+    const b = loadBaseline(v.baseline as string, own);
+    return { genotype: b.genotype, label: `baseline ${b.name}`, run, trialId: null, space: own, macroOptions: b.macro };
   }
   const file = v.genotype as string;
   return { genotype: readGenotypeFile(file, space), label: `genotype ${file}`, run, trialId: null, space };
@@ -154,7 +159,7 @@ export async function trainCommand(argv: string[]): Promise<void> {
   let prepared: PreparedReplay;
   try {
     const src = resolveSource(reader, v);
-    const base: MacroSettings = src.run?.config.macro ?? src.space.macro;
+    const base: MacroSettings = { ...(src.run?.config.macro ?? src.space.macro), ...src.macroOptions };
     const macro: MacroSettings = { ...base, ...p.macro, cellsPerStage: cells, filters };
     const dataset = v.dataset ?? src.run?.config.dataset ?? 'default';
     const aug = defaultAugment(dataset);

@@ -192,7 +192,7 @@ export async function prepareReplay(plan: ReplayPlan): Promise<PreparedReplay> {
   const backend = await selectBackend(plan.backend, { log: (line) => lines.push(line), threads });
 
   let pathSeed = settings.seed * 7919;
-  const auxCell = lastReductionCell(macro.cellsPerStage, macro.reductions);
+  const auxCell = lastReductionCell(macro.cellsPerStage, macro.reductions, macro.fractalColumns);
   let auxAnchor: tf.SymbolicTensor | undefined;
   // The block regulariser (if any) combines the branches drop-path has wrapped.
   const built = buildRegularised(settings.regulariser, settings.seed, genotype, () => buildModel(space, genotype, macro, {
