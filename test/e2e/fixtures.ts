@@ -6,25 +6,13 @@
 import { chmodSync, copyFileSync, cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { loadDataset } from '../../src/data/datasets.js';
 import { NB201_TABLE } from '../../src/commands/bench-strategies.js';
 import { nas } from './helpers.js';
+import { writeIdx } from '../helpers/tiny-idx.js';
 
 /** A real 32 + 16 image slice of the embedded Fashion-MNIST subset, as IDX files. */
 export function writeTinyIdx(dir: string): void {
-  const ds = loadDataset('default');
-  mkdirSync(dir, { recursive: true });
-  const idx = (name: string, dims: number[], bytes: Uint8Array) => {
-    const head = Buffer.alloc(4 + 4 * dims.length);
-    head.writeUInt32BE(0x0800 + dims.length, 0);
-    dims.forEach((d, i) => head.writeUInt32BE(d, 4 + 4 * i));
-    writeFileSync(join(dir, name), Buffer.concat([head, Buffer.from(bytes)]));
-  };
-  const px = ds.height * ds.width;
-  idx('train-images-idx3-ubyte', [32, ds.height, ds.width], ds.train.images.subarray(0, 32 * px));
-  idx('train-labels-idx1-ubyte', [32], ds.train.labels.subarray(0, 32));
-  idx('t10k-images-idx3-ubyte', [16, ds.height, ds.width], ds.test.images.subarray(0, 16 * px));
-  idx('t10k-labels-idx1-ubyte', [16], ds.test.labels.subarray(0, 16));
+  writeIdx(dir, 32, 16);
 }
 
 /** Bytes no text file holds: control characters, an escape sequence, invalid UTF-8. */

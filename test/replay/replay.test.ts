@@ -1,7 +1,8 @@
+import { writeIdx } from '../helpers/tiny-idx.js';
 import { needs } from '../helpers/system.js';
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
@@ -22,21 +23,7 @@ const root = mkdtempSync(join(tmpdir(), 'nas-replay-'));
 const dataDir = join(root, 'data');
 
 /** A real 32 + 16 image slice of the embedded Fashion-MNIST subset, as IDX files. */
-function writeTinyIdx(): void {
-  const ds = loadDataset('default');
-  mkdirSync(dataDir, { recursive: true });
-  const idx = (name: string, dims: number[], bytes: Uint8Array) => {
-    const head = Buffer.alloc(4 + 4 * dims.length);
-    head.writeUInt32BE(0x0800 + dims.length, 0);
-    dims.forEach((d, i) => head.writeUInt32BE(d, 4 + 4 * i));
-    writeFileSync(join(dataDir, name), Buffer.concat([head, Buffer.from(bytes)]));
-  };
-  const px = ds.height * ds.width;
-  idx('train-images-idx3-ubyte', [32, ds.height, ds.width], ds.train.images.subarray(0, 32 * px));
-  idx('train-labels-idx1-ubyte', [32], ds.train.labels.subarray(0, 32));
-  idx('t10k-images-idx3-ubyte', [16, ds.height, ds.width], ds.test.images.subarray(0, 16 * px));
-  idx('t10k-labels-idx1-ubyte', [16], ds.test.labels.subarray(0, 16));
-}
+const writeTinyIdx = () => writeIdx(dataDir, 32, 16);
 
 const settings = (over: Partial<ReplaySettings> = {}): ReplaySettings => ({
   epochs: 2, batchSize: 16, learningRate: 0.05, schedule: 'step', momentum: 0.9, nesterov: true, weightDecay: 5e-4,
