@@ -58,15 +58,16 @@ export function requireEstimator(scores: ZeroCostScores, name: string, option: s
 /** `table` with the reward replaced by an estimator's score and every query costing one scoring. */
 export function zeroCostTable(table: Table, scores: ZeroCostScores, name: string): Table {
   const cost = scores.seconds[name];
-  const swap = (row: TableRow | undefined): TableRow | undefined => {
+  // Both tables are keyed by space.key(genotype).
+  const swap = (g: Genotype, row: TableRow | undefined): TableRow | undefined => {
     if (!row) return row;
-    const s = scores.byKey.get(table.space.key(table.space.validate({ space: 'nas-bench-201', arch: row.arch })))?.[name];
+    const s = scores.byKey.get(table.space.key(g))?.[name];
     return { ...row, reward: s === undefined || !Number.isFinite(s) ? null : s, cost };
   };
   return {
     ...table, rewardColumn: name, costColumn: `${name}_seconds`, rewardScale: 1,
-    get: (g: Genotype) => swap(table.get(g)),
-    require: (g: Genotype) => swap(table.require(g))!,
+    get: (g: Genotype) => swap(g, table.get(g)),
+    require: (g: Genotype) => swap(g, table.require(g))!,
   };
 }
 

@@ -6,7 +6,7 @@ import { UserError } from '../core/errors.js';
 import { loadDataset } from '../data/datasets.js';
 import type { LatencyTask } from '../evaluators/types.js';
 import { DEFAULT_LATENCY, LATENCY_BACKENDS, latencyBackendError, type LatencyBackend } from '../model/latency.js';
-import { constraintText, hasConstraints, mnasTargets, parseObjectives, type Constraints, type ObjectivesConfig } from '../objectives/objectives.js';
+import { hasConstraints, mnasTargets, parseObjectives, type Constraints, type ObjectivesConfig } from '../objectives/objectives.js';
 import { preset } from '../replay/presets.js';
 import type { MacroSettings, SearchSpace } from '../space/types.js';
 import { choiceOption, intOption, numberOption } from './options.js';
@@ -80,4 +80,3 @@ export function objectiveSettings(v: Values, o: { strategy: string; evaluatorKin
   return { objectives, latency };
 }
 
-export { constraintText };

@@ -1,7 +1,7 @@
 /** The picture of `nas plot --pareto`: every complete child of a multi-objective run, its front joined. */
 import { UserError } from '../core/errors.js';
 import { hypervolumeCurveSvg, paretoPlotSvg } from '../export/pareto-plot.js';
-import { referencePoint, runFront, scoredChildren, type RunFront } from '../objectives/front.js';
+import { frontCurve, referencePoint, runFront, scoredChildren } from '../objectives/front.js';
 import { OBJECTIVES } from '../objectives/objectives.js';
 import type { RunRow, TrialRow } from '../store/types.js';
 
@@ -46,19 +46,20 @@ export function hypervolumeSvgOfRuns(runs: Array<{ run: RunRow; trials: TrialRow
   const scored = runs.map((r) => scoredChildren(r.trials, names!));
   const reference = referencePoint(names!, scored);
   const fronts = runs.map((r) => runFront(r.trials, names!, reference));
+  const curves = fronts.map(frontCurve);
   const label = (r: RunRow) => `run ${r.id} ${r.config.strategy}`;
   const svg = hypervolumeCurveSvg({
     title: `hypervolume of (${names!.join(', ')}) against children evaluated`,
     subtitle: `reference ${names!.map((n, i) => `${n} ${reference[i].toPrecision(4)}`).join(', ')}; latencies as the front uses them (quiet pass where measured)`,
     xLabel: 'children evaluated',
-    series: fronts.map((f, i) => ({ label: label(runs[i].run), points: f.curve.map((y, k) => ({ x: k + 1, y })) })),
+    series: curves.map((c, i) => ({ label: label(runs[i].run), points: c.map((y, k) => ({ x: k + 1, y })) })),
   });
-  const at = (f: RunFront, k: number) => (f.curve.length >= k ? f.curve[k - 1].toPrecision(4) : '-');
-  const marks = [25, 50, 100, 150, 200].filter((k) => fronts.some((f) => f.curve.length >= k));
+  const at = (c: number[], k: number) => (c.length >= k ? c[k - 1].toPrecision(4) : '-');
+  const marks = [25, 50, 100, 150, 200].filter((k) => curves.some((c) => c.length >= k));
   const lines = [
     `hypervolume after k children (reference ${names!.map((n, i) => `${n} ${reference[i].toPrecision(4)}`).join(', ')})`,
     ['run', ...marks.map((k) => `k=${k}`), 'final', 'front'].join('\t'),
-    ...fronts.map((f, i) => [label(runs[i].run), ...marks.map((k) => at(f, k)), f.hypervolume.toPrecision(4), `${f.members.length}/${f.scored.length}`].join('\t')),
+    ...fronts.map((f, i) => [label(runs[i].run), ...marks.map((k) => at(curves[i], k)), f.hypervolume.toPrecision(4), `${f.members.length}/${f.scored.length}`].join('\t')),
   ];
   return { svg, lines };
 }

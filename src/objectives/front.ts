@@ -1,7 +1,7 @@
 /**
  * The Pareto front of a run, read off its trials: the non-dominated complete children (baselines
- * and refused children left out), their hypervolume, and the hypervolume after each child in the
- * order they finished — the measure of a multi-objective run over its budget.
+ * and refused children left out), their hypervolume, and (frontCurve) the hypervolume after each
+ * child in the order they finished — the measure of a multi-objective run over its budget.
  */
 import type { TrialRow } from '../store/types.js';
 import { isRejected } from '../search/objectives.js';
@@ -22,8 +22,6 @@ export interface RunFront {
   scored: FrontMember[];
   reference: number[];
   hypervolume: number;
-  /** Hypervolume after the k-th scored child, k = 1..n. */
-  curve: number[];
 }
 
 /** The children of a run that count: search trials, complete, every objective known, in finishing order. */
@@ -58,5 +56,10 @@ export function runFront(trials: TrialRow[], names: string[], reference?: number
   const members = paretoFront(points, dirs).map((i) => scored[i]);
   // The front sorted by its first cost objective, cheapest first.
   members.sort((a, b) => a.values[1] - b.values[1] || b.values[0] - a.values[0]);
-  return { names, members, scored, reference: ref, hypervolume: hypervolume(points, dirs, ref), curve: hypervolumeCurve(points, dirs, ref) };
+  return { names, members, scored, reference: ref, hypervolume: hypervolume(points, dirs, ref) };
+}
+
+/** Hypervolume after the k-th scored child, k = 1..n (apart from runFront: the dashboard redraws the front often and needs no curve). */
+export function frontCurve(front: RunFront): number[] {
+  return hypervolumeCurve(front.scored.map((m) => m.values), directions(front.names), front.reference);
 }

@@ -207,7 +207,7 @@ export async function runSearch(opts: SearchOptions): Promise<SearchOutcome> {
     return true;
   };
 
-  const tellOf = rewardTeller(config, strategy);
+  const tellOf = rewardTeller(config, strategy, (id) => store.requireTrial(id));
   // Proposals refused in a row by a constraint: the search stops rather than spin on an infeasible one.
   let rejectedInARow = 0;
   let strategyDry = false;
@@ -285,7 +285,7 @@ export async function runSearch(opts: SearchOptions): Promise<SearchOutcome> {
       : plain;
     const firstResult = !scheduler || rung === firstRung(trial);
     // Latency is measured at a child's first unit only; a promotion's result carries it on.
-    if (!firstResult && stored.metrics && !stored.metrics.latency) {
+    if (config.latency && !firstResult && stored.metrics && !stored.metrics.latency) {
       const { latency, quietLatency } = store.requireTrial(trial.id).metrics ?? {};
       if (latency) stored.metrics = { ...stored.metrics, latency, ...(quietLatency ? { quietLatency } : {}) };
     }
@@ -293,11 +293,7 @@ export async function runSearch(opts: SearchOptions): Promise<SearchOutcome> {
       if (scheduler) store.finishRung(trial.id, rung, stored, state && reward !== null ? Buffer.from(state, 'base64') : undefined);
       if (firstResult) store.finishTrial(trial.id, stored, scheduler && reward !== null ? rung : undefined);
       // A failed promotion becomes a failed rung; the child keeps its lower rung's reward and the strategy is not told.
-      if (firstResult || reward !== null) {
-        // Latency and size were measured at the trial's first unit: read them off its row.
-        const row = store.requireTrial(trial.id);
-        strategy.tell({ ...tellOf({ ...row, reward }), trialId: trial.id, genotype: trial.genotype, ...(scheduler ? { rung } : {}) });
-      }
+      if (firstResult || reward !== null) strategy.tell({ ...tellOf(trial.id, reward), trialId: trial.id, genotype: trial.genotype, ...(scheduler ? { rung } : {}) });
       scheduler?.report(trial.id, rung, reward);
       saveState();
     });
