@@ -8,6 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { selectCpuBackend } from '../helpers/cpu-backend.js';
 import * as tf from '@tensorflow/tfjs';
 import { baselinesDir, cellBaselines, listBaselines, loadBaseline } from '../../src/baselines/index.js';
 import { buildBaselineNetwork } from '../../src/baselines/network.js';
@@ -34,16 +35,7 @@ const FAMILIES: Record<string, { macro?: Partial<MacroSettings>; cellOf?: string
 const small: MacroSettings = { stemChannels: 4, filters: 4, cellsPerStage: 1, reductions: 2, filterMultiplier: 2 };
 const INPUT: [number, number, number] = [8, 8, 3];
 
-/** The engine's 'cpu' backend (one thread), as children train; stock tfjs 'cpu' without the engine (slower, same results). */
-const backendReady: Promise<string> = (async () => {
-  try {
-    const engine = await import('../../src/engine/backend.js');
-    return (await engine.selectBackend('cpu', { threads: 1 })).name;
-  } catch {
-    await tf.setBackend('cpu');
-    return 'cpu (stock)';
-  }
-})();
+const backendReady = selectCpuBackend();
 
 /** One plain SGD step on a tiny batch, in training mode; the loss before it. */
 function sgdStep(model: tf.LayersModel, lr = 0.05): number {

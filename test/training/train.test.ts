@@ -5,6 +5,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { selectCpuBackend } from '../helpers/cpu-backend.js';
 import * as tf from '@tensorflow/tfjs';
 import { UserError } from '../../src/core/errors.js';
 import { loadDataset } from '../../src/data/datasets.js';
@@ -17,16 +18,7 @@ import type { BatchProgress } from '../../src/training/loop.js';
 
 const ds = loadDataset('default');
 
-/** Selects the engine's 'cpu' backend once (stock tfjs 'cpu' if src/engine is unavailable). */
-const backendReady: Promise<string> = (async () => {
-  try {
-    const engine = await import('../../src/engine/backend.js');
-    return (await engine.selectBackend('cpu', { threads: 1 })).name;
-  } catch {
-    await tf.setBackend('cpu');
-    return 'cpu (stock)';
-  }
-})();
+const backendReady = selectCpuBackend();
 
 /** A cheap conv net: strided convolutions keep the stock backend's slow filter gradients small. */
 function smallNet(seed: number, opts: { batchNorm?: boolean; softmax?: boolean } = {}): tf.LayersModel {
