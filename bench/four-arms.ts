@@ -13,10 +13,10 @@
  * ones are skipped, the study trains only what has no score).
  *
  *   npx tsc -p . && node dist/bench/four-arms.js [--dir runs/four-arms] [--seeds 1,2,3] [--cpu-hours 0.5]
- *       [--dataset fashion-mnist] [--fidelity sha:epochs=1,3,9] [--reference-seeds 1] [--workers 2] [--summary]
+ *       [--dataset fashion-mnist] [--fidelity sha:epochs=1,3,9] [--reference-seeds 1] [--workers 2] [--baselines resnet] [--summary]
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
@@ -33,6 +33,8 @@ const dataset = arg('dataset', 'fashion-mnist');
 const fidelity = arg('fidelity', 'sha:epochs=1,3,9');
 const referenceSeeds = arg('reference-seeds', '1');
 const workers = arg('workers', '2');
+// The hand-designed cells scored at the reference beside the arms (the issue: the ResNet-style one).
+const baselines = arg('baselines', 'resnet');
 const reference = process.argv.includes('--reference') ? ['--reference', arg('reference', '')] : [];
 const extra = process.argv.includes('--search-args') ? arg('search-args', '').split(' ').filter(Boolean) : [];
 const db = join(dir, 'four-arms.db');
@@ -74,15 +76,33 @@ function runsOf(): Array<{ id: number; status: string; strategy: string; ladder:
 }
 const runFor = (arm: Arm, seed: number) => runsOf().find((r) => r.strategy === arm.strategy && r.ladder === arm.multiFidelity && r.seed === seed);
 
+// Wall seconds of each arm's searches, summed over resumptions (the store's timestamps would count the gaps).
+const wallFile = join(dir, 'wall.json');
+const walls = (): Record<string, number> => (existsSync(wallFile) ? JSON.parse(readFileSync(wallFile, 'utf8')) : {});
+function timed(key: string, f: () => void): void {
+  const t0 = Date.now();
+  try {
+    f();
+  } finally {
+    const w = walls();
+    w[key] = (w[key] ?? 0) + (Date.now() - t0) / 1000;
+    writeFileSync(wallFile, JSON.stringify(w, null, 1));
+  }
+}
+
 function search(arm: Arm, seed: number): number {
   const found = runFor(arm, seed);
   if (found?.status === 'complete') return found.id;
+  timed(`${arm.id}-${seed}`, () => searchOnce(arm, seed, found));
+  return runFor(arm, seed)!.id;
+}
+
+function searchOnce(arm: Arm, seed: number, found: ReturnType<typeof runFor>): void {
   if (found) nas(['search', '--resume', String(found.id), '--db', db, '--no-dashboard']);
   else {
     nas(['search', '--strategy', arm.strategy, ...(arm.multiFidelity ? ['--fidelity', fidelity] : []), '--budget', '1000000', '--budget-cpu-hours', cpuHours,
       '--seed', String(seed), '--dataset', dataset, '--workers', workers, '--db', db, '--no-dashboard', ...extra]);
   }
-  return runFor(arm, seed)!.id;
 }
 
 /** Adds the run's best cell to the one reference study (creating it) and trains what is missing. */
@@ -90,7 +110,10 @@ function scoreAtReference(runId: number): void {
   const d = new Database(db, { readonly: true });
   const study = d.prepare('SELECT id FROM studies ORDER BY id LIMIT 1').get() as { id: number } | undefined;
   d.close();
-  if (!study) nas(['fidelity', '--cells', '0', '--run', String(runId), '--top', '1', '--estimators', 'none', '--seeds', referenceSeeds, '--dataset', dataset, '--workers', workers, '--db', db, ...reference]);
+  if (!study) {
+    nas(['fidelity', '--cells', '0', '--run', String(runId), '--top', '1', ...(baselines ? ['--baselines', baselines] : []), '--estimators', 'none',
+      '--seeds', referenceSeeds, '--dataset', dataset, '--workers', workers, '--db', db, ...reference]);
+  }
   else nas(['fidelity', '--resume', String(study.id), '--run', String(runId), '--top', '1', '--workers', workers, '--db', db]);
 }
 
@@ -120,18 +143,35 @@ function outcomes(): Outcome[] {
   }
 }
 
+function baselineScores(): Array<{ name: string; values: number[] }> {
+  if (!existsSync(db)) return [];
+  const d = new Database(db, { readonly: true });
+  try {
+    const cells = d.prepare(`SELECT id, label FROM study_cells WHERE source = 'baseline' ORDER BY id`).all() as Array<{ id: number; label: string }>;
+    return cells.map((c) => ({
+      name: c.label.replace(/^baseline /, ''),
+      values: (d.prepare(`SELECT value FROM study_scores WHERE cell_id = ? AND estimator = 'reference' AND status = 'complete' ORDER BY seed`).all(c.id) as Array<{ value: number }>).map((r) => r.value),
+    }));
+  } catch {
+    return []; // no study yet
+  } finally {
+    d.close();
+  }
+}
+
 const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
 const sd = (v: number[]) => (v.length < 2 ? NaN : Math.sqrt(v.reduce((a, b) => a + (b - mean(v)) ** 2, 0) / (v.length - 1)));
 const pct = (x: number) => (Number.isFinite(x) ? (100 * x).toFixed(2) : '–');
 
 function summary(): string {
   const rows = outcomes();
+  const wall = walls();
   const lines = [
     `# Four arms at ${cpuHours} CPU-hours each (worker-thread CPU), ${dataset}, seeds ${seeds.join(',')}; multi-fidelity arms: ${fidelity}`,
     '',
-    '| arm | seed | run | children | CPU-h | search reward (rung) | reference test acc. |',
-    '|---|---|---|---|---|---|---|',
-    ...rows.map((o) => `| ${o.arm.id}: ${o.arm.what} | ${o.seed} | ${o.runId} | ${o.children} | ${o.cpuHours.toFixed(3)} | ${pct(o.reward)}% (${o.rung ?? 0}) | ${o.reference.length ? o.reference.map(pct).join(', ') + '%' : 'not trained yet'} |`),
+    '| arm | seed | run | children | CPU-h | wall h | search reward (rung) | reference test acc. |',
+    '|---|---|---|---|---|---|---|---|',
+    ...rows.map((o) => `| ${o.arm.id}: ${o.arm.what} | ${o.seed} | ${o.runId} | ${o.children} | ${o.cpuHours.toFixed(3)} | ${wall[`${o.arm.id}-${o.seed}`] === undefined ? '–' : (wall[`${o.arm.id}-${o.seed}`] / 3600).toFixed(2)} | ${pct(o.reward)}% (${o.rung ?? 0}) | ${o.reference.length ? o.reference.map(pct).join(', ') + '%' : 'not trained yet'} |`),
     '',
     '| arm | seeds scored | reference test acc., mean ± sd over seeds |',
     '|---|---|---|',
@@ -139,6 +179,9 @@ function summary(): string {
   for (const arm of ARMS) {
     const scored = rows.filter((o) => o.arm === arm && o.reference.length > 0).map((o) => mean(o.reference));
     lines.push(`| ${arm.id}: ${arm.what} | ${scored.length} | ${scored.length ? `${pct(mean(scored))}% ± ${pct(sd(scored))}` : '–'} |`);
+  }
+  for (const b of baselineScores()) {
+    lines.push(`| baseline ${b.name} (no search) | – | ${b.values.length ? `${b.values.map(pct).join(', ')}% (reference seeds)` : 'not trained yet'} |`);
   }
   return lines.join('\n') + '\n';
 }

@@ -1,6 +1,6 @@
 /**
  * How noisy measured inference latency is (src/model/latency.ts): K random children of the NASNet
- * space at the search's default fidelity (CURRENT_DEFAULT_PROXY: stem 8, F4, N1, 2 reductions, the
+ * space at the search's default fidelity (SEARCH_DEFAULT_PROXY: stem 16, F8, N1, 2 reductions, the
  * default dataset at 14x14x1), each measured R times by measureInterleaved (R rounds, every child
  * once per round in a rotating order), and per child the pooled median, the repeat medians, their
  * max/min and their coefficient of variation.
@@ -21,14 +21,14 @@ import { installEngine, selectBackend } from '../src/engine/backend.js';
 import { loadSpace } from '../src/space/load.js';
 import { buildModel } from '../src/model/build.js';
 import { createRng } from '../src/core/rng.js';
-import { CURRENT_DEFAULT_PROXY } from '../src/fidelity/presets.js';
+import { SEARCH_DEFAULT_PROXY } from '../src/fidelity/presets.js';
 import { fidelityData } from '../src/training/data.js';
 import { macroOf, trainCell } from '../src/training/train-cell.js';
 import { DEFAULT_LATENCY, latencyBackendError, measureInterleaved, measureLatency, type LatencyBackend, type LatencySettings } from '../src/model/latency.js';
 import type { Genotype } from '../src/space/types.js';
 
 const DATASET = 'default';
-const FIDELITY = CURRENT_DEFAULT_PROXY;
+const FIDELITY = SEARCH_DEFAULT_PROXY;
 type LoadKind = 'train' | 'conv';
 
 function arg(name: string, fallback: string): string {

@@ -11,7 +11,7 @@ import { loadSpace } from '../space/load.js';
 import { loadDataset } from '../data/datasets.js';
 import { Store } from '../store/store.js';
 import { checkFidelity, describeFidelity, parseFidelity, relativeCost, type Fidelity } from '../training/fidelity.js';
-import { CURRENT_DEFAULT_PROXY, DEFAULT_REFERENCE, GRID } from '../fidelity/presets.js';
+import { DEFAULT_REFERENCE, GRID, PRE_STUDY_PROXY, SEARCH_DEFAULT_PROXY } from '../fidelity/presets.js';
 import { baselineCells, randomCells, runCells, type NewCell } from '../fidelity/cells.js';
 import { describeEstimator, runStudy, type StudyConfig, type StudyControl } from '../fidelity/study.js';
 import { REFERENCE, type EstimatorSpec } from '../fidelity/unit.js';
@@ -36,7 +36,8 @@ const HELP = `usage: nas fidelity [options]                 measure cheap reward
   --dataset NAME        the data (default fashion-mnist: the reference trains on its whole training split)
   --cells K             random cells of the space in the reference set (default 24; 0 with --run or --with-baselines)
   --run RUN --top K     also the K best trials of a search run (default K 6)
-  --with-baselines      also the hand-designed baselines
+  --with-baselines      also the hand-designed baselines (all the space's cell baselines)
+  --baselines LIST      also these baselines only, e.g. resnet,nasnet-a
   --reference SPEC      the reference fidelity (default ${specOf(DEFAULT_REFERENCE)})
   --estimators LIST     comma-separated: proxy:default, proxy:<grid name>, ${[...STATIC, ...ZERO_COST].join(', ')}; none: the reference only
                         (default: all but the grid)
@@ -66,7 +67,7 @@ function estimatorsFrom(list: string | undefined, grid: boolean, proxies: string
     const name = at < 0 ? '' : p.slice(0, at);
     if (!/^[a-z0-9][a-z0-9-]*$/i.test(name)) throw new UserError(`--proxy must be NAME=SPEC with a name of letters, digits and dashes, got "${p}"`);
     if (name === 'default' || name in GRID) throw new UserError(`--proxy ${name}: that name is taken by a built-in proxy`);
-    custom.set(name, parseFidelity(p.slice(at + 1), CURRENT_DEFAULT_PROXY, `--proxy ${name}`));
+    custom.set(name, parseFidelity(p.slice(at + 1), SEARCH_DEFAULT_PROXY, `--proxy ${name}`));
   }
   const out: EstimatorSpec[] = [];
   const add = (e: EstimatorSpec) => {
@@ -75,7 +76,7 @@ function estimatorsFrom(list: string | undefined, grid: boolean, proxies: string
   for (const name of names) {
     if ((STATIC as readonly string[]).includes(name)) add({ name, kind: 'static' });
     else if (ZERO_COST.includes(name)) add({ name, kind: 'zero-cost' });
-    else if (name === 'proxy:default') add({ name, kind: 'trained', fidelity: CURRENT_DEFAULT_PROXY });
+    else if (name === 'proxy:default') add({ name, kind: 'trained', fidelity: SEARCH_DEFAULT_PROXY });
     else if (name.startsWith('proxy:') && name.slice(6) in GRID) add({ name, kind: 'trained', fidelity: gridFidelity(name.slice(6)) });
     else if (name.startsWith('proxy:') && custom.has(name.slice(6))) add({ name, kind: 'trained', fidelity: custom.get(name.slice(6))! });
     else if (name === REFERENCE) throw new UserError('--estimators: the reference is always trained; list the estimators to compare with it');
@@ -87,7 +88,7 @@ function estimatorsFrom(list: string | undefined, grid: boolean, proxies: string
 }
 
 function gridFidelity(name: string): Fidelity {
-  const f = { ...CURRENT_DEFAULT_PROXY, ...GRID[name] };
+  const f = { ...PRE_STUDY_PROXY, ...GRID[name] };
   checkFidelity(f, `proxy:${name}`);
   return f;
 }
@@ -114,7 +115,7 @@ export async function fidelityStudyCommand(argv: string[]): Promise<void> {
     options: {
       resume: { type: 'string' }, dataset: { type: 'string' }, space: { type: 'string' },
       cells: { type: 'string' }, run: { type: 'string' }, top: { type: 'string' }, 'with-baselines': { type: 'boolean' },
-      reference: { type: 'string' }, estimators: { type: 'string' }, grid: { type: 'boolean' }, proxy: { type: 'string', multiple: true },
+      baselines: { type: 'string' }, reference: { type: 'string' }, estimators: { type: 'string' }, grid: { type: 'boolean' }, proxy: { type: 'string', multiple: true },
       seeds: { type: 'string' }, seed: { type: 'string' }, workers: { type: 'string' }, backend: { type: 'string' }, db: { type: 'string' },
       show: { type: 'string' }, json: { type: 'boolean' }, svg: { type: 'string' },
     },
@@ -169,7 +170,7 @@ export async function fidelityStudyCommand(argv: string[]): Promise<void> {
       const reference: Fidelity = v.reference === undefined ? DEFAULT_REFERENCE : parseFidelity(v.reference, DEFAULT_REFERENCE, '--reference');
       checkAgainst(newEstimators, reference, ds.train.count, ds.height);
       const count = intOption(v.cells, 'cells', 24, 0, 10_000);
-      if (count === 0 && v.run === undefined && !v['with-baselines']) throw new UserError('--cells 0 leaves the study without cells: add --run RUN --top K or --with-baselines');
+      if (count === 0 && v.run === undefined && !v['with-baselines'] && v.baselines === undefined) throw new UserError('--cells 0 leaves the study without cells: add --run RUN --top K, --with-baselines or --baselines LIST');
       const seeds = intOption(v.seeds, 'seeds', 2, 1, 10);
       const seed = intOption(v.seed, 'seed', 1, 0, LIMITS.seed);
       cellsToAdd = randomCells(space, count, seed);
@@ -186,9 +187,13 @@ export async function fidelityStudyCommand(argv: string[]): Promise<void> {
       cellsToAdd.push(...runCells(peek, runId, top, space));
       config.cells = { ...config.cells, run: { id: runId, top } };
     }
-    if (v['with-baselines']) {
-      if (space.family !== 'nasnet') throw new UserError('--with-baselines: the baselines are cells of the nasnet space');
-      cellsToAdd.push(...baselineCells(space));
+    if (v['with-baselines'] && v.baselines !== undefined) throw new UserError('--with-baselines and --baselines LIST: give one');
+    if (v['with-baselines'] || v.baselines !== undefined) {
+      const flag = v.baselines === undefined ? '--with-baselines' : '--baselines';
+      if (space.family !== 'nasnet') throw new UserError(`${flag}: the baselines are cells of the nasnet space`);
+      const names = v.baselines === undefined ? undefined : v.baselines.split(',').map((n) => n.trim()).filter(Boolean);
+      if (names?.length === 0) throw new UserError('--baselines: empty list');
+      cellsToAdd.push(...baselineCells(space, names));
       config.cells = { ...config.cells, baselines: true };
     }
   } finally {

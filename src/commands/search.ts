@@ -28,7 +28,7 @@ import { quietSummary } from './latency.js';
 import { opWidthProblem } from '../space/file.js';
 import { macroOptionsProblem } from '../model/macro-options.js';
 import { taskFidelity } from '../training/fidelity.js';
-import { DEFAULT_REFERENCE } from '../fidelity/presets.js';
+import { DEFAULT_REFERENCE, SEARCH_DEFAULT_PROXY } from '../fidelity/presets.js';
 import { REGULARISER_OPTIONS, regulariserOption } from './regulariser-options.js';
 import { REGULARISERS } from '../model/regularisers/index.js';
 import { OBJECTIVE_HELP, OBJECTIVE_OPTIONS, objectiveSettings } from './objective-options.js';
@@ -39,8 +39,11 @@ import { createPlainLogger } from './plain-log.js';
 import { workerProgressWriter } from './progress-writer.js';
 import { liveTerminal } from './terminal.js';
 
-/** Proxy-task defaults: one child in seconds on 2 cores with the pure-JS engine (see README, "Speed"). */
-export const DEFAULT_PROXY = { trainSize: 1200, valSize: 500, epochs: 1, batchSize: 32, learningRate: 0.05, imageSize: 14 };
+/** Proxy-task defaults: the measured SEARCH_DEFAULT_PROXY (its width is the nasnet space's macro). */
+export const DEFAULT_PROXY = {
+  trainSize: SEARCH_DEFAULT_PROXY.trainImages, valSize: SEARCH_DEFAULT_PROXY.valImages, epochs: SEARCH_DEFAULT_PROXY.epochs,
+  batchSize: SEARCH_DEFAULT_PROXY.batchSize, learningRate: SEARCH_DEFAULT_PROXY.learningRate, imageSize: SEARCH_DEFAULT_PROXY.imageSize,
+};
 
 const HELP = `usage: nas search [options]            start a search
        nas search --resume RUN [--db FILE] [--workers N] [--backend B] [--no-dashboard]

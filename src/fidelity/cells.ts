@@ -35,9 +35,16 @@ export function runCells(store: Store, runId: number, top: number, space: Search
   return trials.map((t) => ({ label: `run ${runId} trial ${t.id}`, source: 'run' as const, key: t.key, genotype: t.genotype }));
 }
 
-/** Every hand-designed baseline cell of the space (not the network baselines: a study trains every cell at one macro). */
-export function baselineCells(space: SearchSpace): NewCell[] {
-  return cellBaselines(space).map((name) => {
+/**
+ * The hand-designed baseline cells of the space, all or the named ones (not the network baselines:
+ * a study trains every cell at one macro). UserError for a name that is not a cell baseline.
+ */
+export function baselineCells(space: SearchSpace, names?: string[]): NewCell[] {
+  const known = cellBaselines(space);
+  for (const n of names ?? []) {
+    if (!known.includes(n)) throw new UserError(`--baselines: "${n}" is not a cell baseline of ${space.name} (known: ${known.join(', ')})`);
+  }
+  return (names ?? known).map((name) => {
     const b = loadBaseline(name, space);
     return { label: `baseline ${name}`, source: 'baseline' as const, key: space.key(b.genotype), genotype: b.genotype };
   });

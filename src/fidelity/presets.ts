@@ -4,8 +4,12 @@
  */
 import type { Fidelity } from '../training/fidelity.js';
 
-/** The search's proxy before this measurement (`nas search`'s DEFAULT_PROXY with the nasnet space's macro). */
-export const CURRENT_DEFAULT_PROXY: Fidelity = {
+/**
+ * The search's proxy before the measurement (1,200 images, 14 px, 1 epoch, F = 4, stem 8, 500
+ * validation images): the base the grid varies, and `proxy:f4-val500` in a study. Study 1 of
+ * docs/fidelity.md measured it at Spearman ρ ≈ 0 against the reference.
+ */
+export const PRE_STUDY_PROXY: Fidelity = {
   protocol: 'proxy', trainImages: 1200, valImages: 500, imageSize: 14, epochs: 1, batchSize: 32, learningRate: 0.05,
   stemChannels: 8, filters: 4, cellsPerStage: 1, reductions: 2,
 };
@@ -21,11 +25,12 @@ export const DEFAULT_REFERENCE: Fidelity = {
 };
 
 /**
- * The grid of proxies `--grid` adds: each moves one or two of EcoNAS's factors away from the current
- * default (and all score on 2,000 validation images, the first one isolating that change). Every one
+ * The grid of proxies `--grid` adds: each moves one or two of EcoNAS's factors away from the pre-study
+ * proxy (`f4-val500` is that proxy itself; the others score on 2,000 validation images, the first one isolating that change). Every one
  * fits in the embedded 10k-image dataset, so the one chosen can become the default of the two commands.
  */
 export const GRID: Record<string, Partial<Fidelity>> = {
+  'f4-val500': {},
   'val2k': { valImages: 2000 },
   'n3k': { trainImages: 3000, valImages: 2000 },
   'n6k': { trainImages: 6000, valImages: 2000 },
@@ -36,3 +41,11 @@ export const GRID: Record<string, Partial<Fidelity>> = {
   'n6k-ep3': { trainImages: 6000, epochs: 3, valImages: 2000 },
   'n6k-f8-px28': { trainImages: 6000, imageSize: 28, filters: 8, stemChannels: 16, valImages: 2000 },
 };
+
+/**
+ * The search's default proxy, chosen by the study (docs/fidelity.md): the cheapest grid proxy whose
+ * ranking of the reference beat the parameter count and every zero-cost estimator — `f8`, the
+ * pre-study proxy at the reference's width (F = 8, stem 16) scored on 2,000 validation images.
+ * `nas search`'s defaults and the nasnet space's macro are this (test/fidelity/presets.test.ts).
+ */
+export const SEARCH_DEFAULT_PROXY: Fidelity = { ...PRE_STUDY_PROXY, ...GRID.f8 };

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { studyPanels, studyReport } from '../../src/fidelity/report.js';
 import { studyPlotSvg } from '../../src/export/study-plot.js';
-import { CURRENT_DEFAULT_PROXY, DEFAULT_REFERENCE } from '../../src/fidelity/presets.js';
+import { PRE_STUDY_PROXY, DEFAULT_REFERENCE } from '../../src/fidelity/presets.js';
 import type { StudyConfig } from '../../src/fidelity/study.js';
 import type { ScoreRow, StudyCellRow } from '../../src/store/studies.js';
 
@@ -11,8 +11,8 @@ const config: StudyConfig = {
   dataset: 'default', datasetHash: 'x', datasetImages: 10000, datasetSide: 28, space: 'nasnet', spaceFile: 'nasnet.json',
   reference: DEFAULT_REFERENCE, seeds: [1, 2], backend: 'cpu', workers: 1, cells: { random: 5, seed: 1, baselines: false },
   estimators: [
-    { name: 'proxy:same', kind: 'trained', fidelity: CURRENT_DEFAULT_PROXY },
-    { name: 'proxy:reversed', kind: 'trained', fidelity: CURRENT_DEFAULT_PROXY },
+    { name: 'proxy:same', kind: 'trained', fidelity: PRE_STUDY_PROXY },
+    { name: 'proxy:reversed', kind: 'trained', fidelity: PRE_STUDY_PROXY },
     { name: 'params', kind: 'static' },
   ],
 };

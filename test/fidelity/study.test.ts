@@ -9,12 +9,14 @@ import { existsSync, readdirSync, writeFileSync, mkdirSync, copyFileSync } from 
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { Store } from '../../src/store/store.js';
+import { loadBaseline } from '../../src/baselines/index.js';
+import { loadSpace } from '../../src/space/load.js';
 import { packageRoot } from '../../src/core/paths.js';
 import { nas, nasAsync, tempDir } from '../e2e/helpers.js';
 
 const SMALL = [
   '--dataset', 'default', '--cells', '3', '--seeds', '2', '--reference', 'train=600,epochs=1,filters=4,stem=8,batch=64',
-  '--estimators', 'params,proxy:tiny', '--proxy', 'tiny=train=200,val=100,epochs=1', '--workers', '2',
+  '--estimators', 'params,proxy:tiny', '--proxy', 'tiny=train=200,val=100,epochs=1,filters=4,stem=8', '--workers', '2',
 ];
 // 3 cells x 2 seeds x (reference, params, proxy:tiny)
 const UNITS = 18;
@@ -99,7 +101,10 @@ test('bad input to nas fidelity: one line, exit 2, no store created', () => {
   writeFileSync(join(noTest, 't10k-images-idx3-ubyte.gz'), gzipSync(header(0x803, [0, 28, 28])));
   writeFileSync(join(noTest, 't10k-labels-idx1-ubyte.gz'), gzipSync(header(0x801, [0])));
   const cases: Array<[string[], RegExp]> = [
-    [['--cells', '0'], /--cells 0 leaves the study without cells: add --run RUN --top K or --with-baselines/],
+    [['--cells', '0'], /--cells 0 leaves the study without cells: add --run RUN --top K, --with-baselines or --baselines LIST/],
+    [['--baselines', 'telepathy'], /--baselines: "telepathy" is not a cell baseline of nasnet \(known: .*resnet/],
+    [['--baselines', ' , '], /--baselines: empty list/],
+    [['--with-baselines', '--baselines', 'resnet'], /--with-baselines and --baselines LIST: give one/],
     [['--cells', 'many'], /--cells/],
     [['--svg', 'study.svg'], /--svg FILE goes with --show STUDY/],
     [['--estimators', 'proxy:default,telepathy'], /unknown estimator "telepathy"/],
@@ -142,21 +147,22 @@ test('bad input to nas fidelity: one line, exit 2, no store created', () => {
   assert.deepEqual(readdirSync(dir).sort(), ['no-test']);
 });
 
-test('--cells 0 --run R --top 1 --estimators none: the cell a search returned, trained at the reference only', { timeout: 300_000 }, () => {
+test('--cells 0 --run R --top 1 --baselines resnet --estimators none: the cell a search returned and one baseline, trained at the reference only', { timeout: 300_000 }, () => {
   const db = join(tempDir(), 'nas.db');
   const search = nas(['search', '--strategy', 'random', '--budget', '3', '--train-size', '200', '--val-size', '100', '--workers', '2', '--backend', 'cpu', '--db', db]);
   assert.equal(search.status, 0, search.stderr + search.stdout);
-  const r = nas(['fidelity', '--dataset', 'default', '--cells', '0', '--run', '1', '--top', '1', '--estimators', 'none', '--seeds', '1',
+  const r = nas(['fidelity', '--dataset', 'default', '--cells', '0', '--run', '1', '--top', '1', '--baselines', 'resnet', '--estimators', 'none', '--seeds', '1',
     '--reference', 'train=600,epochs=1,filters=4,stem=8,batch=64', '--workers', '1', '--db', db]);
   assert.equal(r.status, 0, r.stderr + r.stdout);
   const s = Store.open(db, { readonly: true });
   try {
     const best = [...s.trials(1)].sort((a, b) => b.reward! - a.reward!)[0];
     const cells = s.studies.cells(1);
-    assert.deepEqual(cells.map((c) => [c.label, c.key]), [[`run 1 trial ${best.id}`, best.key]]);
+    const resnet = loadBaseline('resnet', loadSpace('nasnet'));
+    assert.deepEqual(cells.map((c) => [c.label, c.source, c.key]), [[`run 1 trial ${best.id}`, 'run', best.key], ['baseline resnet', 'baseline', loadSpace('nasnet').key(resnet.genotype)]]);
     const scores = s.studies.scores(1);
-    assert.deepEqual(scores.map((x) => [x.estimator, x.status]), [['reference', 'complete']]);
-    assert.ok(scores[0].value! > 0.1, `a trained reference beats chance: ${scores[0].value}`);
+    assert.deepEqual(scores.map((x) => [x.estimator, x.status]), [['reference', 'complete'], ['reference', 'complete']]);
+    for (const x of scores) assert.ok(x.value! > 0.1, `a trained reference beats chance: ${x.value}`);
   } finally {
     s.close();
   }

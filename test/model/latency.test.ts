@@ -14,7 +14,7 @@ import { loadSpace } from '../../src/space/load.js';
 import { buildModel } from '../../src/model/build.js';
 import { createRng } from '../../src/core/rng.js';
 import { UserError } from '../../src/core/errors.js';
-import { CURRENT_DEFAULT_PROXY } from '../../src/fidelity/presets.js';
+import { SEARCH_DEFAULT_PROXY } from '../../src/fidelity/presets.js';
 import { macroOf } from '../../src/training/train-cell.js';
 import type { MacroSettings } from '../../src/space/types.js';
 import {
@@ -160,7 +160,7 @@ describe('onnx', { skip: loadOnnxRuntime() ? false : `onnxruntime-node does not 
 
 describe('measureGenotypeLatency', () => {
   it('builds the child as the trainer does: a fidelity over a dataset', async () => {
-    const f = CURRENT_DEFAULT_PROXY;
+    const f = SEARCH_DEFAULT_PROXY;
     const s = quick('cpu');
     const l = await asCaller('cpu-stock', () => measureGenotypeLatency(space, genotype, { fidelity: f, dataset: 'default' }, s));
     assertSane(l, s);

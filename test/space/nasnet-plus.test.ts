@@ -35,7 +35,7 @@ test('nasnet-plus has the 13 NASNet ops and the new ones; nasnet keeps the paper
 test('a cardinality that does not divide a cell width is refused with the file and the JSON path', () => {
   const f = join(dir, 'c3.json');
   writeFileSync(f, JSON.stringify({ ...plusJson, ops: ['identity', 'group_conv_3x3_c3'] }));
-  assert.throws(() => loadSpace(f), (e: Error) => e instanceof SpaceError && e.message.endsWith('c3.json: $.ops[1]: group_conv_3x3_c3: cardinality 3 does not divide 4 channels of stage 0 (macro.filters 4)'));
+  assert.throws(() => loadSpace(f), (e: Error) => e instanceof SpaceError && e.message.endsWith('c3.json: $.ops[1]: group_conv_3x3_c3: cardinality 3 does not divide 8 channels of stage 0 (macro.filters 8)'));
   // Filters 4, multiplier 1.5: stages of 4, 6 and 9 channels.
   const g = join(dir, 'stage2.json');
   writeFileSync(g, JSON.stringify({ ...plusJson, ops: ['identity', 'group_conv_3x3_c2'], macro: { ...plusJson.macro, filters: 4, filterMultiplier: 1.5 } }));
@@ -54,7 +54,7 @@ test('nas search on that file: one line naming the file and the path, exit 2, no
   assert.equal(r.status, 2, r.stderr + r.stdout);
   const lines = r.stderr.trim().split('\n');
   assert.equal(lines.length, 1, r.stderr);
-  assert.match(lines[0], /^nas: .*bad-cardinality\.json: \$\.ops\[18\]: group_conv_3x3_c3: cardinality 3 does not divide 4 channels of stage 0/);
+  assert.match(lines[0], /^nas: .*bad-cardinality\.json: \$\.ops\[18\]: group_conv_3x3_c3: cardinality 3 does not divide 8 channels of stage 0/);
   assert.throws(() => readFileSync(db), /ENOENT/);
 });
 
