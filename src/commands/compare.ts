@@ -26,7 +26,7 @@ const HELP = `usage: nas compare --models M1,M2,... --dataset D --epochs E [opti
   and prints the survey's table (test error, training time, params, mult-adds, epochs, status)
   --models LIST          baselines by name (nas baselines --list) and searched trials: trial:ID or trial:ID@RUN
   --regularisers LIST    the regulariser table of ONE network (--models names one):
-${REGULARISERS.map((r) => `                           ${r.name.padEnd(17)}${r.what}`).join('\n')}
+${REGULARISERS.map((r) => `                           ${r.name.padEnd(Math.max(...REGULARISERS.map((q) => q.name.length)) + 1)}${r.what}`).join('\n')}
   --dataset D            default, fashion-mnist, mnist, cifar10:DIR, cifar100:DIR or a folder of IDX files
   --epochs E             epochs of every model (the learning rate drops x0.1 at 50 % and 75 % of them)
   --db FILE              store (default runs/nas.db)
