@@ -10,7 +10,7 @@ import type { Genotype, MacroSettings, SearchSpace } from '../space/types.js';
 import { macroOptionsOf } from '../model/macro-options.js';
 import { createRng } from '../core/rng.js';
 import { buildModel } from '../model/build.js';
-import { buildRegularised, type RegulariserSettings } from '../model/regularisers/index.js';
+import { buildRegularised, RegulariserDoesNotApply, type RegulariserSettings } from '../model/regularisers/index.js';
 import { UserError } from '../core/errors.js';
 import { channelStats } from '../data/normalize.js';
 import { fidelityData, type FidelityData } from './data.js';
@@ -79,8 +79,18 @@ export function canContinue(from: Fidelity, to: Fidelity): boolean {
 export async function trainCell(job: CellTraining): Promise<CellResult> {
   const started = performance.now();
   const data = fidelityData(job.dataset, job.fidelity, job.datasetHash);
-  const built = buildRegularised(job.regulariser, job.seed, job.genotype, () =>
-    buildModel(job.space, job.genotype, macroOf(job.fidelity, job.space), { inputShape: data.inputShape, numClasses: data.numClasses, seed: job.seed }));
+  let built: ReturnType<typeof buildModel> & { regularised: number };
+  try {
+    built = buildRegularised(job.regulariser, job.seed, job.genotype, () =>
+      buildModel(job.space, job.genotype, macroOf(job.fidelity, job.space), { inputShape: data.inputShape, numClasses: data.numClasses, seed: job.seed }));
+  } catch (e) {
+    // Not the cell's fault: refused like a constraint, so a search does not count it as a failed child.
+    if (!(e instanceof RegulariserDoesNotApply)) throw e;
+    return {
+      accuracy: NaN, loss: NaN, trainAccuracy: NaN, trainLoss: NaN, imagesPerSec: NaN, epochsTrained: 0,
+      seconds: (performance.now() - started) / 1000, params: e.size?.params ?? NaN, multAdds: e.size?.multAdds ?? NaN, rejected: e.message,
+    };
+  }
   try {
     const rejected = await job.inspect?.(built.model, { params: built.params, multAdds: built.multAdds });
     if (rejected !== undefined) {

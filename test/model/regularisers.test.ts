@@ -17,7 +17,7 @@ import { ShakeShake, shakeShakeDraw } from '../../src/model/regularisers/shake-s
 import { ShakeDrop, shakeDropDraw } from '../../src/model/regularisers/shakedrop.js';
 import { Swapout, predictAveraged, swapoutMask } from '../../src/model/regularisers/swapout.js';
 import { restartStreams } from '../../src/model/regularisers/stream.js';
-import { buildRegularised, checkRegulariser, type RegulariserSettings } from '../../src/model/regularisers/index.js';
+import { buildRegularised, checkRegulariser, RegulariserDoesNotApply, type RegulariserSettings } from '../../src/model/regularisers/index.js';
 import { trainCell } from '../../src/training/train-cell.js';
 
 const nasnet = loadSpace('nasnet');
@@ -275,15 +275,23 @@ test('swapout\'s stochastic inference: averaged sampled passes approach the dete
   assert.equal(tf.memory().numTensors, before, 'no tensor leaked');
 });
 
-test('the search\'s trainer: trainCell trains a regularised child and refuses one the regulariser cannot apply to', async () => {
+test('the search\'s trainer: trainCell trains a regularised child and refuses, like a constraint, one the regulariser cannot apply to', async () => {
   const fidelity = {
     protocol: 'proxy' as const, trainImages: 64, valImages: 32, imageSize: 8, epochs: 1, batchSize: 32, learningRate: 0.05,
     stemChannels: 4, filters: 4, cellsPerStage: 0, reductions: 1,
   };
   const r = await trainCell({ space: nasnet, genotype: resnet, fidelity, dataset: 'default', seed: 1, regulariser: SETTINGS.shakedrop });
   assert.ok(Number.isFinite(r.trainLoss) && r.accuracy >= 0 && r.accuracy <= 1);
+  // Not the cell's fault, so not a failed child: a refusal the search does not count against --budget.
+  const before = tf.memory().numTensors;
+  const vgg = await trainCell({ space: nasnet, genotype: loadBaseline('vgg', nasnet).genotype, fidelity, dataset: 'default', seed: 1, regulariser: SETTINGS.shakedrop });
+  assert.match(vgg.rejected ?? '', /--regulariser shakedrop needs a residual block/);
+  assert.equal(vgg.epochsTrained, 0);
+  assert.ok(vgg.params > 0 && vgg.multAdds > 0, 'the plain network\'s size is reported');
+  assert.equal(tf.memory().numTensors, before, 'the refused network is disposed');
+  // Any other error of the build still throws.
   await assert.rejects(
-    trainCell({ space: nasnet, genotype: loadBaseline('vgg', nasnet).genotype, fidelity, dataset: 'default', seed: 1, regulariser: SETTINGS.shakedrop }),
-    (e: unknown) => e instanceof UserError && /needs a residual block/.test((e as Error).message),
+    trainCell({ space: nasnet, genotype: loadBaseline('vgg', nasnet).genotype, fidelity, dataset: 'default', seed: 1, regulariser: { name: 'shakedrop', pL: 2 } }),
+    (e: unknown) => e instanceof UserError && !(e instanceof RegulariserDoesNotApply) && /pL must be a probability/.test((e as Error).message),
   );
 });

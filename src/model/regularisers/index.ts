@@ -68,6 +68,16 @@ export function checkRegulariserFits(s: RegulariserSettings, genotype: Genotype)
   }
 }
 
+/**
+ * The regulariser has no block of this network to act on (e.g. ShakeDrop without an x + F block).
+ * A UserError for `nas train`; a search refuses such a child like a constraint does (not a child of
+ * the budget), since the cell is fine and only the regulariser cannot apply to it.
+ */
+export class RegulariserDoesNotApply extends UserError {
+  /** The plain network's size, when the build reported it. */
+  size?: { params: number; multAdds: number };
+}
+
 export interface BlockRegulariser {
   readonly settings: RegulariserSettings;
   /** The hook of every cell's blocks. */
@@ -120,7 +130,7 @@ export function blockRegulariser(settings: RegulariserSettings, seed: number): B
     }
     const blocks = s.name === 'swapout' ? layers.length / 2 : layers.length;
     if (blocks === 0) {
-      throw new UserError(
+      throw new RegulariserDoesNotApply(
         s.name === 'shakedrop'
           ? '--regulariser shakedrop needs a residual block (one branch an identity: x + F) and no block of this network has one (an identity on h[i-2] or h[i-1] of a reduction cell is a factorized reduction, not an identity)'
           : `--regulariser ${s.name}: no block of this network has two distinct branches to combine`,
@@ -143,6 +153,10 @@ export function buildRegularised<T extends { model: tf.LayersModel }>(settings: 
   try {
     return { ...built, regularised: reg.finish(built.model) };
   } catch (e) {
+    if (e instanceof RegulariserDoesNotApply) {
+      const { params, multAdds } = built as { params?: unknown; multAdds?: unknown };
+      if (typeof params === 'number' && typeof multAdds === 'number') e.size = { params, multAdds };
+    }
     built.model.dispose();
     throw e;
   }
