@@ -15,7 +15,7 @@ import * as tf from '@tensorflow/tfjs';
 import { UserError } from '../core/errors.js';
 import type { Genotype, MacroSettings, Nb201Genotype, SearchSpace } from '../space/types.js';
 import { batchNorm, relu, BuildContext, type Sym } from './context.js';
-import type { PathInfo } from './nasnet-cell.js';
+import type { BlockCombine, PathInfo } from './nasnet-cell.js';
 import { buildNb201Cell, buildResidualReduction } from './nb201-cell.js';
 import { modelCost } from './cost.js';
 import { NASNET_LAYOUTS, stageFilters, type NasnetLayout } from './macro.js';
@@ -36,6 +36,8 @@ export interface BuildOptions {
   batchNorm?: boolean;
   /** Wraps every op output inside cells before the sum (scheduled drop-path). */
   wrapPath?: (y: Sym, info: PathInfo & { cells: number }) => Sym;
+  /** Replaces every NASNet block's sum of its two branches (the block regularisers, src/model/regularisers/). */
+  combine?: BlockCombine;
   /** Sees every cell output (index 0-based of `cells`), e.g. to attach an auxiliary head at 2/3 depth. */
   onCell?: (out: Sym, info: { index: number; cells: number; reduction: boolean }) => void;
   /** Where a NASNet network's reduction cells go (src/model/macro.ts; default 'nasnet'). */

@@ -34,7 +34,7 @@ export function nasnetBody(ctx: BuildContext, g: NasnetGenotype, macro: MacroSet
   const cell = (a: Sym, b: Sym, reduction: boolean, filters: number): Sym => {
     const blocks = reduction ? g.reduce : g.normal;
     const concat = reduction ? g.concat?.reduce : g.concat?.normal;
-    const out = buildNasnetCell(ctx, blocks, a, b, filters, { index, reduction, concat, wrapPath: wrap && ((y, info) => wrap(y, { ...info, cells })) });
+    const out = buildNasnetCell(ctx, blocks, a, b, filters, { index, reduction, concat, combine: opts.combine, wrapPath: wrap && ((y, info) => wrap(y, { ...info, cells })) });
     opts.onCell?.(out, { index, cells, reduction });
     index++;
     return out;

@@ -47,31 +47,13 @@ export interface CellOptions {
   reduction: boolean;
   /** Called on every op output before the block's sum (the replay trainer adds drop-path here). */
   wrapPath?: (y: Sym, info: PathInfo) => Sym;
-  /** Replaces the block's sum (default: `withBlockCombine`'s hook, else the plain sum). */
+  /** Replaces the block's sum (default: the plain sum). */
   combine?: BlockCombine;
   /**
    * The states concatenated into the cell output (0 = h[i-2], 1 = h[i-1], 2 + j = block j), as a
    * published cell's reference code lists them; default `unusedBlocks(blocks)`.
    */
   concat?: readonly number[];
-}
-
-let scopedCombine: BlockCombine | undefined;
-
-/**
- * Runs `build` (synchronous: a model build) with `combine` as the block combination of every cell
- * it builds that has no `combine` of its own.
- * NOTE: a stopgap, so that a trainer reaches the cells through buildModel without BuildOptions
- * carrying the hook (build.ts passes `wrapPath` to the cells but no `combine` yet).
- */
-export function withBlockCombine<T>(combine: BlockCombine | undefined, build: () => T): T {
-  const outer = scopedCombine;
-  scopedCombine = combine;
-  try {
-    return build();
-  } finally {
-    scopedCombine = outer;
-  }
 }
 
 /** The blocks no block of the cell reads, as state indices (2 + j): the default cell output. */
@@ -100,7 +82,7 @@ export function buildNasnetCell(ctx: BuildContext, blocks: readonly NasnetBlock[
   } else states[0] = prev2; // unused: never read
   states[1] = used(1) ? reluConvBn(ctx, prev, filters, 1) : prev;
 
-  const combine = opts.combine ?? scopedCombine;
+  const combine = opts.combine;
   blocks.forEach((b, j) => {
     const identity: boolean[] = [];
     const paths = [0, 1].map((k) => {

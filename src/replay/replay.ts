@@ -195,7 +195,8 @@ export async function prepareReplay(plan: ReplayPlan): Promise<PreparedReplay> {
   const auxCell = lastReductionCell(macro.cellsPerStage, macro.reductions, macro.fractalColumns);
   let auxAnchor: tf.SymbolicTensor | undefined;
   // The block regulariser (if any) combines the branches drop-path has wrapped.
-  const built = buildRegularised(settings.regulariser, settings.seed, genotype, () => buildModel(space, genotype, macro, {
+  const built = buildRegularised(settings.regulariser, settings.seed, genotype, (combine) => buildModel(space, genotype, macro, {
+    combine,
     inputShape: shape.inputShape as [number, number, number],
     numClasses: ds.numClasses,
     seed: settings.seed,

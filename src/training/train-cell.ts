@@ -81,8 +81,8 @@ export async function trainCell(job: CellTraining): Promise<CellResult> {
   const data = fidelityData(job.dataset, job.fidelity, job.datasetHash);
   let built: ReturnType<typeof buildModel> & { regularised: number };
   try {
-    built = buildRegularised(job.regulariser, job.seed, job.genotype, () =>
-      buildModel(job.space, job.genotype, macroOf(job.fidelity, job.space), { inputShape: data.inputShape, numClasses: data.numClasses, seed: job.seed }));
+    built = buildRegularised(job.regulariser, job.seed, job.genotype, (combine) =>
+      buildModel(job.space, job.genotype, macroOf(job.fidelity, job.space), { inputShape: data.inputShape, numClasses: data.numClasses, seed: job.seed, combine }));
   } catch (e) {
     // Not the cell's fault: refused like a constraint, so a search does not count it as a failed child.
     if (!(e instanceof RegulariserDoesNotApply)) throw e;

@@ -161,7 +161,7 @@ test('the block regularisers export in their inference forms (mean, ×p_l, ×kee
   const genotype = loadBaseline('resnet', space).genotype;
   const settings: RegulariserSettings[] = [{ name: 'shake-shake' }, { name: 'shakedrop', pL: 0.5 }, { name: 'swapout', keepIdentity: 0.9, keepOp: 0.6 }];
   for (const s of settings) {
-    const built = buildRegularised(s, 3, genotype, () => buildModel(space, genotype, MACRO, { inputShape: [28, 28, 1], numClasses: 10, seed: 2 }));
+    const built = buildRegularised(s, 3, genotype, (combine) => buildModel(space, genotype, MACRO, { inputShape: [28, 28, 1], numClasses: 10, seed: 2, combine }));
     try {
       assert.ok(built.regularised > 0);
       await agree(built.model, `resnet with ${s.name}`);

@@ -184,7 +184,7 @@ test('reproducible: the same seed draws the same, another seed otherwise; restar
 
 const resnet = loadBaseline('resnet', nasnet).genotype;
 const build = (s: RegulariserSettings | undefined, genotype: Genotype = resnet, macro: MacroSettings = tiny) =>
-  buildRegularised(s, 9, genotype, () => buildModel(nasnet, genotype, macro, input));
+  buildRegularised(s, 9, genotype, (combine) => buildModel(nasnet, genotype, macro, { ...input, combine }));
 const ofClass = (m: tf.LayersModel, name: string) => m.layers.filter((l) => l.getClassName() === name);
 
 test('in a network: which blocks each regulariser takes, ShakeDrop\'s linear decay of p_l, and what is refused', () => {

@@ -16,7 +16,7 @@ import * as tf from '@tensorflow/tfjs';
 import { UserError } from '../../core/errors.js';
 import type { Genotype } from '../../space/types.js';
 import { sum, type Sym } from '../context.js';
-import { withBlockCombine, type BlockCombine } from '../nasnet-cell.js';
+import type { BlockCombine } from '../nasnet-cell.js';
 import { ShakeDrop } from './shakedrop.js';
 import { ShakeShake } from './shake-shake.js';
 import { Swapout } from './swapout.js';
@@ -145,11 +145,11 @@ export function blockRegulariser(settings: RegulariserSettings, seed: number): B
  * Builds a network with `settings`' regulariser in every NASNet block (none: `build()` as is).
  * UserError, the network disposed, when the regulariser cannot apply to it.
  */
-export function buildRegularised<T extends { model: tf.LayersModel }>(settings: RegulariserSettings | undefined, seed: number, genotype: Genotype, build: () => T): T & { regularised: number } {
-  if (!settings) return { ...build(), regularised: 0 };
+export function buildRegularised<T extends { model: tf.LayersModel }>(settings: RegulariserSettings | undefined, seed: number, genotype: Genotype, build: (combine: BlockCombine | undefined) => T): T & { regularised: number } {
+  if (!settings) return { ...build(undefined), regularised: 0 };
   checkRegulariserFits(settings, genotype);
   const reg = blockRegulariser(settings, seed);
-  const built = withBlockCombine(reg.combine, build);
+  const built = build(reg.combine);
   try {
     return { ...built, regularised: reg.finish(built.model) };
   } catch (e) {
