@@ -8,11 +8,15 @@
  *   cpu       tfjs's pure-JS cpu backend with this project's fast JS convolution kernels
  *   cpu-stock tfjs's pure-JS cpu backend exactly as shipped (for benchmarks and tests)
  *   auto      the first of gpu, node, onednn, cpu that loads
+ *
+ * The kernels of onednn and cpu take their outputs from a per-backend buffer pool
+ * (buffer-pool.ts); cpu-stock allocates as shipped.
  */
 import * as tf from '@tensorflow/tfjs';
 import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import { availableParallelism } from 'node:os';
 import { UserError } from '../core/errors.js';
+import { clearPools } from './buffer-pool.js';
 import { jsConv, withFallback } from './conv-impl.js';
 import { convKernelNames, registerConvKernels } from './kernels.js';
 import { extraRunners } from './js-extras.js';
@@ -101,6 +105,8 @@ export async function selectBackend(requested: string, opts: SelectOptions = {})
     throw new UserError(`unknown backend '${requested}' (expected one of: ${backendNames.join(', ')})`);
   }
   const eng = installEngine();
+  // The free arrays fit the previous model's shapes; the next model starts from an empty pool.
+  clearPools();
   const threads = opts.threads ?? availableParallelism();
   if (!Number.isInteger(threads) || threads < 1) throw new UserError(`threads must be a positive integer, got ${opts.threads}`);
 

@@ -7,6 +7,7 @@
  * src/model/batch-norm.ts uses them where they are registered and tfjs's own path elsewhere.
  */
 import * as tf from '@tensorflow/tfjs';
+import { allocFor } from './buffer-pool.js';
 import { bnBackward, bnForward } from './js/batchnorm.js';
 import { float32Values as f32, type CpuLike } from './kernel-util.js';
 import type { NativeBatchNorm } from './onednn.js';
@@ -39,7 +40,9 @@ export function registerBatchNormKernels(backendName: string, native: NativeBatc
     const eps = (attrs as { epsilon: number }).epsilon;
     const xv = f32(b, x), gv = f32(b, gamma), bv = f32(b, beta);
     const c = gv.length;
-    const y = new Float32Array(xv.length), mean = new Float32Array(c), variance = new Float32Array(c);
+    // No fill: both the native and the JS batch norm assign every element of every output.
+    const alloc = allocFor(b);
+    const y = alloc(xv.length, true), mean = alloc(c, true), variance = alloc(c, true);
     if (!native?.batchNorm(xv, gv, bv, y, mean, variance, eps)) bnForward(xv, gv, bv, y, mean, variance, eps);
     return [b.makeTensorInfo(x.shape, 'float32', y), b.makeTensorInfo([c], 'float32', mean), b.makeTensorInfo([c], 'float32', variance)];
   };
@@ -49,7 +52,8 @@ export function registerBatchNormKernels(backendName: string, native: NativeBatc
     const eps = (attrs as { epsilon: number }).epsilon;
     const dyv = f32(b, dy), xv = f32(b, x), mv = f32(b, mean), vv = f32(b, variance), gv = f32(b, gamma);
     const c = gv.length;
-    const dx = new Float32Array(xv.length), dgamma = new Float32Array(c), dbeta = new Float32Array(c);
+    const alloc = allocFor(b);
+    const dx = alloc(xv.length, true), dgamma = alloc(c, true), dbeta = alloc(c, true);
     if (!native?.batchNormGrad(dyv, xv, mv, vv, gv, dx, dgamma, dbeta, eps)) bnBackward(dyv, xv, mv, vv, gv, dx, dgamma, dbeta, eps);
     return [b.makeTensorInfo(x.shape, 'float32', dx), b.makeTensorInfo([c], 'float32', dgamma), b.makeTensorInfo([c], 'float32', dbeta)];
   };

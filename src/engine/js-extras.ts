@@ -4,6 +4,7 @@
  * ops, batch-norm/bias reductions, pooling. Same contract as kernels.ts: null = use stock.
  */
 import * as tf from '@tensorflow/tfjs';
+import { allocFor } from './buffer-pool.js';
 import { ADD, DIV, MUL, SQDIFF, SUB, broadcastBinary, planBroadcast } from './js/broadcast.js';
 import { planReduce, reduceSum } from './js/reduce.js';
 import { padRows, sliceRows, tileRows } from './js/layout.js';
@@ -16,7 +17,7 @@ function binary(op: number): Run {
     if (!av || !bv) return null;
     const plan = planBroadcast(a.shape, bb.shape);
     if (!plan) return null;
-    return b.makeTensorInfo(plan.shape, 'float32', broadcastBinary(op, av, bv, plan));
+    return b.makeTensorInfo(plan.shape, 'float32', broadcastBinary(op, av, bv, plan, allocFor(b)));
   };
 }
 
@@ -30,7 +31,7 @@ function reduction(mean: boolean): Run {
     const plan = planReduce(x.shape, axes);
     if (!plan) return null;
     const shape = keepDims ? x.shape.map((s, d) => (axes.includes(d) ? 1 : s)) : x.shape.filter((_, d) => !axes.includes(d));
-    return b.makeTensorInfo(shape, 'float32', reduceSum(xv, plan, mean));
+    return b.makeTensorInfo(shape, 'float32', reduceSum(xv, plan, mean, allocFor(b)));
   };
 }
 
@@ -42,14 +43,14 @@ function poolInfo(shape: number[], attrs: tf.NamedAttrMap) {
 function slice(b: CpuLike, x: tf.TensorInfo, begin: number[], size: number[]): tf.TensorInfo | null {
   const xv = values(b, x);
   if (!xv || x.shape.length === 0) return null;
-  return b.makeTensorInfo(size, 'float32', sliceRows(xv, x.shape, begin, size));
+  return b.makeTensorInfo(size, 'float32', sliceRows(xv, x.shape, begin, size, allocFor(b)));
 }
 
 function unary(f: (v: Float32Array, out: Float32Array, attrs: Record<string, any>) => void): Run {
   return (b, { x }, attrs) => {
     const xv = values(b, x);
     if (!xv) return null;
-    const out = new Float32Array(xv.length);
+    const out = allocFor(b)(xv.length, true); // every f below assigns every element
     f(xv, out, attrs);
     return b.makeTensorInfo(x.shape, 'float32', out);
   };
@@ -81,14 +82,14 @@ export const extraRunners: Record<string, Run> = {
   Tile(b, { x }, attrs) {
     const xv = values(b, x);
     if (!xv || x.shape.length === 0) return null;
-    return b.makeTensorInfo(x.shape.map((s, d) => s * (attrs as any).reps[d]), 'float32', tileRows(xv, x.shape, (attrs as any).reps));
+    return b.makeTensorInfo(x.shape.map((s, d) => s * (attrs as any).reps[d]), 'float32', tileRows(xv, x.shape, (attrs as any).reps, allocFor(b)));
   },
   PadV2(b, { x }, attrs) {
     const xv = values(b, x);
     if (!xv || x.shape.length === 0) return null;
     const { paddings, constantValue } = attrs as any;
     const shape = x.shape.map((s, d) => paddings[d][0] + s + paddings[d][1]);
-    return b.makeTensorInfo(shape, 'float32', padRows(xv, x.shape, paddings, constantValue ?? 0));
+    return b.makeTensorInfo(shape, 'float32', padRows(xv, x.shape, paddings, constantValue ?? 0, allocFor(b)));
   },
   FusedBatchNorm(b, inputs, attrs) {
     // y = x · a[c] + b[c] with a = scale / sqrt(var + eps), b = offset - mean · a: one pass,
@@ -106,7 +107,7 @@ export const extraRunners: Record<string, Run> = {
       mul[c] = at(sv, c) / Math.sqrt(at(vv, c) + eps);
       add[c] = at(ov, c) - at(mv, c) * mul[c];
     }
-    const out = new Float32Array(xv.length);
+    const out = allocFor(b)(xv.length, true); // the loop below assigns every element
     for (let i = 0; i < xv.length; i += C) for (let c = 0; c < C; c++) out[i + c] = xv[i + c] * mul[c] + add[c];
     return b.makeTensorInfo(x.shape, 'float32', out);
   },
@@ -126,22 +127,22 @@ export const extraRunners: Record<string, Run> = {
     const xv = values(b, x);
     if (!xv || x.shape.length !== 4) return null;
     const p = poolInfo(x.shape, attrs);
-    return b.makeTensorInfo(p.outShape, 'float32', maxPool(xv, p));
+    return b.makeTensorInfo(p.outShape, 'float32', maxPool(xv, p, allocFor(b)));
   },
   MaxPoolGrad(b, { dy, input }, attrs) {
     const dv = values(b, dy), xv = values(b, input);
     if (!dv || !xv) return null;
-    return b.makeTensorInfo(input.shape, 'float32', maxPoolGrad(dv, xv, poolInfo(input.shape, attrs)));
+    return b.makeTensorInfo(input.shape, 'float32', maxPoolGrad(dv, xv, poolInfo(input.shape, attrs), allocFor(b)));
   },
   AvgPool(b, { x }, attrs) {
     const xv = values(b, x);
     if (!xv || x.shape.length !== 4) return null;
     const p = poolInfo(x.shape, attrs);
-    return b.makeTensorInfo(p.outShape, 'float32', avgPool(xv, p));
+    return b.makeTensorInfo(p.outShape, 'float32', avgPool(xv, p, allocFor(b)));
   },
   AvgPoolGrad(b, { dy, input }, attrs) {
     const dv = values(b, dy);
     if (!dv) return null;
-    return b.makeTensorInfo(input.shape, 'float32', avgPoolGrad(dv, poolInfo(input.shape, attrs)));
+    return b.makeTensorInfo(input.shape, 'float32', avgPoolGrad(dv, poolInfo(input.shape, attrs), allocFor(b)));
   },
 };

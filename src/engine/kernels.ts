@@ -4,6 +4,7 @@
  * the stock tfjs kernel unchanged, so an unusual call is slow but never wrong.
  */
 import * as tf from '@tensorflow/tfjs';
+import { allocFor } from './buffer-pool.js';
 import type { ConvImpl, ConvInfo } from './conv-impl.js';
 import { type CpuLike, type Inputs, type Run, registerRunners, values } from './kernel-util.js';
 
@@ -28,7 +29,7 @@ function runners(impl: ConvImpl): Record<string, Run> {
       const xv = values(b, x), wv = values(b, filter);
       if (!nhwc(dataFormat) || !xv || !wv) return null;
       const c = bu.computeConv2DInfo(x.shape as any, filter.shape as any, strides, dilations, pad, dimRoundingMode, false);
-      return out(b, c.outShape, impl.conv2d(xv, wv, c));
+      return out(b, c.outShape, impl.conv2d(xv, wv, c, allocFor(b)));
     },
     Conv2DBackpropInput(b, { dy, filter }, at) {
       const { inputShape, strides, pad, dataFormat, dimRoundingMode, dilations } = a(at);
@@ -36,46 +37,46 @@ function runners(impl: ConvImpl): Record<string, Run> {
       if (!nhwc(dataFormat) || !dv || !wv) return null;
       // NOTE: tfjs passes no dilations to this kernel; we honour one if a caller adds it.
       const c = bu.computeConv2DInfo(inputShape, filter.shape as any, strides, pair(dilations), pad, dimRoundingMode, false);
-      return out(b, c.inShape, impl.conv2dBackpropInput(dv, wv, c));
+      return out(b, c.inShape, impl.conv2dBackpropInput(dv, wv, c, allocFor(b)));
     },
     Conv2DBackpropFilter(b, { x, dy }, at) {
       const { strides, pad, dataFormat, dimRoundingMode, filterShape, dilations } = a(at);
       const xv = values(b, x), dv = values(b, dy);
       if (!nhwc(dataFormat) || !xv || !dv) return null;
       const c = bu.computeConv2DInfo(x.shape as any, filterShape, strides, pair(dilations), pad, dimRoundingMode, false);
-      return out(b, c.filterShape, impl.conv2dBackpropFilter(xv, dv, c));
+      return out(b, c.filterShape, impl.conv2dBackpropFilter(xv, dv, c, allocFor(b)));
     },
     DepthwiseConv2dNative(b, { x, filter }, at) {
       const { strides, pad, dilations, dimRoundingMode } = a(at);
       const xv = values(b, x), wv = values(b, filter);
       if (!xv || !wv) return null;
       const c = bu.computeConv2DInfo(x.shape as any, filter.shape as any, strides, pair(dilations), pad, dimRoundingMode, true);
-      return out(b, c.outShape, impl.depthwise(xv, wv, c));
+      return out(b, c.outShape, impl.depthwise(xv, wv, c, allocFor(b)));
     },
     DepthwiseConv2dNativeBackpropInput(b, { dy, filter }, at) {
       const { strides, dilations, pad, dimRoundingMode, inputShape } = a(at);
       const dv = values(b, dy), wv = values(b, filter);
       if (!dv || !wv) return null;
       const c = bu.computeConv2DInfo(inputShape, filter.shape as any, strides, pair(dilations), pad, dimRoundingMode, true);
-      return out(b, c.inShape, impl.depthwiseBackpropInput(dv, wv, c));
+      return out(b, c.inShape, impl.depthwiseBackpropInput(dv, wv, c, allocFor(b)));
     },
     DepthwiseConv2dNativeBackpropFilter(b, { x, dy }, at) {
       const { strides, dilations, pad, dimRoundingMode, filterShape } = a(at);
       const xv = values(b, x), dv = values(b, dy);
       if (!xv || !dv) return null;
       const c = bu.computeConv2DInfo(x.shape as any, filterShape, strides, pair(dilations), pad, dimRoundingMode, true);
-      return out(b, c.filterShape, impl.depthwiseBackpropFilter(xv, dv, c));
+      return out(b, c.filterShape, impl.depthwiseBackpropFilter(xv, dv, c, allocFor(b)));
     },
     FusedConv2D(b, inputs, at) {
       return fused(b, inputs, a(at), (xv, wv, x, filter, at2) => {
         const c = bu.computeConv2DInfo(x.shape as any, filter.shape as any, at2.strides, at2.dilations, at2.pad, at2.dimRoundingMode, false);
-        return [c, impl.conv2d(xv, wv, c)];
+        return [c, impl.conv2d(xv, wv, c, allocFor(b))];
       });
     },
     FusedDepthwiseConv2D(b, inputs, at) {
       return fused(b, inputs, a(at), (xv, wv, x, filter, at2) => {
         const c = bu.computeConv2DInfo(x.shape as any, filter.shape as any, at2.strides, pair(at2.dilations), at2.pad, at2.dimRoundingMode, true);
-        return [c, impl.depthwise(xv, wv, c)];
+        return [c, impl.depthwise(xv, wv, c, allocFor(b))];
       });
     },
   };

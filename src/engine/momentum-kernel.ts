@@ -7,6 +7,7 @@
  *   value' = value − lr·(nesterov ? grad + momentum·accum' : accum')
  */
 import * as tf from '@tensorflow/tfjs';
+import { allocFor } from './buffer-pool.js';
 import { float32Values, type CpuLike } from './kernel-util.js';
 
 export const MOMENTUM_STEP = 'NasMomentumStep';
@@ -18,7 +19,8 @@ function step({ inputs, backend, attrs }: Args): tf.TensorInfo[] {
   const { value, accum, grad } = inputs;
   const { lr, momentum, nesterov } = attrs as { lr: number; momentum: number; nesterov: boolean };
   const [w, a, g] = [value, accum, grad].map((t) => float32Values(b, t));
-  const w2 = new Float32Array(w.length), a2 = new Float32Array(w.length);
+  const alloc = allocFor(b);
+  const w2 = alloc(w.length, true), a2 = alloc(w.length, true); // the loop assigns every element of both
   // Each product rounded to float32 as tfjs' separate kernels round it, so both paths agree bit for bit in most places.
   const f = Math.fround;
   const m = f(momentum), c = f(-lr);

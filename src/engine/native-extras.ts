@@ -4,6 +4,7 @@
  * OpenMP-parallel) loops. A call the addon declines returns null and goes to the JS runner.
  */
 import * as tf from '@tensorflow/tfjs';
+import { allocFor } from './buffer-pool.js';
 import { ADD, DIV, MUL, SQDIFF, SUB, planBroadcast } from './js/broadcast.js';
 import { planReduce } from './js/reduce.js';
 import { extraRunners } from './js-extras.js';
@@ -33,20 +34,24 @@ function box(n: NativeEltwise, src: Float32Array, srcShape: number[], srcBegin: 
 
 const count = tf.util.sizeFromShape;
 
+// Outputs come from the backend's buffer pool; `true` (no zero-fill) where the addon's loop assigns
+// every element (eltwise.cc binary/unary/reduce/pool forward, layout.cc boxes that tile the output);
+// the pooling gradients add into dx and padding leaves a border, so those get zeros.
+
 /** Kernel name -> runner using the addon, falling back to the JS runner of the same name. */
 export function nativeExtraRunners(n: NativeEltwise): Record<string, Run> {
   const binary = (op: number): Run => (b, { a, b: bb }) => {
     const av = values(b, a), bv = values(b, bb);
     const plan = av && bv ? planBroadcast(a.shape, bb.shape) : null;
     if (!plan) return null;
-    const out = new Float32Array(plan.outer * plan.mid * plan.inner);
+    const out = allocFor(b)(plan.outer * plan.mid * plan.inner, true);
     const [big, small] = plan.bigIsA ? [av!, bv!] : [bv!, av!];
     return n.binary(op, big, small, out, plan.outer, plan.mid, plan.inner, !plan.bigIsA) ? b.makeTensorInfo(plan.shape, 'float32', out) : null;
   };
   const unary = (op: number): Run => (b, { x }, attrs) => {
     const xv = values(b, x);
     if (!xv) return null;
-    const out = new Float32Array(xv.length);
+    const out = allocFor(b)(xv.length, true);
     return n.unary(op, xv, out, (attrs as any).alpha ?? 0) ? b.makeTensorInfo(x.shape, 'float32', out) : null;
   };
   const reduce = (mean: boolean): Run => (b, { x }, attrs) => {
@@ -56,7 +61,7 @@ export function nativeExtraRunners(n: NativeEltwise): Record<string, Run> {
     const axes = tf.util.parseAxisParam(axis ?? null, x.shape);
     const plan = planReduce(x.shape, axes);
     if (!plan) return null;
-    const out = new Float32Array(plan.outer * plan.inner);
+    const out = allocFor(b)(plan.outer * plan.inner, true);
     if (!n.reduce(xv, out, plan.outer, plan.mid, plan.inner, mean)) return null;
     const shape = keepDims ? x.shape.map((s, d) => (axes.includes(d) ? 1 : s)) : x.shape.filter((_, d) => !axes.includes(d));
     return b.makeTensorInfo(shape, 'float32', out);
@@ -69,14 +74,14 @@ export function nativeExtraRunners(n: NativeEltwise): Record<string, Run> {
       const xv = values(b, x);
       if (!xv || x.shape.length !== 4) return null;
       const { p, geom } = poolGeom(x.shape, attrs);
-      const y = new Float32Array(count(p.outShape));
+      const y = allocFor(b)(count(p.outShape), true);
       return n.pool(MAX, xv, y, geom) ? b.makeTensorInfo(p.outShape, 'float32', y) : null;
     },
     MaxPoolGrad(b, { dy, input, output }, attrs) {
       const dv = values(b, dy), xv = values(b, input), yv = output ? values(b, output) : null;
       if (!dv || !xv) return null;
       const { geom } = poolGeom(input.shape, attrs);
-      const dx = new Float32Array(xv.length);
+      const dx = allocFor(b)(xv.length); // the gradient adds into dx
       // From the forward output the gradient is branch-free over channels (vectorised).
       return yv && n.maxPoolGrad(dv, xv, yv, dx, geom) ? b.makeTensorInfo(input.shape, 'float32', dx) : null;
     },
@@ -86,7 +91,7 @@ export function nativeExtraRunners(n: NativeEltwise): Record<string, Run> {
       const [bg, sz] = tf.slice_util.parseSliceParams(x as tf.Tensor, (attrs as any).begin, (attrs as any).size);
       // A contiguous slice is a zero-copy view in the stock kernel: keep that.
       if (tf.slice_util.isSliceContinous(x.shape, bg, sz)) return null;
-      const out = new Float32Array(count(sz));
+      const out = allocFor(b)(count(sz), true);
       return box(n, xv, x.shape, bg, out, sz, sz.map(() => 0), sz) ? b.makeTensorInfo(sz, 'float32', out) : null;
     },
     SplitV(b, { x }, attrs) {
@@ -100,7 +105,7 @@ export function nativeExtraRunners(n: NativeEltwise): Record<string, Run> {
       for (const s of sizes) {
         const shape = [...x.shape];
         shape[ax] = s;
-        const out = new Float32Array(count(shape));
+        const out = allocFor(b)(count(shape), true);
         if (!box(n, xv, x.shape, begin, out, shape, shape.map(() => 0), shape)) return null;
         outs.push(b.makeTensorInfo(shape, 'float32', out));
         begin[ax] += s;
@@ -116,7 +121,8 @@ export function nativeExtraRunners(n: NativeEltwise): Record<string, Run> {
       const shape = [...xs[0].shape];
       shape[ax] = xs.reduce((u, t) => u + t.shape[ax], 0);
       if (xs.some((t) => t.shape.some((d, i) => i !== ax && d !== shape[i]))) return null;
-      const out = new Float32Array(count(shape));
+      // No fill: the inputs' boxes tile the output (sizes checked above).
+      const out = allocFor(b)(count(shape), true);
       const at = shape.map(() => 0);
       for (let i = 0; i < xs.length; i++) {
         if (!box(n, vs[i]!, xs[i].shape, xs[i].shape.map(() => 0), out, shape, [...at], xs[i].shape)) return null;
@@ -129,7 +135,7 @@ export function nativeExtraRunners(n: NativeEltwise): Record<string, Run> {
       if (!xv || x.shape.length === 0) return null;
       const { paddings, constantValue } = attrs as any;
       const shape = x.shape.map((s, d) => paddings[d][0] + s + paddings[d][1]);
-      const out = new Float32Array(count(shape));
+      const out = allocFor(b)(count(shape)); // zeroed: the border is padding
       if (constantValue) out.fill(constantValue);
       return box(n, xv, x.shape, x.shape.map(() => 0), out, shape, paddings.map((p: number[]) => p[0]), x.shape) ? b.makeTensorInfo(shape, 'float32', out) : null;
     },
@@ -137,14 +143,14 @@ export function nativeExtraRunners(n: NativeEltwise): Record<string, Run> {
       const xv = values(b, x);
       if (!xv || x.shape.length !== 4) return null;
       const { p, geom } = poolGeom(x.shape, attrs);
-      const y = new Float32Array(count(p.outShape));
+      const y = allocFor(b)(count(p.outShape), true);
       return n.pool(AVG, xv, y, geom) ? b.makeTensorInfo(p.outShape, 'float32', y) : null;
     },
     AvgPoolGrad(b, { dy, input }, attrs) {
       const dv = values(b, dy);
       if (!dv) return null;
       const { geom } = poolGeom(input.shape, attrs);
-      const dx = new Float32Array(count(input.shape));
+      const dx = allocFor(b)(count(input.shape)); // the gradient adds into dx
       return n.pool(AVG_GRAD, dv, dx, geom) ? b.makeTensorInfo(input.shape, 'float32', dx) : null;
     },
   };

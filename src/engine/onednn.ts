@@ -10,6 +10,7 @@ import { createRequire } from 'node:module';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { packageRoot } from '../core/paths.js';
+import { freshArray } from './buffer-pool.js';
 import type { ConvImpl, ConvInfo } from './conv-impl.js';
 
 /** What the native module exports (native/src/addon.cc). */
@@ -102,30 +103,33 @@ function nativeConv(n: NativeModule): ConvImpl {
     c.filterHeight * c.filterWidth * (depthwise ? c.outChannels : c.inChannels * c.outChannels);
   const run = (dir: number, x: Float32Array, w: Float32Array, y: Float32Array, c: ConvInfo, dw: boolean) =>
     n.conv(dir, x, w, y, geom(c, dw ? c.inChannels : 1));
+  // No fill (alloc's `true`): a oneDNN primitive without a sum post-op (we attach none) writes
+  // every element of its destination, and native/src/depthwise.cc assigns every dw[k]. An array
+  // taken for a call the addon declines is left to the garbage collector.
   return {
     name: 'onednn',
-    conv2d(x, w, c) {
-      const y = new Float32Array(ySize(c));
+    conv2d(x, w, c, alloc = freshArray) {
+      const y = alloc(ySize(c), true);
       return run(FWD, x, w, y, c, false) ? y : null;
     },
-    conv2dBackpropInput(dy, w, c) {
-      const dx = new Float32Array(xSize(c));
+    conv2dBackpropInput(dy, w, c, alloc = freshArray) {
+      const dx = alloc(xSize(c), true);
       return run(BWD_DATA, dx, w, dy, c, false) ? dx : null;
     },
-    conv2dBackpropFilter(x, dy, c) {
-      const dw = new Float32Array(wSize(c, false));
+    conv2dBackpropFilter(x, dy, c, alloc = freshArray) {
+      const dw = alloc(wSize(c, false), true);
       return run(BWD_WEIGHTS, x, dw, dy, c, false) ? dw : null;
     },
-    depthwise(x, w, c) {
-      const y = new Float32Array(ySize(c));
+    depthwise(x, w, c, alloc = freshArray) {
+      const y = alloc(ySize(c), true);
       return run(FWD, x, w, y, c, true) ? y : null;
     },
-    depthwiseBackpropInput(dy, w, c) {
-      const dx = new Float32Array(xSize(c));
+    depthwiseBackpropInput(dy, w, c, alloc = freshArray) {
+      const dx = alloc(xSize(c), true);
       return run(BWD_DATA, dx, w, dy, c, true) ? dx : null;
     },
-    depthwiseBackpropFilter(x, dy, c) {
-      const dw = new Float32Array(wSize(c, true));
+    depthwiseBackpropFilter(x, dy, c, alloc = freshArray) {
+      const dw = alloc(wSize(c, true), true);
       return run(BWD_WEIGHTS, x, dw, dy, c, true) ? dw : null;
     },
   };

@@ -29,12 +29,15 @@ export function planBroadcast(aShape: number[], bShape: number[]): BroadcastPlan
   return { outer: size(big.slice(0, d0)), mid: size(big.slice(d0, d1)), inner: size(big.slice(d1)), bigIsA, shape: big };
 }
 
+import { freshArray, type Alloc } from '../buffer-pool.js';
+
 export const ADD = 0, SUB = 1, MUL = 2, DIV = 3, SQDIFF = 4;
 
 /** out = a op b following `p` (see planBroadcast). */
-export function broadcastBinary(op: number, a: Float32Array, b: Float32Array, p: BroadcastPlan): Float32Array {
+export function broadcastBinary(op: number, a: Float32Array, b: Float32Array, p: BroadcastPlan, alloc: Alloc = freshArray): Float32Array {
   const big = p.bigIsA ? a : b, small = p.bigIsA ? b : a;
-  const out = new Float32Array(p.outer * p.mid * p.inner);
+  // No fill: the three loops assign every one of outer × mid × inner elements.
+  const out = alloc(p.outer * p.mid * p.inner, true);
   const { outer, mid, inner } = p;
   // Sub and RealDiv are not symmetric: with the big operand on the right, flip them.
   const flip = !p.bigIsA;

@@ -9,6 +9,7 @@
  * convolutions skip im2col entirely (the input already is the column matrix).
  */
 import type * as tf from '@tensorflow/tfjs';
+import { freshArray, type Alloc } from '../buffer-pool.js';
 import { gemm } from './gemm.js';
 
 type ConvInfo = tf.backend_util.Conv2DInfo;
@@ -99,11 +100,12 @@ function col2im(col: Float32Array, c: ConvInfo, r0: number, rows: number, dx: Fl
 }
 
 /** y = conv2d(x, w): x [N,H,W,C], w [kH,kW,C,O] → y [N,OH,OW,O]. */
-export function conv2dForward(x: Float32Array, w: Float32Array, c: ConvInfo): Float32Array {
+export function conv2dForward(x: Float32Array, w: Float32Array, c: ConvInfo, alloc: Alloc = freshArray): Float32Array {
   const O = c.outChannels;
   const R = c.batchSize * c.outHeight * c.outWidth;
   const K = c.filterHeight * c.filterWidth * c.inChannels;
-  const y = new Float32Array(R * O);
+  // No fill: the chunks cover all R rows and gemm without `accumulate` assigns every element.
+  const y = alloc(R * O, true);
   if (isPointwise(c)) {
     gemm(R, O, K, x, 0, K, 1, w, 0, O, 1, y, 0, O, false);
     return y;
@@ -119,11 +121,12 @@ export function conv2dForward(x: Float32Array, w: Float32Array, c: ConvInfo): Fl
 }
 
 /** dx of conv2d: dy [N,OH,OW,O], w [kH,kW,C,O] → dx [N,H,W,C]. */
-export function conv2dBackpropInput(dy: Float32Array, w: Float32Array, c: ConvInfo): Float32Array {
+export function conv2dBackpropInput(dy: Float32Array, w: Float32Array, c: ConvInfo, alloc: Alloc = freshArray): Float32Array {
   const O = c.outChannels;
   const R = c.batchSize * c.outHeight * c.outWidth;
   const K = c.filterHeight * c.filterWidth * c.inChannels;
-  const dx = new Float32Array(c.batchSize * c.inHeight * c.inWidth * c.inChannels);
+  // col2im adds into dx, so it must start at zero; the pointwise gemm assigns every element.
+  const dx = alloc(c.batchSize * c.inHeight * c.inWidth * c.inChannels, isPointwise(c));
   if (isPointwise(c)) {
     // dx = dy · wᵀ
     gemm(R, K, O, dy, 0, O, 1, w, 0, 1, O, dx, 0, K, false);
@@ -140,11 +143,12 @@ export function conv2dBackpropInput(dy: Float32Array, w: Float32Array, c: ConvIn
 }
 
 /** dw of conv2d: x [N,H,W,C], dy [N,OH,OW,O] → dw [kH,kW,C,O]. */
-export function conv2dBackpropFilter(x: Float32Array, dy: Float32Array, c: ConvInfo): Float32Array {
+export function conv2dBackpropFilter(x: Float32Array, dy: Float32Array, c: ConvInfo, alloc: Alloc = freshArray): Float32Array {
   const O = c.outChannels;
   const R = c.batchSize * c.outHeight * c.outWidth;
   const K = c.filterHeight * c.filterWidth * c.inChannels;
-  const dw = new Float32Array(K * O);
+  // No fill when R > 0: the first gemm (r0 = 0) assigns every element, later chunks add.
+  const dw = alloc(K * O, R > 0);
   if (isPointwise(c)) {
     // dw = xᵀ · dy
     gemm(K, O, R, x, 0, 1, K, dy, 0, O, 1, dw, 0, O, false);

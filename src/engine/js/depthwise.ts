@@ -7,6 +7,7 @@
  * which is what the stock kernels (TensorBuffer.get per element) do not do.
  */
 import type * as tf from '@tensorflow/tfjs';
+import { freshArray, type Alloc } from '../buffer-pool.js';
 
 type ConvInfo = tf.backend_util.Conv2DInfo;
 
@@ -53,22 +54,23 @@ function sweep(mode: number, x: Float32Array, w: Float32Array, y: Float32Array, 
 }
 
 /** y = depthwise(x, w): x [N,H,W,C], w [kH,kW,C,M] → y [N,OH,OW,C·M]. */
-export function depthwiseForward(x: Float32Array, w: Float32Array, c: ConvInfo): Float32Array {
-  const y = new Float32Array(c.batchSize * c.outHeight * c.outWidth * c.outChannels);
+export function depthwiseForward(x: Float32Array, w: Float32Array, c: ConvInfo, alloc: Alloc = freshArray): Float32Array {
+  // sweep() adds into its output in all three directions: every output starts zeroed.
+  const y = alloc(c.batchSize * c.outHeight * c.outWidth * c.outChannels);
   sweep(FORWARD, x, w, y, c);
   return y;
 }
 
 /** dx of depthwise: dy [N,OH,OW,C·M], w → dx [N,H,W,C]. */
-export function depthwiseBackpropInput(dy: Float32Array, w: Float32Array, c: ConvInfo): Float32Array {
-  const dx = new Float32Array(c.batchSize * c.inHeight * c.inWidth * c.inChannels);
+export function depthwiseBackpropInput(dy: Float32Array, w: Float32Array, c: ConvInfo, alloc: Alloc = freshArray): Float32Array {
+  const dx = alloc(c.batchSize * c.inHeight * c.inWidth * c.inChannels);
   sweep(BACK_INPUT, dx, w, dy, c);
   return dx;
 }
 
 /** dw of depthwise: x, dy → dw [kH,kW,C,M]. */
-export function depthwiseBackpropFilter(x: Float32Array, dy: Float32Array, c: ConvInfo): Float32Array {
-  const dw = new Float32Array(c.filterHeight * c.filterWidth * c.outChannels);
+export function depthwiseBackpropFilter(x: Float32Array, dy: Float32Array, c: ConvInfo, alloc: Alloc = freshArray): Float32Array {
+  const dw = alloc(c.filterHeight * c.filterWidth * c.outChannels);
   sweep(BACK_FILTER, x, dw, dy, c);
   return dw;
 }

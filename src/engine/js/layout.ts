@@ -5,6 +5,8 @@
  * activation of a cell.
  */
 
+import { freshArray, type Alloc } from '../buffer-pool.js';
+
 /** Calls f(index) for every index over `outer` (the dims before the last), in row-major order. */
 function forEachRow(outer: number[], f: (idx: number[]) => void): void {
   const idx = new Array(outer.length).fill(0);
@@ -29,10 +31,11 @@ function copyRow(src: Float32Array, s: number, dst: Float32Array, d: number, n: 
 }
 
 /** x[begin : begin + size] for a rank ≥ 1 tensor. */
-export function sliceRows(x: Float32Array, shape: number[], begin: number[], size: number[]): Float32Array {
+export function sliceRows(x: Float32Array, shape: number[], begin: number[], size: number[], alloc: Alloc = freshArray): Float32Array {
   const r = shape.length;
   const xs = strides(shape);
-  const out = new Float32Array(size.reduce((a, b) => a * b, 1));
+  // No fill: one copied row of size[r-1] per index of the outer dims covers the output.
+  const out = alloc(size.reduce((a, b) => a * b, 1), true);
   const n = size[r - 1];
   let o = 0;
   forEachRow(size.slice(0, r - 1), (idx) => {
@@ -45,11 +48,12 @@ export function sliceRows(x: Float32Array, shape: number[], begin: number[], siz
 }
 
 /** tf.tile: dimension d repeated reps[d] times. */
-export function tileRows(x: Float32Array, shape: number[], reps: number[]): Float32Array {
+export function tileRows(x: Float32Array, shape: number[], reps: number[], alloc: Alloc = freshArray): Float32Array {
   const r = shape.length;
   const xs = strides(shape);
   const outShape = shape.map((s, d) => s * reps[d]);
-  const out = new Float32Array(outShape.reduce((a, b) => a * b, 1));
+  // No fill: reps[r-1] copied rows per index of the outer dims of the output cover it.
+  const out = alloc(outShape.reduce((a, b) => a * b, 1), true);
   const n = shape[r - 1];
   let o = 0;
   forEachRow(outShape.slice(0, r - 1), (idx) => {
@@ -61,11 +65,11 @@ export function tileRows(x: Float32Array, shape: number[], reps: number[]): Floa
 }
 
 /** tf.pad with a constant: paddings[d] = [before, after]. */
-export function padRows(x: Float32Array, shape: number[], paddings: [number, number][], value: number): Float32Array {
+export function padRows(x: Float32Array, shape: number[], paddings: [number, number][], value: number, alloc: Alloc = freshArray): Float32Array {
   const r = shape.length;
   const outShape = shape.map((s, d) => paddings[d][0] + s + paddings[d][1]);
   const os = strides(outShape);
-  const out = new Float32Array(outShape.reduce((a, b) => a * b, 1));
+  const out = alloc(outShape.reduce((a, b) => a * b, 1));
   if (value !== 0) out.fill(value);
   const n = shape[r - 1];
   let i = 0;

@@ -3,6 +3,7 @@
  * Max ties go to the first maximum in the window (as the stock tfjs kernel does).
  */
 import type * as tf from '@tensorflow/tfjs';
+import { freshArray, type Alloc } from '../buffer-pool.js';
 
 type PoolInfo = tf.backend_util.Conv2DInfo;
 
@@ -31,9 +32,10 @@ function windows(p: PoolInfo, visit: (yo: number, xs: number[], n: number) => vo
   }
 }
 
-export function maxPool(x: Float32Array, p: PoolInfo): Float32Array {
+export function maxPool(x: Float32Array, p: PoolInfo, alloc: Alloc = freshArray): Float32Array {
   const C = p.inChannels;
-  const y = new Float32Array(p.batchSize * p.outHeight * p.outWidth * C);
+  // No fill: windows() visits every output pixel, which is assigned before it is compared.
+  const y = alloc(p.batchSize * p.outHeight * p.outWidth * C, true);
   windows(p, (yo, xs, n) => {
     for (let c = 0; c < C; c++) y[yo + c] = n ? -Infinity : 0;
     for (let k = 0; k < n; k++) {
@@ -45,9 +47,9 @@ export function maxPool(x: Float32Array, p: PoolInfo): Float32Array {
 }
 
 /** Routes dy to the first maximum of each window (recomputed from x). */
-export function maxPoolGrad(dy: Float32Array, x: Float32Array, p: PoolInfo): Float32Array {
+export function maxPoolGrad(dy: Float32Array, x: Float32Array, p: PoolInfo, alloc: Alloc = freshArray): Float32Array {
   const C = p.inChannels;
-  const dx = new Float32Array(x.length);
+  const dx = alloc(x.length);
   const best = new Float32Array(C), arg = new Int32Array(C);
   windows(p, (yo, xs, n) => {
     if (n === 0) return;
@@ -62,9 +64,9 @@ export function maxPoolGrad(dy: Float32Array, x: Float32Array, p: PoolInfo): Flo
 }
 
 /** Average over the valid (unpadded) pixels of each window, as tfjs's forward kernel does. */
-export function avgPool(x: Float32Array, p: PoolInfo): Float32Array {
+export function avgPool(x: Float32Array, p: PoolInfo, alloc: Alloc = freshArray): Float32Array {
   const C = p.inChannels;
-  const y = new Float32Array(p.batchSize * p.outHeight * p.outWidth * C);
+  const y = alloc(p.batchSize * p.outHeight * p.outWidth * C);
   windows(p, (yo, xs, n) => {
     for (let k = 0; k < n; k++) {
       const xo = xs[k];
@@ -82,9 +84,9 @@ export function avgPool(x: Float32Array, p: PoolInfo): Float32Array {
  * divided by the number of valid pixels ('same' padding borders), so its gradient is wrong
  * there; this one is the exact gradient of the forward kernel. They agree for 'valid'.
  */
-export function avgPoolGrad(dy: Float32Array, p: PoolInfo): Float32Array {
+export function avgPoolGrad(dy: Float32Array, p: PoolInfo, alloc: Alloc = freshArray): Float32Array {
   const C = p.inChannels;
-  const dx = new Float32Array(p.batchSize * p.inHeight * p.inWidth * C);
+  const dx = alloc(p.batchSize * p.inHeight * p.inWidth * C);
   windows(p, (yo, xs, n) => {
     const s = 1 / Math.max(n, 1);
     for (let k = 0; k < n; k++) {

@@ -4,6 +4,8 @@
  * kernel performs first.
  */
 
+import { freshArray, type Alloc } from '../buffer-pool.js';
+
 /** outer × mid × inner view of x with the reduced axes as `mid`; null if the axes are not contiguous. */
 export function planReduce(shape: number[], axes: number[]): { outer: number; mid: number; inner: number } | null {
   const ax = [...new Set(axes.map((a) => (a < 0 ? a + shape.length : a)))].sort((a, b) => a - b);
@@ -15,9 +17,10 @@ export function planReduce(shape: number[], axes: number[]): { outer: number; mi
 }
 
 /** Sums over `mid` (accumulating in float64 like the stock kernel), optionally dividing by it. */
-export function reduceSum(x: Float32Array, p: { outer: number; mid: number; inner: number }, mean: boolean): Float32Array {
+export function reduceSum(x: Float32Array, p: { outer: number; mid: number; inner: number }, mean: boolean, alloc: Alloc = freshArray): Float32Array {
   const { outer, mid, inner } = p;
-  const out = new Float32Array(outer * inner);
+  // No fill: every (o, i) is assigned once.
+  const out = alloc(outer * inner, true);
   const acc = new Float64Array(inner);
   for (let o = 0; o < outer; o++) {
     acc.fill(0);
