@@ -1,10 +1,12 @@
 /**
- * `nas bench train [--backend B[,B...]] [--model nasnet-a|small-cnn] [--steps N] [--json]`
+ * `nas bench train [--backend B[,B...]] [--model nasnet-a|small-cnn|replay] [--threads T[,T...]] [--steps N] [--json]`
  *
  * Trains a fixed reference child for a fixed number of SGD steps on every available backend,
- * side by side in one process, and prints training images/s and GFLOP/s; when
- * /usr/bin/python3 has torch it trains the same network in PyTorch (bench/train_reference.py,
- * rebuilt from the tfjs model's topology) and prints the ratios. A benchmark, not a test.
+ * side by side in one process, at each engine thread count, and prints training images/s
+ * (best, and min/median/max over the interleaved rounds), GFLOP/s, the scaling from the first
+ * thread count and the ratios; when /usr/bin/python3 has torch it trains the same network in
+ * PyTorch at the same thread counts (bench/train_reference.py, rebuilt from the tfjs model's
+ * topology). A benchmark, not a test.
  */
 import * as tf from '@tensorflow/tfjs';
 import { spawnSync } from 'node:child_process';
@@ -30,8 +32,12 @@ const INPUT: [number, number, number] = [28, 28, 1];
 const CLASSES = 10;
 /** The reference network around the NASNet-A cells: fixed here, not read from the space file, so figures stay comparable. */
 const REFERENCE_MACRO = { stemChannels: 16, filters: 8, cellsPerStage: 1, reductions: 2, filterMultiplier: 2 };
+/** NASNet-A at the replay size of issue 16's table (N = 2, F = 16, stem 32). */
+const REPLAY_MACRO = { stemChannels: 32, filters: 16, cellsPerStage: 2, reductions: 2, filterMultiplier: 2 };
 /** Timed steps per backend (after one warm-up step): the slow backends get fewer. */
 const STEPS: Record<string, number> = { onednn: 20, cpu: 5, 'cpu-stock': 1, tensorflow: 20, pytorch: 20 };
+/** At replay size a step costs ~8x the bench child's. */
+const REPLAY_STEPS: Record<string, number> = { onednn: 6, cpu: 2, 'cpu-stock': 1, tensorflow: 6, pytorch: 6 };
 const PYTHON = '/usr/bin/python3';
 /** Backends are measured in this many interleaved rounds and the best round is kept, so a
  * burst of load from other processes does not land on one backend only. */
@@ -59,7 +65,12 @@ const NASNET_A: Genotype = {
 export interface BenchRow {
   backend: string;
   description: string;
+  /** Engine threads (PyTorch: torch.set_num_threads). */
+  threads: number;
+  /** The best round's images/s. */
   imagesPerSec: number;
+  /** Every round's images/s, in round order. */
+  rounds: number[];
   /** Training GFLOP/s, counting a step as 3 × the forward pass (2 FLOPs per multiply-add). */
   gflops: number;
   steps: number;
@@ -82,7 +93,7 @@ function buildReference(model: string): { model: tf.LayersModel; multAdds: numbe
     return { model: m, multAdds: modelCost(m).multAdds };
   }
   const space = loadSpace('nasnet');
-  const built = buildModel(space, NASNET_A, REFERENCE_MACRO, { inputShape: INPUT, numClasses: CLASSES, seed: 1 });
+  const built = buildModel(space, NASNET_A, model === 'replay' ? REPLAY_MACRO : REFERENCE_MACRO, { inputShape: INPUT, numClasses: CLASSES, seed: 1 });
   return { model: built.model, multAdds: built.multAdds };
 }
 
@@ -96,14 +107,16 @@ function batch(): { x: tf.Tensor; y: tf.Tensor } {
   return { x: tf.tensor4d(xv, [BATCH, ...INPUT]), y: tf.oneHot(tf.tensor1d(labels, 'int32'), CLASSES) };
 }
 
-async function benchBackend(name: string, model: string, stepsOverride: number | undefined): Promise<BenchRow> {
-  const chosen = await selectBackend(name, { threads: 1 });
+const stepsFor = (model: string, backend: string, override: number | undefined) => override ?? (model === 'replay' ? REPLAY_STEPS : STEPS)[backend] ?? 5;
+
+async function benchBackend(name: string, model: string, threads: number, stepsOverride: number | undefined): Promise<BenchRow> {
+  const chosen = await selectBackend(name, { threads });
   const { model: net, multAdds } = buildReference(model);
   const { x, y } = batch();
   const opt = tf.train.sgd(0.01);
   const step = () => opt.minimize(() => tf.losses.softmaxCrossEntropy(y, net.apply(x, { training: true }) as tf.Tensor), true)!;
   step().dispose();
-  const steps = stepsOverride ?? STEPS[chosen.name] ?? 5;
+  const steps = stepsFor(model, chosen.name, stepsOverride);
   const t0 = performance.now();
   for (let i = 0; i < steps; i++) step().dispose();
   const seconds = (performance.now() - t0) / 1000;
@@ -111,11 +124,11 @@ async function benchBackend(name: string, model: string, stepsOverride: number |
   net.dispose();
   opt.dispose();
   const imagesPerSec = (BATCH * steps) / seconds;
-  return { backend: chosen.name, description: chosen.description, imagesPerSec, gflops: (imagesPerSec * 3 * 2 * multAdds) / 1e9, steps };
+  return { backend: chosen.name, description: chosen.description, threads, imagesPerSec, rounds: [imagesPerSec], gflops: (imagesPerSec * 3 * 2 * multAdds) / 1e9, steps };
 }
 
-/** The same network in PyTorch on one thread, or why not. */
-function benchTorch(model: string, multAdds: number, topology: unknown, stepsOverride?: number): BenchRow | string {
+/** The same network in PyTorch on `threads` threads, or why not. */
+function benchTorch(model: string, multAdds: number, topology: unknown, threads: number, stepsOverride?: number): BenchRow | string {
   if (!existsSync(PYTHON)) return `${PYTHON} not found`;
   const probe = spawnSync(PYTHON, ['-c', 'import torch'], { encoding: 'utf8' });
   if (probe.status !== 0) return `${PYTHON} has no torch (apt install python3-torch)`;
@@ -123,20 +136,22 @@ function benchTorch(model: string, multAdds: number, topology: unknown, stepsOve
   try {
     const file = join(dir, `${model}.json`);
     writeFileSync(file, JSON.stringify(topology));
-    const steps = stepsOverride ?? STEPS.pytorch;
-    const r = spawnSync(PYTHON, [join(packageRoot, 'bench', 'train_reference.py'), file, '--batch', String(BATCH), '--steps', String(steps), '--threads', '1'], { encoding: 'utf8' });
+    const steps = stepsFor(model, 'pytorch', stepsOverride);
+    const r = spawnSync(PYTHON, [join(packageRoot, 'bench', 'train_reference.py'), file, '--batch', String(BATCH), '--steps', String(steps), '--threads', String(threads)], { encoding: 'utf8' });
     if (r.status !== 0) return `bench/train_reference.py failed: ${(r.stderr || r.stdout).trim().split('\n').pop()}`;
     const out = JSON.parse(r.stdout.trim().split('\n').pop()!);
-    return { backend: 'pytorch', description: `PyTorch ${out.torch} (${PYTHON}), 1 thread`, imagesPerSec: out.imagesPerSec, gflops: (out.imagesPerSec * 3 * 2 * multAdds) / 1e9, steps };
+    return { backend: 'pytorch', description: `PyTorch ${out.torch} (${PYTHON})`, threads, imagesPerSec: out.imagesPerSec, rounds: [out.imagesPerSec], gflops: (out.imagesPerSec * 3 * 2 * multAdds) / 1e9, steps };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-const HELP = `usage: nas bench train [--backend B[,B...]] [--model nasnet-a|small-cnn] [--steps N] [--rounds N] [--no-torch] [--json] [--out FILE]
+const HELP = `usage: nas bench train [--backend B[,B...]] [--model nasnet-a|small-cnn|replay] [--threads T[,T...]] [--steps N] [--rounds N] [--no-torch] [--json] [--out FILE]
   trains a fixed reference child for a fixed number of SGD steps on every backend, side by side
   --backend B[,B...]   ${[...backendNames.filter((b) => b !== 'auto'), 'pytorch'].join(', ')} (default: every available one, and pytorch)
-  --model M            nasnet-a (default) | small-cnn
+  --model M            nasnet-a (default: the bench child, stem 16, F 8, N 1) | small-cnn | replay (NASNet-A at N 2, F 16, stem 32)
+  --threads T[,T...]   engine threads of each backend and of PyTorch, each count measured (default 1);
+                       the scaling column divides by the first count
   --steps N            timed steps per backend (default: per backend)
   --rounds N           interleaved rounds, the best kept (default ${ROUNDS})
   --no-torch           skip the PyTorch reference
@@ -147,20 +162,22 @@ function parse(argv: string[]) {
   const parsed = parseCommand(argv, {
     verb: 'nas bench train', usage: HELP,
     options: {
-      backend: { type: 'string' }, model: { type: 'string' }, steps: { type: 'string' }, rounds: { type: 'string' },
+      backend: { type: 'string' }, model: { type: 'string' }, steps: { type: 'string' }, rounds: { type: 'string' }, threads: { type: 'string' },
       'no-torch': { type: 'boolean' }, json: { type: 'boolean' }, out: { type: 'string' },
     },
   });
   if (!parsed) return undefined;
   const v = parsed.values;
-  const model = choiceOption(v.model, 'model', ['nasnet-a', 'small-cnn'] as const, 'nasnet-a');
+  const model = choiceOption(v.model, 'model', ['nasnet-a', 'small-cnn', 'replay'] as const, 'nasnet-a');
+  const threads = (v.threads ?? '1').split(',').map((t) => intOption(t.trim(), 'threads', 1, 1, 1024));
+  if (new Set(threads).size !== threads.length) throw new UserError(`--threads: a count is given twice in "${v.threads}"`);
   const backends = v.backend?.split(',').map((b) => b.trim());
   for (const b of backends ?? []) {
     if (!(backendNames as readonly string[]).includes(b) && b !== 'pytorch') throw new UserError(`--backend: unknown backend "${b}" (expected: ${[...backendNames, 'pytorch'].join(', ')})`);
   }
   if (v.out !== undefined) checkOutputFile(v.out);
   return {
-    backends, model, json: v.json ?? false, torch: !v['no-torch'], out: v.out,
+    backends, model, threads, json: v.json ?? false, torch: !v['no-torch'], out: v.out,
     steps: v.steps === undefined ? undefined : intOption(v.steps, 'steps', 1, 1, 100_000),
     rounds: intOption(v.rounds, 'rounds', ROUNDS, 1, 1000),
   };
@@ -177,11 +194,13 @@ export async function benchTrain(argv: string[]): Promise<void> {
   const rows: BenchRow[] = [];
   const notes: string[] = [];
   const say = (line: string) => { if (!o.json) console.log(line); };
-  say(`nas bench train: ${o.model}, ${INPUT.join('x')} input, batch ${BATCH}, SGD; one thread per backend, side by side, best of ${o.rounds} interleaved rounds`);
+  say(`nas bench train: ${o.model}, ${INPUT.join('x')} input, batch ${BATCH}, SGD; ${o.threads.join(', ')} thread(s), backends side by side, best of ${o.rounds} interleaved rounds`);
   const best = new Map<string, BenchRow>();
   const keep = (r: BenchRow) => {
-    const prev = best.get(r.backend);
-    if (!prev || r.imagesPerSec > prev.imagesPerSec) best.set(r.backend, r);
+    const key = `${r.backend}\n${r.threads}`;
+    const prev = best.get(key);
+    if (!prev) best.set(key, r);
+    else best.set(key, { ...(r.imagesPerSec > prev.imagesPerSec ? r : prev), rounds: [...prev.rounds, r.imagesPerSec] });
   };
   let topology: unknown;
   let multAdds = 0;
@@ -191,42 +210,57 @@ export async function benchTrain(argv: string[]): Promise<void> {
     multAdds = ref.multAdds;
     ref.model.dispose();
   }
+  // Rounds outermost, then thread counts, then backends: load from other processes spreads over all.
   for (let round = 0; round < o.rounds; round++) {
-    for (const b of wanted.filter((w) => w !== 'pytorch')) {
-      // The stock backend is ~100x slower and its speed is not in question: measure it once.
-      if (round > 0 && b === 'cpu-stock') continue;
-      say(`  round ${round + 1}: ${b} …`);
-      keep(await benchBackend(b, o.model, o.steps));
-    }
-    if (topology) {
-      say(`  round ${round + 1}: pytorch …`);
-      const r = benchTorch(o.model, multAdds, topology, o.steps);
-      if (typeof r === 'string') {
-        notes.push(`pytorch: skipped, ${r}`);
-        topology = undefined;
-      } else keep(r);
+    for (const t of o.threads) {
+      for (const b of wanted.filter((w) => w !== 'pytorch')) {
+        // The stock backend is ~100x slower and its speed is not in question: measure it once.
+        if (b === 'cpu-stock' && (round > 0 || t !== o.threads[0])) continue;
+        say(`  round ${round + 1}, ${t} thread(s): ${b} …`);
+        keep(await benchBackend(b, o.model, t, o.steps));
+      }
+      if (topology) {
+        say(`  round ${round + 1}, ${t} thread(s): pytorch …`);
+        const r = benchTorch(o.model, multAdds, topology, t, o.steps);
+        if (typeof r === 'string') {
+          notes.push(`pytorch: skipped, ${r}`);
+          topology = undefined;
+        } else keep(r);
+      }
     }
   }
   rows.push(...best.values());
   const stock = rows.find((r) => r.backend === 'cpu-stock')?.imagesPerSec;
-  const torch = rows.find((r) => r.backend === 'pytorch')?.imagesPerSec;
-  if (o.json) print(JSON.stringify({ model: o.model, batch: BATCH, input: INPUT, rows: rows.map((r) => ({ ...r, vsStockCpu: stock ? r.imagesPerSec / stock : null, vsPytorch: torch ? r.imagesPerSec / torch : null })), notes }));
-  else printTable(rows, notes, stock, torch, print);
+  const torchAt = (t: number) => rows.find((r) => r.backend === 'pytorch' && r.threads === t)?.imagesPerSec;
+  const firstOf = (r: BenchRow) => rows.find((q) => q.backend === r.backend && q.threads === o.threads[0])?.imagesPerSec;
+  const extra = (r: BenchRow) => {
+    const torch = torchAt(r.threads);
+    const first = firstOf(r);
+    return { vsStockCpu: stock ? r.imagesPerSec / stock : null, vsPytorch: torch ? r.imagesPerSec / torch : null, scaling: first ? r.imagesPerSec / first : null };
+  };
+  if (o.json) print(JSON.stringify({ model: o.model, batch: BATCH, input: INPUT, threads: o.threads, rows: rows.map((r) => ({ ...r, ...extra(r) })), notes }));
+  else printTable(rows.map((r) => ({ ...r, ...extra(r) })), notes, print);
   if (o.out) {
     writeOutputFile(o.out, printed.join('\n') + '\n');
     console.log(`wrote ${o.out}`);
   }
 }
 
-function printTable(rows: BenchRow[], notes: string[], stock: number | undefined, torch: number | undefined, print: (line: string) => void): void {
-  const fmt = (v: number | undefined, d = 1) => (v === undefined ? '-' : v.toFixed(d));
-  const lines = [['backend', 'images/s', 'GFLOP/s', 'x stock cpu', 'x pytorch', 'steps']];
+type Row = BenchRow & { vsStockCpu: number | null; vsPytorch: number | null; scaling: number | null };
+
+function printTable(rows: Row[], notes: string[], print: (line: string) => void): void {
+  const fmt = (v: number | null | undefined, d = 1) => (v === null || v === undefined ? '-' : v.toFixed(d));
+  const spread = (v: number[]) => {
+    const s = [...v].sort((a, b) => a - b);
+    return `${fmt(s[0], 0)}/${fmt(s[Math.floor((s.length - 1) / 2)], 0)}/${fmt(s[s.length - 1], 0)}`;
+  };
+  const lines = [['backend', 'threads', 'images/s', 'min/median/max', 'GFLOP/s', 'x stock cpu', 'x pytorch', 'scaling', 'steps']];
   for (const r of rows) {
-    lines.push([r.backend, fmt(r.imagesPerSec), fmt(r.gflops, 2), stock ? fmt(r.imagesPerSec / stock, 1) : '-', torch ? fmt(r.imagesPerSec / torch, 2) : '-', String(r.steps)]);
+    lines.push([r.backend, String(r.threads), fmt(r.imagesPerSec), spread(r.rounds), fmt(r.gflops, 2), fmt(r.vsStockCpu, 1), fmt(r.vsPytorch, 2), fmt(r.scaling, 2), String(r.steps)]);
   }
   const widths = lines[0].map((_, c) => Math.max(...lines.map((l) => l[c].length)));
   for (const l of lines) print(l.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  '));
-  for (const r of rows) print(`  ${r.backend}: ${r.description}`);
+  for (const r of new Map(rows.map((x) => [x.backend, x])).values()) print(`  ${r.backend}: ${r.description}`);
   for (const n of notes) print(`  ${n}`);
 }
 
