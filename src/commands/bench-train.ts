@@ -252,7 +252,9 @@ function printTable(rows: Row[], notes: string[], print: (line: string) => void)
   const fmt = (v: number | null | undefined, d = 1) => (v === null || v === undefined ? '-' : v.toFixed(d));
   const spread = (v: number[]) => {
     const s = [...v].sort((a, b) => a - b);
-    return `${fmt(s[0], 0)}/${fmt(s[Math.floor((s.length - 1) / 2)], 0)}/${fmt(s[s.length - 1], 0)}`;
+    const h = s.length >> 1;
+    const median = s.length % 2 ? s[h] : (s[h - 1] + s[h]) / 2;
+    return `${fmt(s[0], 0)}/${fmt(median, 0)}/${fmt(s[s.length - 1], 0)}`;
   };
   const lines = [['backend', 'threads', 'images/s', 'min/median/max', 'GFLOP/s', 'x stock cpu', 'x pytorch', 'scaling', 'steps']];
   for (const r of rows) {
