@@ -73,7 +73,8 @@ test('random cells of both spaces build, run inference and free everything they 
     const space = i % 6 === 5 ? nb201 : nasnet;
     const g = space.sample(rng);
     if (g.space === 'nasnet' && [...g.normal, ...g.reduce].some((b) => b.inputs[0] === b.inputs[1] && b.ops[0] === 'identity' && b.ops[1] === 'identity')) doubled++;
-    const macro = space === nb201 ? { ...space.macro, stemChannels: 4, filters: 4, cellsPerStage: 1 } : space.macro;
+    // Small widths: the test is about which cells build and run, not their size (600 builds).
+    const macro = space === nb201 ? { ...space.macro, stemChannels: 4, filters: 4, cellsPerStage: 1 } : { ...space.macro, stemChannels: 8, filters: 4 };
     const b = buildModel(space, g, macro, { inputShape: shape, numClasses: 10, seed: i });
     try {
       const out = predictData(b.model, x);
