@@ -4,7 +4,16 @@
 // Spearman ρ(A, reference) − ρ(B, reference) on each resample, report the point difference, its
 // 2.5–97.5 % interval and the share of resamples at or below 0. Seed 1's scores only.
 // usage: node scripts/fidelity-paired-bootstrap.mjs DB STUDY A B [B ...] [--resamples N]
+import { existsSync } from 'node:fs';
 import Database from 'better-sqlite3';
+
+// The project's Spearman (src/stats/correlation.ts: average ranks for ties, NaN for a constant sample), as built by npm ci.
+const built = new URL('../dist/src/stats/correlation.js', import.meta.url);
+if (!existsSync(built)) {
+  console.error('fidelity-paired-bootstrap: dist/ is missing: run npm run build first');
+  process.exit(2);
+}
+const { spearman } = await import(built.href);
 
 const args = process.argv.slice(2);
 const at = args.indexOf('--resamples');
@@ -29,30 +38,7 @@ for (const name of ['reference', a, ...others]) {
 // Cells every estimator involved scored, with a finite value.
 const cells = Object.keys(by.reference).map(Number).filter((c) => [a, ...others].every((e) => Number.isFinite(by[e][c])));
 
-const rank = (v) => {
-  const idx = v.map((x, i) => [x, i]).sort((p, q) => p[0] - q[0]);
-  const r = new Array(v.length);
-  for (let i = 0; i < idx.length; ) {
-    let j = i;
-    while (j + 1 < idx.length && idx[j + 1][0] === idx[i][0]) j++;
-    for (let k = i; k <= j; k++) r[idx[k][1]] = (i + j) / 2; // ties share their mean rank
-    i = j + 1;
-  }
-  return r;
-};
-const pearson = (x, y) => {
-  const n = x.length;
-  const mx = x.reduce((s, v) => s + v, 0) / n;
-  const my = y.reduce((s, v) => s + v, 0) / n;
-  let sxy = 0, sxx = 0, syy = 0;
-  for (let i = 0; i < n; i++) {
-    sxy += (x[i] - mx) * (y[i] - my);
-    sxx += (x[i] - mx) ** 2;
-    syy += (y[i] - my) ** 2;
-  }
-  return sxy / Math.sqrt(sxx * syy);
-};
-const spearman = (e, pick) => pearson(rank(pick.map((c) => by[e][c])), rank(pick.map((c) => by.reference[c])));
+const spearmanOn = (e, pick) => spearman(pick.map((c) => by[e][c]), pick.map((c) => by.reference[c]));
 
 let state = 12345; // a fixed LCG: the same numbers on every run
 const random = () => (state = (state * 1103515245 + 12345) % 2147483648) / 2147483648;
@@ -60,11 +46,11 @@ for (const b of others) {
   const diffs = [];
   for (let i = 0; i < resamples; i++) {
     const pick = cells.map(() => cells[Math.floor(random() * cells.length)]);
-    const diff = spearman(a, pick) - spearman(b, pick);
+    const diff = spearmanOn(a, pick) - spearmanOn(b, pick);
     if (Number.isFinite(diff)) diffs.push(diff); // a resample with a constant column has no ρ
   }
   diffs.sort((x, y) => x - y);
   const q = (p) => diffs[Math.floor(p * (diffs.length - 1))];
-  const point = spearman(a, cells) - spearman(b, cells);
+  const point = spearmanOn(a, cells) - spearmanOn(b, cells);
   console.log(`ρ(${a}) − ρ(${b}): ${point.toFixed(2)} [${q(0.025).toFixed(2)}, ${q(0.975).toFixed(2)}], P(≤ 0) = ${(diffs.filter((v) => v <= 0).length / diffs.length).toFixed(4)}; n = ${cells.length} cells, ${diffs.length} resamples`);
 }

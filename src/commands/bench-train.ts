@@ -22,6 +22,7 @@ import { loadSpace } from '../space/load.js';
 import { buildModel } from '../model/build.js';
 import { batchNormalization } from '../model/batch-norm.js';
 import { modelCost } from '../model/cost.js';
+import { median } from '../stats/median.js';
 import { parseCommand } from './args.js';
 import { choiceOption, intOption } from './options.js';
 import { checkOutputFile, writeOutputFile } from './output-file.js';
@@ -250,12 +251,7 @@ type Row = BenchRow & { vsStockCpu: number | null; vsPytorch: number | null; sca
 
 function printTable(rows: Row[], notes: string[], print: (line: string) => void): void {
   const fmt = (v: number | null | undefined, d = 1) => (v === null || v === undefined ? '-' : v.toFixed(d));
-  const spread = (v: number[]) => {
-    const s = [...v].sort((a, b) => a - b);
-    const h = s.length >> 1;
-    const median = s.length % 2 ? s[h] : (s[h - 1] + s[h]) / 2;
-    return `${fmt(s[0], 0)}/${fmt(median, 0)}/${fmt(s[s.length - 1], 0)}`;
-  };
+  const spread = (v: number[]) => `${fmt(Math.min(...v), 0)}/${fmt(median(v), 0)}/${fmt(Math.max(...v), 0)}`;
   const lines = [['backend', 'threads', 'images/s', 'min/median/max', 'GFLOP/s', 'x stock cpu', 'x pytorch', 'scaling', 'steps']];
   for (const r of rows) {
     lines.push([r.backend, String(r.threads), fmt(r.imagesPerSec), spread(r.rounds), fmt(r.gflops, 2), fmt(r.vsStockCpu, 1), fmt(r.vsPytorch, 2), fmt(r.scaling, 2), String(r.steps)]);

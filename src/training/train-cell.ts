@@ -60,7 +60,7 @@ export interface CellResult {
   params: number;
   multAdds: number;
   state?: Uint8Array;
-  /** Why inspect() refused the child (nothing was trained; accuracy and losses are NaN). */
+  /** Why the child was refused before training (inspect()'s constraint, or a regulariser with no block to act on); nothing was trained, accuracy and losses are NaN. */
   rejected?: string;
 }
 
@@ -79,6 +79,11 @@ export function canContinue(from: Fidelity, to: Fidelity): boolean {
 export async function trainCell(job: CellTraining): Promise<CellResult> {
   const started = performance.now();
   const data = fidelityData(job.dataset, job.fidelity, job.datasetHash);
+  // A child refused before training: its size, why, and no training figures.
+  const refused = (rejected: string, size: { params: number; multAdds: number } | undefined): CellResult => ({
+    accuracy: NaN, loss: NaN, trainAccuracy: NaN, trainLoss: NaN, imagesPerSec: NaN, epochsTrained: 0,
+    seconds: (performance.now() - started) / 1000, params: size?.params ?? NaN, multAdds: size?.multAdds ?? NaN, rejected,
+  });
   let built: ReturnType<typeof buildModel> & { regularised: number };
   try {
     built = buildRegularised(job.regulariser, job.seed, job.genotype, (combine) =>
@@ -86,19 +91,11 @@ export async function trainCell(job: CellTraining): Promise<CellResult> {
   } catch (e) {
     // Not the cell's fault: refused like a constraint, so a search does not count it as a failed child.
     if (!(e instanceof RegulariserDoesNotApply)) throw e;
-    return {
-      accuracy: NaN, loss: NaN, trainAccuracy: NaN, trainLoss: NaN, imagesPerSec: NaN, epochsTrained: 0,
-      seconds: (performance.now() - started) / 1000, params: e.size?.params ?? NaN, multAdds: e.size?.multAdds ?? NaN, rejected: e.message,
-    };
+    return refused(e.message, e.size);
   }
   try {
     const rejected = await job.inspect?.(built.model, { params: built.params, multAdds: built.multAdds });
-    if (rejected !== undefined) {
-      return {
-        accuracy: NaN, loss: NaN, trainAccuracy: NaN, trainLoss: NaN, imagesPerSec: NaN, epochsTrained: 0,
-        seconds: (performance.now() - started) / 1000, params: built.params, multAdds: built.multAdds, rejected,
-      };
-    }
+    if (rejected !== undefined) return refused(rejected, built);
     const settings = settingsFor(job.fidelity, job.seed, job.dataset);
     let startEpoch = 0;
     let optimizerState: Float32Array[] | undefined;
