@@ -17,7 +17,12 @@ import seedrandom from 'seedrandom';
 import { UserError } from '../core/errors.js';
 import type { Genotype } from '../space/types.js';
 import { packageRoot, spacesDir } from '../core/paths.js';
-import { availableBackends, backendNames, selectBackend } from '../engine/backend.js';
+import { availableBackends, backendNames, selectBackend, setEngineThreads } from '../engine/backend.js';
+import { createRng } from '../core/rng.js';
+import { buildReplayNetwork } from '../replay/network.js';
+import { threadPlan } from '../replay/threads.js';
+import { runTraining, type TrainingSettings } from '../training/loop.js';
+import { ReplicaGroup } from '../training/replicas/group.js';
 import { loadSpace } from '../space/load.js';
 import { buildModel } from '../model/build.js';
 import { batchNormalization } from '../model/batch-norm.js';
@@ -128,6 +133,60 @@ async function benchBackend(name: string, model: string, threads: number, stepsO
   return { backend: chosen.name, description: chosen.description, threads, imagesPerSec, rounds: [imagesPerSec], gflops: (imagesPerSec * 3 * 2 * multAdds) / 1e9, steps };
 }
 
+/**
+ * The NASNet-A networks trained by the replay's loop (src/training/loop.ts: momentum SGD, its
+ * loss, its batches) at `threads` as the replay spends them (src/replay/threads.ts): data-parallel
+ * replicas first. One warm-up batch, then `steps` timed; seeded random images.
+ */
+async function benchLoop(name: string, model: string, threads: number, stepsOverride: number | undefined): Promise<BenchRow> {
+  const chosen = await selectBackend(name, { threads: 1 });
+  const plan = threadPlan(threads, BATCH);
+  setEngineThreads(plan.engineThreads);
+  const space = loadSpace('nasnet');
+  const macro = { ...space.macro, ...(model === 'replay' ? REPLAY_MACRO : REFERENCE_MACRO) };
+  const settings: TrainingSettings = {
+    epochs: 1, batchSize: BATCH, learningRate: 0.01, schedule: 'cosine', momentum: 0.9, nesterov: true, weightDecay: 5e-4,
+    augment: { pad: 0, flip: false, cutout: 0, randomErasing: 0 }, dropPath: 0, auxWeight: 0, labelSmoothing: 0, seed: 1,
+  };
+  const net = buildReplayNetwork(space, NASNET_A, macro, settings, INPUT, CLASSES);
+  const steps = stepsFor(model, chosen.name, stepsOverride);
+  const count = (steps + 1) * BATCH;
+  const rng = seedrandom('bench-train');
+  const train = {
+    images: Uint8Array.from({ length: count * INPUT[0] * INPUT[1] * INPUT[2] }, () => Math.floor(rng() * 256)),
+    labels: Uint8Array.from({ length: count }, () => Math.floor(rng() * CLASSES)), count, height: INPUT[0], width: INPUT[1], channels: INPUT[2],
+  };
+  let group: ReplicaGroup | undefined;
+  let first = 0;
+  let last = 0;
+  try {
+    if (plan.replicas > 1) {
+      group = await ReplicaGroup.start(
+        { spaceFile: space.file, genotype: NASNET_A, macro, settings, inputShape: INPUT, numClasses: CLASSES, backend: chosen.name, engineThreads: plan.engineThreads },
+        plan.replicas, BATCH, net.trainModel.trainableWeights.map((w) => w.read() as tf.Variable),
+      );
+    }
+    await runTraining({
+      model: net.built.model, trainModel: net.trainModel, train, norm: { mean: [127.5], std: [64] }, numClasses: CLASSES, settings, startEpoch: 0,
+      rng: createRng('bench-train'), replicas: group,
+      onBatch: (b) => {
+        if (b.batch === 1) first = performance.now();
+        else last = performance.now();
+      },
+      onEpoch: async () => {},
+    });
+  } finally {
+    await group?.close();
+    net.dispose();
+  }
+  const imagesPerSec = (BATCH * steps) / ((last - first) / 1000);
+  const how = plan.replicas > 1 ? `${plan.replicas} data-parallel replicas × ${plan.engineThreads} engine thread(s)` : `${plan.engineThreads} engine thread(s)`;
+  return {
+    backend: `${chosen.name}+loop`, description: `the replay's loop on ${chosen.name}; threads spent as the replay does (${how} at the last count)`, threads, imagesPerSec,
+    rounds: [imagesPerSec], gflops: (imagesPerSec * 3 * 2 * net.built.multAdds) / 1e9, steps,
+  };
+}
+
 /** The same network in PyTorch on `threads` threads, or why not. */
 function benchTorch(model: string, multAdds: number, topology: unknown, threads: number, stepsOverride?: number): BenchRow | string {
   if (!existsSync(PYTHON)) return `${PYTHON} not found`;
@@ -147,7 +206,10 @@ function benchTorch(model: string, multAdds: number, topology: unknown, threads:
   }
 }
 
-const HELP = `usage: nas bench train [--backend B[,B...]] [--model nasnet-a|small-cnn|replay] [--threads T[,T...]] [--steps N] [--rounds N] [--no-torch] [--json] [--out FILE]
+/** Backends whose threads the replay spends as data-parallel replicas. */
+const LOOP_BACKENDS = ['onednn', 'cpu'];
+
+const HELP = `usage: nas bench train [--backend B[,B...]] [--model nasnet-a|small-cnn|replay] [--threads T[,T...]] [--steps N] [--rounds N] [--loop] [--no-torch] [--json] [--out FILE]
   trains a fixed reference child for a fixed number of SGD steps on every backend, side by side
   --backend B[,B...]   ${[...backendNames.filter((b) => b !== 'auto'), 'pytorch'].join(', ')} (default: every available one, and pytorch)
   --model M            nasnet-a (default: the bench child, stem 16, F 8, N 1) | small-cnn | replay (NASNet-A at N 2, F 16, stem 32)
@@ -155,6 +217,8 @@ const HELP = `usage: nas bench train [--backend B[,B...]] [--model nasnet-a|smal
                        the scaling column divides by the first count
   --steps N            timed steps per backend (default: per backend)
   --rounds N           interleaved rounds, the best kept (default ${ROUNDS})
+  --loop               also train the NASNet-A models with the replay's loop, its threads spent as the
+                       replay spends them (data-parallel replicas first): rows onednn+loop, cpu+loop
   --no-torch           skip the PyTorch reference
   --json               the results as JSON instead of the table
   --out FILE           write the output to FILE instead of stdout`;
@@ -164,7 +228,7 @@ function parse(argv: string[]) {
     verb: 'nas bench train', usage: HELP,
     options: {
       backend: { type: 'string' }, model: { type: 'string' }, steps: { type: 'string' }, rounds: { type: 'string' }, threads: { type: 'string' },
-      'no-torch': { type: 'boolean' }, json: { type: 'boolean' }, out: { type: 'string' },
+      'no-torch': { type: 'boolean' }, loop: { type: 'boolean' }, json: { type: 'boolean' }, out: { type: 'string' },
     },
   });
   if (!parsed) return undefined;
@@ -178,7 +242,7 @@ function parse(argv: string[]) {
   }
   if (v.out !== undefined) checkOutputFile(v.out);
   return {
-    backends, model, threads, json: v.json ?? false, torch: !v['no-torch'], out: v.out,
+    backends, model, threads, json: v.json ?? false, torch: !v['no-torch'], loop: v.loop ?? false, out: v.out,
     steps: v.steps === undefined ? undefined : intOption(v.steps, 'steps', 1, 1, 100_000),
     rounds: intOption(v.rounds, 'rounds', ROUNDS, 1, 1000),
   };
@@ -219,6 +283,10 @@ export async function benchTrain(argv: string[]): Promise<void> {
         if (b === 'cpu-stock' && (round > 0 || t !== o.threads[0])) continue;
         say(`  round ${round + 1}, ${t} thread(s): ${b} …`);
         keep(await benchBackend(b, o.model, t, o.steps));
+        if (o.loop && o.model !== 'small-cnn' && LOOP_BACKENDS.includes(b)) {
+          say(`  round ${round + 1}, ${t} thread(s): ${b}, the replay's loop …`);
+          keep(await benchLoop(b, o.model, t, o.steps));
+        }
       }
       if (topology) {
         say(`  round ${round + 1}, ${t} thread(s): pytorch …`);

@@ -34,8 +34,9 @@ const HELP = `usage: nas train (--run RUN --best | --trial ID | --genotype FILE 
   --swapout-keep P[,P2]  swapout's keep probability of every branch, or P of identity branches and P2 of the others
                          (default ${SWAPOUT_KEEP})
   --seed S --backend B --threads T --out DIR --resume
-  --threads T            engine threads (default: the fastest of 1, 2, 4, … all cores, timed on a copy of the network
-                         before training; a resume keeps the count; give 1 to run two replays side by side)`;
+  --threads T            threads (default: every core): data-parallel replicas, one per core while each shard of a
+                         batch keeps 16 images, the rest engine threads; a resume keeps the count; the count decides
+                         the shards, so give the same T to repeat a replay; give 1 to run two replays side by side)`;
 
 /** Where the cell comes from: exactly one of --best, --trial, --genotype, --baseline. */
 interface Source {

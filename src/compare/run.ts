@@ -23,7 +23,7 @@ export interface TrainEntriesOptions {
   pending: PendingEntry[];
   dataset: string;
   backend: string;
-  /** Engine threads per replay; default: the replay's own probe alone, cores / parallel side by side. */
+  /** Threads per replay; default: every core for a lone replay (src/replay/threads.ts), cores / parallel side by side. */
   threads?: number;
   parallel: number;
   log: (entry: ComparisonEntryRow, line: string) => void;
@@ -33,7 +33,7 @@ export interface TrainEntriesOptions {
 
 export type EntriesOutcome = 'complete' | 'failed' | 'interrupted';
 
-/** Engine threads for each of `parallel` replays side by side (undefined: let a lone replay probe). */
+/** Threads for each of `parallel` replays side by side (undefined: a lone replay takes every core). */
 export function threadsPerReplay(parallel: number, given?: number): number | undefined {
   if (given !== undefined) return given;
   return parallel > 1 ? Math.max(1, Math.floor(availableParallelism() / parallel)) : undefined;

@@ -15,16 +15,16 @@ import { loadDataset } from '../data/datasets.js';
 import { channelStats } from '../data/normalize.js';
 import { selectBackend, setEngineThreads } from '../engine/backend.js';
 import { buildModel } from '../model/build.js';
-import { DropPath } from '../model/drop-path.js';
-import { buildRegularised, checkRegulariserFits, describeRegulariser, type RegulariserSettings } from '../model/regularisers/index.js';
-import { lastReductionCell, withAuxHead } from '../model/aux-head.js';
+import { checkRegulariserFits, describeRegulariser, type RegulariserSettings } from '../model/regularisers/index.js';
+import { buildReplayNetwork } from './network.js';
 import { evaluate } from '../training/evaluate.js';
 import type { Store } from '../store/store.js';
 import { refuseLiveOwner } from '../store/owner.js';
 import type { CurvePoint, ReplayRow } from '../store/types.js';
 import { saveModelFiles } from '../export/tfjs-files.js';
 import { checkCompatible, loadCheckpointWeights, readCheckpointData, readCheckpointMeta, saveCheckpoint, type CheckpointMeta, type ModelShape } from './checkpoint.js';
-import { probeThreads } from './threads.js';
+import { threadPlan, type ThreadPlan } from './threads.js';
+import { ReplicaGroup, type ReplicaRecipe } from '../training/replicas/group.js';
 import { duration, pct, si } from '../core/format.js';
 import { ReplayInterrupted, runTraining, type BatchProgress, type ReplaySettings } from '../training/loop.js';
 
@@ -186,37 +186,14 @@ export async function prepareReplay(plan: ReplayPlan): Promise<PreparedReplay> {
     } else checkWritable(runsDir);
   }
 
-  // A resumed replay keeps the thread count it was probed or given (unless --threads says otherwise).
+  // A resumed replay keeps the thread count it was given or defaulted to (unless --threads says otherwise).
   const threads = plan.threads ?? (meta?.config as { threads?: number } | null | undefined)?.threads;
   const lines: string[] = [];
   const backend = await selectBackend(plan.backend, { log: (line) => lines.push(line), threads });
 
-  let pathSeed = settings.seed * 7919;
-  const auxCell = lastReductionCell(macro.cellsPerStage, macro.reductions, macro.fractalColumns);
-  let auxAnchor: tf.SymbolicTensor | undefined;
-  // The block regulariser (if any) combines the branches drop-path has wrapped.
-  const built = buildRegularised(settings.regulariser, settings.seed, genotype, (combine) => buildModel(space, genotype, macro, {
-    combine,
-    inputShape: shape.inputShape as [number, number, number],
-    numClasses: ds.numClasses,
-    seed: settings.seed,
-    // Drop-path on every non-identity op output (NASNet's nasnet_utils and DARTS skip identities).
-    wrapPath: (y, info) => settings.dropPath > 0 && info.op !== 'identity'
-      ? (new DropPath({ cellRatio: (info.cell + 1) / info.cells, seed: pathSeed++ }).apply(y) as tf.SymbolicTensor)
-      : y,
-    onCell: (out, info) => {
-      if (info.index === auxCell) auxAnchor = out;
-    },
-  }));
+  const network = buildReplayNetwork(space, genotype, macro, settings, shape.inputShape as [number, number, number], ds.numClasses);
+  const { built, trainModel, dispose } = network;
   if (settings.regulariser) lines.push(`${describeRegulariser(settings.regulariser)} in ${built.regularised} blocks`);
-  const trainModel = settings.auxWeight > 0 ? withAuxHead(built.model, auxAnchor!, ds.numClasses, settings.seed) : built.model;
-  const dispose = () => {
-    if (trainModel !== built.model) {
-      // Dispose only the aux head's own layers; the shared ones go with built.model.
-      for (const l of trainModel.layers) if (l.name.startsWith('aux_')) l.dispose();
-    }
-    built.model.dispose();
-  };
   try {
     const optimizerState = meta ? loadCheckpointWeights(dir, meta, trainModel) : undefined;
     if (meta) restoreRng(meta.rng)();
@@ -262,16 +239,13 @@ export async function trainPrepared(p: PreparedReplay, store: Store): Promise<Re
     try {
       makeDir(dir);
       const started = performance.now();
-      if (config.threads === undefined && backend.name === 'onednn' && availableParallelism() > 1) {
-        const probe = probeThreads({
-          build: () => buildModel(space, genotype, macro, { inputShape: shape.inputShape as [number, number, number], numClasses: ds.numClasses, seed: settings.seed }).model,
-          inputShape: shape.inputShape, numClasses: ds.numClasses, batchSize: settings.batchSize, maxThreads: availableParallelism(),
-          setThreads: setEngineThreads,
-        });
-        config.threads = probe.threads;
+      // Every core unless --threads says otherwise (a resume keeps its count: the count decides the shards).
+      if (config.threads === undefined) {
+        config.threads = availableParallelism();
         store.updateReplay(replayId, { config });
-        job.log(`engine threads: ${probe.threads} (timed ${probe.rates.map((r) => `${r.threads}: ${r.imagesPerSec.toFixed(1)} img/s`).join(', ')}; --threads T chooses)`);
       }
+      const threadsPlan = DATA_PARALLEL_BACKENDS.includes(backend.name) ? threadPlan(config.threads, settings.batchSize) : undefined;
+      if (threadsPlan && threadsPlan.replicas > 1) job.log(`data parallel: ${threadsPlan.replicas} replicas × ${threadsPlan.engineThreads} engine thread${threadsPlan.engineThreads > 1 ? 's' : ''}, shards of ${Math.ceil(settings.batchSize / threadsPlan.replicas)} images`);
       let rng = createRng(`replay:${settings.seed}`);
       let curve: CurvePoint[] = [];
       let startEpoch = 0;
@@ -289,26 +263,32 @@ export async function trainPrepared(p: PreparedReplay, store: Store): Promise<Re
           `N=${macro.cellsPerStage} F=${macro.filters}, ${si(built.params)} params, backend ${backend.name}, checkpoints in ${dir}`,
       );
       store.updateReplay(replayId, { params: built.params, multAdds: built.multAdds, backend: backend.name });
+      const replicas = threadsPlan ? await startReplicas(p, threadsPlan, trainModel) : undefined;
       const epochStarted = performance.now();
-      await runTraining({
-        model: built.model, trainModel, train: ds.train, norm, numClasses: ds.numClasses, settings, startEpoch, rng, optimizerState: p.optimizerState,
-        onBatch: job.onBatch,
-        signal: job.signal,
-        onEpoch: async (point, slots) => {
-          curve.push(point);
-          await saveCheckpoint(dir, {
-            replayId, epoch: point.epoch, epochs: settings.epochs, genotypeKey: key, genotype, shape, config, rng: rng.state(), curve,
-            seconds: priorSeconds + (performance.now() - epochStarted) / 1000,
-          }, trainModel, await slots());
-          store.addCurvePoint({ replayId }, point);
-          store.updateReplay(replayId, { seconds: priorSeconds + (performance.now() - epochStarted) / 1000 });
-          const left = settings.epochs - point.epoch;
-          job.log(
-            `epoch ${point.epoch}/${settings.epochs}  ${Math.ceil(ds.train.count / settings.batchSize)} batches  loss ${point.trainLoss.toFixed(4)}  acc ${pct(point.trainAccuracy)}  ` +
-              `${Math.round(ds.train.count / point.seconds)} img/s  ${duration(point.seconds)}/epoch  ETA ${duration(left * point.seconds)}`,
-          );
-        },
-      });
+      try {
+        await runTraining({
+          model: built.model, trainModel, train: ds.train, norm, numClasses: ds.numClasses, settings, startEpoch, rng, optimizerState: p.optimizerState,
+          replicas,
+          onBatch: job.onBatch,
+          signal: job.signal,
+          onEpoch: async (point, slots) => {
+            curve.push(point);
+            await saveCheckpoint(dir, {
+              replayId, epoch: point.epoch, epochs: settings.epochs, genotypeKey: key, genotype, shape, config, rng: rng.state(), curve,
+              seconds: priorSeconds + (performance.now() - epochStarted) / 1000,
+            }, trainModel, await slots());
+            store.addCurvePoint({ replayId }, point);
+            store.updateReplay(replayId, { seconds: priorSeconds + (performance.now() - epochStarted) / 1000 });
+            const left = settings.epochs - point.epoch;
+            job.log(
+              `epoch ${point.epoch}/${settings.epochs}  ${Math.ceil(ds.train.count / settings.batchSize)} batches  loss ${point.trainLoss.toFixed(4)}  acc ${pct(point.trainAccuracy)}  ` +
+                `${Math.round(ds.train.count / point.seconds)} img/s  ${duration(point.seconds)}/epoch  ETA ${duration(left * point.seconds)}`,
+            );
+          },
+        });
+      } finally {
+        await replicas?.close();
+      }
       const scored = evaluate(built.model, { ...ds.test, norm }, 256);
       await saveModelFiles(built.model, join(dir, 'model'));
       const seconds = priorSeconds + (performance.now() - started) / 1000;
@@ -324,4 +304,19 @@ export async function trainPrepared(p: PreparedReplay, store: Store): Promise<Re
   } finally {
     p.dispose();
   }
+}
+
+/** Backends whose training can run as data-parallel replicas (the engine's; libtensorflow threads itself). */
+const DATA_PARALLEL_BACKENDS = ['onednn', 'cpu', 'cpu-stock'];
+
+/** Sets this thread's engine threads and starts the replicas of a plan (none for one replica). */
+async function startReplicas(p: PreparedReplay, plan: ThreadPlan, trainModel: tf.LayersModel): Promise<ReplicaGroup | undefined> {
+  setEngineThreads(plan.engineThreads);
+  if (plan.replicas < 2) return undefined;
+  const { space, genotype, macro, settings } = p.plan;
+  const recipe: ReplicaRecipe = {
+    spaceFile: space.file, genotype, macro, settings, inputShape: p.shape.inputShape as [number, number, number], numClasses: p.ds.numClasses,
+    backend: p.backend.name, engineThreads: plan.engineThreads,
+  };
+  return ReplicaGroup.start(recipe, plan.replicas, settings.batchSize, trainModel.trainableWeights.map((w) => w.read() as tf.Variable));
 }

@@ -1,29 +1,39 @@
 /**
- * How many engine threads a long training should use, found by timing it. More threads are not
- * always faster: on this project's 2-core machines the best searched cell at replay size trains at
- * 69.0 images/s on one oneDNN thread and 57.5 on two (its convolutions and batch norms get slower
- * when both cores share the vector units and memory bandwidth). So before a replay we time a few
- * training steps of a throwaway copy of the network at 1, 2, 4, … and all cores, and keep the
- * fastest. The copy leaves the real network's weights, statistics and random streams untouched,
- * so the replay trains exactly as it would with that count given by --threads.
+ * How a long training uses T engine threads, and how many it should use, found by timing it.
+ *
+ * T threads are spent as data parallelism first (src/training/replicas/): R replicas, each with its
+ * own core, each computing a shard of every batch; the threads left over go to each replica's
+ * engine (oneDNN's intra-op threads). Intra-op threads alone do not pay on this project's networks:
+ * on the 2-core machines the NASNet-A cell at replay size trained at 77 images/s on one oneDNN
+ * thread and 60 on two, since every op but the convolutions runs in JavaScript on one thread and the
+ * convolutions are small. A shard keeps at least MIN_SHARD images, so that its batch norm still
+ * sees a batch (each shard is normalised with its own statistics).
+ *
+ * With no --threads the replay times a few training steps of a throwaway copy of the network at
+ * 1, 2, 4, … and all cores, and keeps the fastest. The copy leaves the real network's weights,
+ * statistics and random streams untouched, so the replay trains exactly as it would with that count
+ * given by --threads.
  */
-import * as tf from '@tensorflow/tfjs';
+
+/** The fewest images a data-parallel shard gets. */
+export const MIN_SHARD = 16;
+
+export interface ThreadPlan {
+  /** Data-parallel replicas (1: this thread alone). */
+  replicas: number;
+  /** Engine threads of each replica. */
+  engineThreads: number;
+}
+
+/** How T threads train batches of `batchSize`: as many replicas as the shards allow, the rest as engine threads. */
+export function threadPlan(threads: number, batchSize: number): ThreadPlan {
+  const replicas = Math.max(1, Math.min(threads, Math.floor(batchSize / MIN_SHARD)));
+  return { replicas, engineThreads: Math.max(1, Math.floor(threads / replicas)) };
+}
 
 export interface ThreadRate {
   threads: number;
   imagesPerSec: number;
-}
-
-export interface ThreadProbe {
-  /** Builds a fresh copy of the network (disposed after the probe). */
-  build: () => tf.LayersModel;
-  inputShape: number[];
-  numClasses: number;
-  batchSize: number;
-  maxThreads: number;
-  setThreads: (n: number) => void;
-  /** Timed steps per candidate, after one untimed warm-up step. */
-  steps?: number;
 }
 
 /** 1, 2, 4, … below max, then max. */
@@ -34,32 +44,10 @@ export function threadCandidates(max: number): number[] {
   return out;
 }
 
-/** Times each candidate; leaves the engine at the fastest and returns it with every rate. */
-export function probeThreads(p: ThreadProbe): { threads: number; rates: ThreadRate[] } {
-  const model = p.build();
-  const x = tf.randomNormal([p.batchSize, ...p.inputShape]);
-  const y = tf.tidy(() => tf.oneHot(tf.randomUniform([p.batchSize], 0, p.numClasses, 'int32'), p.numClasses));
-  const step = () =>
-    tf.tidy(() => {
-      const { value, grads } = tf.variableGrads(() => tf.losses.softmaxCrossEntropy(y, model.apply(x, { training: true }) as tf.Tensor) as tf.Scalar);
-      value.dataSync();
-      tf.dispose(Object.values(grads));
-    });
-  const steps = p.steps ?? 2;
+/** Times each candidate (`time` trains a throwaway copy at that count); returns the fastest and every rate. */
+export async function probeThreads(maxThreads: number, time: (threads: number) => Promise<number>): Promise<{ threads: number; rates: ThreadRate[] }> {
   const rates: ThreadRate[] = [];
-  try {
-    for (const threads of threadCandidates(p.maxThreads)) {
-      p.setThreads(threads);
-      step();
-      const started = performance.now();
-      for (let i = 0; i < steps; i++) step();
-      rates.push({ threads, imagesPerSec: (steps * p.batchSize) / ((performance.now() - started) / 1000) });
-    }
-  } finally {
-    tf.dispose([x, y]);
-    model.dispose();
-  }
+  for (const threads of threadCandidates(maxThreads)) rates.push({ threads, imagesPerSec: await time(threads) });
   const best = rates.reduce((a, b) => (b.imagesPerSec > a.imagesPerSec ? b : a));
-  p.setThreads(best.threads);
   return { threads: best.threads, rates };
 }

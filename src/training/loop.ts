@@ -15,7 +15,10 @@ import type { RegulariserSettings } from '../model/regularisers/index.js';
 import { restartStreams } from '../model/regularisers/stream.js';
 import { augmentBatch, type AugmentOptions } from './augment.js';
 import { gatherBatch, shuffled } from './batches.js';
-import { endsInSoftmax, smoothedCrossEntropy } from './loss.js';
+import { endsInSoftmax } from './loss.js';
+import { flatOffsets, joinShards, shardSizes } from './replicas/shards.js';
+import type { ReplicaGroup } from './replicas/group.js';
+import { batchGradients, gradientTensors } from './step.js';
 import { learningRate, type ScheduleKind } from './schedule.js';
 import { MomentumSgd } from './sgd.js';
 
@@ -89,6 +92,11 @@ export interface LoopInput {
   onEpoch: (point: CurvePoint, slots: () => Promise<Float32Array[]>) => Promise<void>;
   /** Stops the loop between batches (checked after each one). */
   signal?: AbortSignal;
+  /**
+   * Data-parallel replicas of `trainModel` (src/training/replicas/), started by the caller and closed
+   * by it: each batch is split over them and this thread. Absent: one thread computes every batch.
+   */
+  replicas?: ReplicaGroup;
 }
 
 /** Trains from `startEpoch` to `settings.epochs`. Throws on a non-finite loss. */
@@ -100,7 +108,60 @@ export async function runTraining(inp: LoopInput): Promise<void> {
   const probabilities = endsInSoftmax(model);
   const { height: h, width: w, channels: c } = train;
   const batches = Math.ceil(train.count / s.batchSize);
+  let lr = s.learningRate;
   const cycleStart = inp.cycleStart ?? 0;
+  const group = inp.replicas;
+  const gradientsOf = (x: Float32Array, y: Int32Array, shape: [number, number, number]) => {
+    const xs = tf.tensor4d(x, [y.length, ...shape]);
+    const ys = tf.tensor1d(y, 'int32');
+    const g = batchGradients(trainModel, vars, xs, ys, numClasses, s, probabilities);
+    return { g, dispose: () => tf.dispose([xs, ys, ...gradientTensors(g)]) };
+  };
+  // One thread: the batch's gradient, one step (the step is skipped on a non-finite loss).
+  const singleStep = async (x: Float32Array, y: Int32Array, shape: [number, number, number]) => {
+    const { g, dispose } = gradientsOf(x, y, shape);
+    try {
+      const loss = (await g.value.data())[0];
+      const correct = (await g.correct.data())[0];
+      if (Number.isFinite(loss)) sgd.step(vars.map((v) => g.grads[v.name]), lr);
+      return { loss, correct };
+    } finally {
+      dispose();
+    }
+  };
+  // Data parallel: shard 0 here while the replicas compute theirs, the gradients joined in shard
+  // order, one step here, the new weights handed back.
+  // NOTE: batch norm normalises each shard with its own statistics ("ghost batch norm", Hoffer et
+  // al. 2017), so T replicas train like a batch of B/T per normaliser, and the moving statistics
+  // follow this thread's shard only; a network without batch norm takes exactly the one-thread step.
+  const parallelStep = async (x: Float32Array, y: Int32Array, shape: [number, number, number], epoch: number, dropRate: number) => {
+    const sizes = shardSizes(y.length, group!.replicas);
+    const px = shape[0] * shape[1] * shape[2];
+    const starts = flatOffsets(sizes);
+    group!.begin(sizes.slice(1).map((_, k) => ({
+      x: x.subarray(starts[k + 1] * px, starts[k + 2] * px), y: y.subarray(starts[k + 1], starts[k + 2]),
+    })), epoch, dropRate);
+    // Copies (slice): the tensors own their arrays (the engine's buffer pool recycles them).
+    const { g, dispose } = gradientsOf(x.slice(0, sizes[0] * px), y.slice(0, sizes[0]), shape);
+    try {
+      const others = await group!.finish();
+      const loss0 = (await g.value.data())[0];
+      const correct = (await g.correct.data())[0] + others.reduce((a, o) => a + o.correct, 0);
+      const loss = (loss0 * sizes[0] + others.reduce((a, o, k) => a + o.loss * sizes[k + 1], 0)) / y.length;
+      if (!Number.isFinite(loss)) return { loss, correct };
+      const joined = vars.map((v, i) => {
+        const parts = [g.grads[v.name].dataSync(), ...others.map((_, k) => group!.gradient(k + 1, i))];
+        return tf.tensor(joinShards(parts, sizes, new Float32Array(v.size)), v.shape);
+      });
+      sgd.step(joined, lr);
+      tf.dispose(joined);
+      group!.pushWeights(vars);
+      return { loss, correct };
+    } finally {
+      dispose();
+    }
+  };
+  if (group) group.pushWeights(vars);
   try {
     for (let epoch = inp.startEpoch; epoch < s.epochs; epoch++) {
       // NASNet's ScheduledDropPath: the probability rises linearly to dropPath over training.
@@ -112,31 +173,17 @@ export async function runTraining(inp: LoopInput): Promise<void> {
       let lossSum = 0;
       let correctSum = 0;
       let seen = 0;
-      let lr = s.learningRate;
       for (let b = 0; b < batches; b++) {
         const idx = order.subarray(b * s.batchSize, Math.min((b + 1) * s.batchSize, train.count));
         const { x, y } = gatherBatch(train, idx, norm);
         augmentBatch(x, idx.length, h, w, c, s.augment, rng);
         lr = learningRate(s.schedule, s.learningRate, (epoch - cycleStart + b / batches) / (s.epochs - cycleStart));
-        const xs = tf.tensor4d(x, [idx.length, h, w, c]);
-        const ys = tf.tensor1d(y, 'int32');
-        let correct: tf.Scalar | undefined;
-        const { value, grads } = tf.variableGrads(() => {
-          const outs = trainModel.apply(xs, { training: true }) as tf.Tensor | tf.Tensor[];
-          const [main, aux] = Array.isArray(outs) ? outs : [outs];
-          correct = tf.keep(tf.sum(tf.cast(tf.equal(tf.argMax(main, -1), ys), 'float32')) as tf.Scalar);
-          let loss = smoothedCrossEntropy(main, ys, numClasses, s.labelSmoothing, probabilities);
-          if (aux && s.auxWeight > 0) loss = tf.add(loss, tf.mul(smoothedCrossEntropy(aux, ys, numClasses, s.labelSmoothing, false), s.auxWeight));
-          return loss as tf.Scalar;
-        }, vars);
-        const loss = (await value.data())[0];
-        if (!Number.isFinite(loss)) {
-          tf.dispose([value, xs, ys, correct!, ...Object.values(grads)]);
-          throw new Error(`training diverged: loss ${loss} at epoch ${epoch + 1}, batch ${b + 1}; try a lower --lr`);
-        }
-        sgd.step(vars.map((v) => grads[v.name]), lr);
-        correctSum += (await correct!.data())[0];
-        tf.dispose([value, xs, ys, correct!, ...Object.values(grads)]);
+        const dropRate = (s.dropPath * epoch) / s.epochs;
+        const { loss, correct } = group && idx.length > 1
+          ? await parallelStep(x, y, [h, w, c], epoch, dropRate)
+          : await singleStep(x, y, [h, w, c]);
+        if (!Number.isFinite(loss)) throw new Error(`training diverged: loss ${loss} at epoch ${epoch + 1}, batch ${b + 1}; try a lower --lr`);
+        correctSum += correct;
         lossSum += loss * idx.length;
         seen += idx.length;
         inp.onBatch?.({

@@ -204,29 +204,50 @@ test('nas train stops between batches on SIGTERM, marks the replay interrupted, 
   assert.equal(JSON.parse(replays('--json').stdout)[0].status, 'complete');
 });
 
-test('oneDNN: without --threads a replay times its thread counts, trains exactly as with the chosen count given, and a resume keeps it', availableParallelism() < 2 ? { skip: 'needs 2+ cores' } : needs('oneDNN engine'), async () => {
+test('oneDNN: without --threads a replay trains on every core as data-parallel replicas, exactly as with that count given, and a resume keeps it', availableParallelism() < 2 ? { skip: 'needs 2+ cores' } : needs('oneDNN engine'), async () => {
   const store = Store.open(':memory:');
   const lines: string[] = [];
-  const onednn = (out: string, over: Partial<ReplayJob> = {}) => job(store, join(root, out), { backend: 'onednn', log: (l) => lines.push(l), ...over });
+  // Batches of 32: shards of 16, the smallest a replica gets.
+  const onednn = (out: string, over: Partial<ReplayJob> = {}) => job(store, join(root, out), { backend: 'onednn', settings: settings({ batchSize: 32 }), log: (l) => lines.push(l), ...over });
   const tensorsBefore = tf.memory().numTensors;
-  const probed = await runReplay(onednn('probed'));
-  assert.equal(tf.memory().numTensors, tensorsBefore, 'the probe leaked no tensor');
-  const m = /^engine threads: (\d+) \(timed 1: [\d.]+ img\/s, 2: [\d.]+ img\/s/m.exec(lines.join('\n'));
-  assert.ok(m, lines.join('\n'));
-  const chosen = Number(m[1]);
-  assert.equal((store.requireReplay(probed.replayId).config as { threads: number }).threads, chosen);
+  const cores = availableParallelism();
+  const dflt = await runReplay(onednn('default'));
+  assert.equal(tf.memory().numTensors, tensorsBefore, 'no tensor leaked');
+  assert.equal((store.requireReplay(dflt.replayId).config as { threads: number }).threads, cores);
+  assert.match(lines.join('\n'), /^data parallel: \d+ replicas × \d+ engine threads?, shards of \d+ images$/m);
 
-  await runReplay(onednn('given', { threads: chosen }));
-  assert.deepEqual(readFileSync(join(root, 'given', 'model', 'weights.bin')), readFileSync(join(root, 'probed', 'model', 'weights.bin')), 'the probe changed the training');
+  await runReplay(onednn('given', { threads: cores }));
+  assert.deepEqual(readFileSync(join(root, 'given', 'model', 'weights.bin')), readFileSync(join(root, 'default', 'model', 'weights.bin')), 'the default is not the count given');
 
-  lines.length = 0;
+  // Killed in epoch 2 and resumed: the replicas start again and the run ends where an uninterrupted one does.
   await assert.rejects(runReplay(onednn('resumed', { onBatch: killInEpoch2 })), Killed);
-  const first = /^engine threads: (\d+)/m.exec(lines.join('\n'));
-  assert.ok(first, lines.join('\n'));
-  lines.length = 0;
   const resumed = await runReplay(onednn('resumed', { resume: true }));
-  assert.doesNotMatch(lines.join('\n'), /engine threads/, 'a resume does not probe again');
-  assert.equal((store.requireReplay(resumed.replayId).config as { threads: number }).threads, Number(first[1]), 'a resume keeps the count its first run chose');
+  assert.equal((store.requireReplay(resumed.replayId).config as { threads: number }).threads, cores, 'a resume keeps the count of its first run');
+  assert.deepEqual(readFileSync(join(root, 'resumed', 'model', 'weights.bin')), readFileSync(join(root, 'default', 'model', 'weights.bin')));
+  assert.equal(resumed.testAccuracy, dflt.testAccuracy);
   store.close();
   await selectBackend('cpu');
+});
+
+test('--threads 1 trains in this thread alone; --threads 2 (drop-path, aux head, augmentation) as two replicas differs from it (each shard its own batch norm) and repeats itself; a batch too small to split stays in one thread', async () => {
+  const store = Store.open(':memory:');
+  const lines: string[] = [];
+  const at = (out: string, threads: number, batchSize = 32) => job(store, join(root, out), { threads, settings: settings({ dropPath: 0.2, batchSize }), log: (l) => lines.push(l) });
+  const one = await runReplay(at('t1', 1));
+  assert.doesNotMatch(lines.join('\n'), /data parallel/);
+  const a = await runReplay(at('t2a', 2));
+  assert.match(lines.join('\n'), /^data parallel: 2 replicas × 1 engine thread, shards of 16 images$/m);
+  const b = await runReplay(at('t2b', 2));
+  const weights = (d: string) => readFileSync(join(root, d, 'model', 'weights.bin'));
+  assert.deepEqual(weights('t2b'), weights('t2a'), 'two replicas are reproducible');
+  assert.equal(b.testLoss, a.testLoss);
+  assert.notDeepEqual(weights('t2a'), weights('t1'));
+  assert.ok(Number.isFinite(one.testLoss) && Number.isFinite(a.testLoss));
+  // Batches of 16 cannot be split (a shard keeps 16 images): --threads 2 trains in this thread, as --threads 1 does.
+  lines.length = 0;
+  await runReplay(at('s1', 1, 16));
+  await runReplay(at('s2', 2, 16));
+  assert.doesNotMatch(lines.join('\n'), /data parallel/);
+  assert.deepEqual(weights('s2'), weights('s1'));
+  store.close();
 });

@@ -1,10 +1,7 @@
-/** The thread probe: candidates, a real timing on the oneDNN engine, the engine left at the winner. */
-import { needs } from '../helpers/system.js';
+/** The thread plan and the probe: candidates, replicas before engine threads, the fastest kept. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import * as tf from '@tensorflow/tfjs';
-import { probeThreads, threadCandidates } from '../../src/replay/threads.js';
-import { availableBackends, selectBackend, setEngineThreads } from '../../src/engine/backend.js';
+import { MIN_SHARD, probeThreads, threadCandidates, threadPlan } from '../../src/replay/threads.js';
 
 test('candidates: 1, 2, 4, … below the core count, then the core count', () => {
   assert.deepEqual(threadCandidates(1), [1]);
@@ -13,22 +10,24 @@ test('candidates: 1, 2, 4, … below the core count, then the core count', () =>
   assert.deepEqual(threadCandidates(8), [1, 2, 4, 8]);
 });
 
-test('probeThreads times every candidate on a real network, ends at the fastest, leaks nothing', needs('oneDNN engine'), async () => {
-  await selectBackend('onednn', { threads: 1 });
-  const set: number[] = [];
-  const before = tf.memory().numTensors;
-  const build = () => {
-    const input = tf.input({ shape: [12, 12, 3] });
-    const h = tf.layers.conv2d({ filters: 8, kernelSize: 3, activation: 'relu' }).apply(input) as tf.SymbolicTensor;
-    const out = tf.layers.dense({ units: 5 }).apply(tf.layers.flatten().apply(h) as tf.SymbolicTensor) as tf.SymbolicTensor;
-    return tf.model({ inputs: input, outputs: out });
-  };
-  const r = probeThreads({ build, inputShape: [12, 12, 3], numClasses: 5, batchSize: 16, maxThreads: 4, setThreads: (n) => { set.push(n); assert.ok(setEngineThreads(n)); } });
-  assert.deepEqual(r.rates.map((x) => x.threads), [1, 2, 4]);
-  assert.ok(r.rates.every((x) => Number.isFinite(x.imagesPerSec) && x.imagesPerSec > 0));
-  assert.equal(r.threads, r.rates.reduce((a, b) => (b.imagesPerSec > a.imagesPerSec ? b : a)).threads);
-  assert.equal(set.at(-1), r.threads, 'the engine is left at the winner');
-  assert.equal(tf.memory().numTensors, before, 'no tensor leaked');
-  await selectBackend('cpu');
-  assert.equal(setEngineThreads(2), false, 'no engine threads to set on the pure-JS backend');
+test('plan: threads become replicas while a shard keeps MIN_SHARD images, the rest engine threads', () => {
+  assert.equal(MIN_SHARD, 16);
+  assert.deepEqual(threadPlan(1, 64), { replicas: 1, engineThreads: 1 });
+  assert.deepEqual(threadPlan(2, 64), { replicas: 2, engineThreads: 1 });
+  assert.deepEqual(threadPlan(8, 64), { replicas: 4, engineThreads: 2 });
+  assert.deepEqual(threadPlan(6, 64), { replicas: 4, engineThreads: 1 });
+  assert.deepEqual(threadPlan(16, 128), { replicas: 8, engineThreads: 2 });
+  assert.deepEqual(threadPlan(4, 20), { replicas: 1, engineThreads: 4 });
+});
+
+test('probe: times every candidate once, in order, and keeps the fastest', async () => {
+  const timed: number[] = [];
+  const rate: Record<number, number> = { 1: 70, 2: 120, 4: 90 };
+  const r = await probeThreads(4, async (t) => {
+    timed.push(t);
+    return rate[t];
+  });
+  assert.deepEqual(timed, [1, 2, 4]);
+  assert.deepEqual(r.rates, [{ threads: 1, imagesPerSec: 70 }, { threads: 2, imagesPerSec: 120 }, { threads: 4, imagesPerSec: 90 }]);
+  assert.equal(r.threads, 2);
 });
