@@ -25,8 +25,8 @@ function child(avgPool: boolean): tf.LayersModel {
   return tf.model({ inputs: input, outputs: tf.layers.dense({ units: 4, kernelInitializer: init(5) }).apply(gap) as tf.SymbolicTensor });
 }
 
-async function train(backend: string, avgPool = false): Promise<{ losses: number[]; weights: Float32Array }> {
-  await selectBackend(backend, { threads: 1 });
+async function train(backend: string, avgPool = false, threads = 1): Promise<{ losses: number[]; weights: Float32Array }> {
+  await selectBackend(backend, { threads });
   const model = child(avgPool);
   const x = rand([8, 12, 12, 1], 'images');
   const y = tf.oneHot(tf.tensor1d([0, 1, 2, 3, 3, 2, 1, 0], 'int32'), 4);
@@ -45,13 +45,16 @@ async function train(backend: string, avgPool = false): Promise<{ losses: number
 }
 
 describe('training equivalence', () => {
-  it('every fast backend reproduces the stock cpu loss curve and weights', async () => {
+  it('every fast backend reproduces the stock cpu loss curve and weights, at 1 and 2 engine threads', async () => {
     const want = await train('cpu-stock');
     assert.ok(want.losses[5] < want.losses[0], `the stock run should learn: ${want.losses}`);
+    // At 1 and 2 engine threads (onednn's OpenMP loops split the work; the JS backends ignore it).
     for (const b of availableBackends().filter((n) => n !== 'cpu-stock')) {
-      const got = await train(b);
-      assert.ok(relErr(got.losses, want.losses) < 1e-4, `${b} losses ${got.losses} vs ${want.losses}`);
-      assert.ok(relErr(got.weights, want.weights) < 1e-3, `${b} weights differ: ${relErr(got.weights, want.weights)}`);
+      for (const threads of [1, 2]) {
+        const got = await train(b, false, threads);
+        assert.ok(relErr(got.losses, want.losses) < 1e-4, `${b} at ${threads} threads: losses ${got.losses} vs ${want.losses}`);
+        assert.ok(relErr(got.weights, want.weights) < 1e-3, `${b} at ${threads} threads: weights differ: ${relErr(got.weights, want.weights)}`);
+      }
     }
   });
   // Stock AvgPoolGrad is wrong at 'same' borders (see src/engine/js/pool.ts), so with an
