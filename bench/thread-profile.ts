@@ -4,7 +4,7 @@
  * intra-op threads, kernel time summed by kernel name, plus the step's wall time and how much of
  * it no kernel accounts for (JavaScript between kernels: tape, tidy, allocation).
  *
- *   npx tsc -p . && node dist/bench/thread-profile.js [--steps 3] [--threads 1,2]
+ *   npx tsc -p . && node dist/bench/thread-profile.js [--steps 3] [--threads 1,2] [--batch 64]
  */
 import * as tf from '@tensorflow/tfjs';
 import seedrandom from 'seedrandom';
@@ -21,13 +21,14 @@ const arg = (name: string, fallback: string) => {
 async function main(): Promise<void> {
   const steps = Number(arg('--steps', '3'));
   const counts = arg('--threads', '1,2').split(',').map(Number);
+  const batch = Number(arg('--batch', '64'));
   await selectBackend('onednn', { threads: 1 });
   const space = loadSpace('nasnet');
   const genotype = loadBaseline('nasnet-a', space).genotype;
   const { model } = buildModel(space, genotype, { ...space.macro, stemChannels: 32, filters: 16, cellsPerStage: 2, reductions: 2 }, { inputShape: [28, 28, 1], numClasses: 10, seed: 1 });
   const rng = seedrandom('thread-profile');
-  const x = tf.tensor4d(Float32Array.from({ length: 64 * 784 }, () => rng() * 2 - 1), [64, 28, 28, 1]);
-  const y = tf.oneHot(tf.tensor1d(Int32Array.from({ length: 64 }, () => Math.floor(rng() * 10)), 'int32'), 10);
+  const x = tf.tensor4d(Float32Array.from({ length: batch * 784 }, () => rng() * 2 - 1), [batch, 28, 28, 1]);
+  const y = tf.oneHot(tf.tensor1d(Int32Array.from({ length: batch }, () => Math.floor(rng() * 10)), 'int32'), 10);
   const opt = tf.train.sgd(0.01);
   const step = () => opt.minimize(() => tf.losses.softmaxCrossEntropy(y, model.apply(x, { training: true }) as tf.Tensor), true)!;
   const byCount = new Map<number, { wall: number; kernels: Map<string, number> }>();
@@ -49,7 +50,7 @@ async function main(): Promise<void> {
   const first = byCount.get(counts[0])!;
   const names = [...first.kernels.keys()].sort((a, b) => first.kernels.get(b)! - first.kernels.get(a)!);
   const sum = (m: Map<string, number>) => [...m.values()].reduce((a, b) => a + b, 0);
-  console.log(`NASNet-A, N 2, F 16, stem 32, batch 64, onednn; ms per step (mean of ${steps}), profiled`);
+  console.log(`NASNet-A, N 2, F 16, stem 32, batch ${batch}, onednn; ms per step (mean of ${steps}), profiled`);
   console.log(['kernel', ...counts.map((t) => `${t} thr`), ...counts.slice(1).map((t) => `${t}/${counts[0]}`)].map((c, i) => (i ? c.padStart(9) : c.padEnd(28))).join(''));
   const row = (label: string, vals: number[]) => console.log([label.padEnd(28), ...vals.map((v) => v.toFixed(1).padStart(9)), ...vals.slice(1).map((v) => (v / vals[0]).toFixed(2).padStart(9))].join(''));
   for (const k of names.slice(0, 14)) row(k, counts.map((t) => byCount.get(t)!.kernels.get(k) ?? 0));
