@@ -19,6 +19,7 @@ import { MomentumSgd } from '../../src/training/sgd.js';
 import { gatherBatch, shuffled } from '../../src/training/batches.js';
 import { learningRate } from '../../src/training/schedule.js';
 import type { Split } from '../../src/data/types.js';
+import { underCi } from '../helpers/system.js';
 
 test('shards: as equal as can be, larger first, never empty; offsets', () => {
   assert.deepEqual(shardSizes(64, 2), [32, 32]);
@@ -93,7 +94,7 @@ for (const backend of ['cpu', 'onednn']) {
   test(`${backend}: a replica thread computes this thread's gradient of the same shard, and the loop's data-parallel steps equal the same steps shard by shard in one thread (1e-5)`, async (t) => {
     const selected = await selectBackend(backend, { threads: 1 }).catch(() => undefined);
     if (!selected || selected.name !== backend) {
-      if (process.env.CI && backend === 'onednn') assert.fail('the oneDNN engine is missing under CI');
+      if (underCi() && backend === 'onednn') assert.fail('the oneDNN engine is missing under CI');
       t.skip(`${backend} is not available here`);
       return;
     }
