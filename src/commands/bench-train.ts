@@ -20,7 +20,7 @@ import { packageRoot, spacesDir } from '../core/paths.js';
 import { availableBackends, backendNames, selectBackend, setEngineThreads } from '../engine/backend.js';
 import { createRng } from '../core/rng.js';
 import { buildReplayNetwork } from '../replay/network.js';
-import { threadPlan } from '../replay/threads.js';
+import { DATA_PARALLEL_BACKENDS, threadPlan } from '../replay/threads.js';
 import { runTraining, type TrainingSettings } from '../training/loop.js';
 import { ReplicaGroup } from '../training/replicas/group.js';
 import { loadSpace } from '../space/load.js';
@@ -206,9 +206,6 @@ function benchTorch(model: string, multAdds: number, topology: unknown, threads:
   }
 }
 
-/** Backends whose threads the replay spends as data-parallel replicas. */
-const LOOP_BACKENDS = ['onednn', 'cpu'];
-
 const HELP = `usage: nas bench train [--backend B[,B...]] [--model nasnet-a|small-cnn|replay] [--threads T[,T...]] [--steps N] [--rounds N] [--loop] [--no-torch] [--json] [--out FILE]
   trains a fixed reference child for a fixed number of SGD steps on every backend, side by side
   --backend B[,B...]   ${[...backendNames.filter((b) => b !== 'auto'), 'pytorch'].join(', ')} (default: every available one, and pytorch)
@@ -283,7 +280,8 @@ export async function benchTrain(argv: string[]): Promise<void> {
         if (b === 'cpu-stock' && (round > 0 || t !== o.threads[0])) continue;
         say(`  round ${round + 1}, ${t} thread(s): ${b} …`);
         keep(await benchBackend(b, o.model, t, o.steps));
-        if (o.loop && o.model !== 'small-cnn' && LOOP_BACKENDS.includes(b)) {
+        // The replay's loop on every backend the replay splits, but the ~100x slower stock one.
+        if (o.loop && o.model !== 'small-cnn' && b !== 'cpu-stock' && DATA_PARALLEL_BACKENDS.includes(b)) {
           say(`  round ${round + 1}, ${t} thread(s): ${b}, the replay's loop …`);
           keep(await benchLoop(b, o.model, t, o.steps));
         }

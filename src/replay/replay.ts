@@ -23,7 +23,7 @@ import { refuseLiveOwner } from '../store/owner.js';
 import type { CurvePoint, ReplayRow } from '../store/types.js';
 import { saveModelFiles } from '../export/tfjs-files.js';
 import { checkCompatible, loadCheckpointWeights, readCheckpointData, readCheckpointMeta, saveCheckpoint, type CheckpointMeta, type ModelShape } from './checkpoint.js';
-import { threadPlan, type ThreadPlan } from './threads.js';
+import { DATA_PARALLEL_BACKENDS, threadPlan, type ThreadPlan } from './threads.js';
 import { ReplicaGroup, type ReplicaRecipe } from '../training/replicas/group.js';
 import { duration, pct, si } from '../core/format.js';
 import { ReplayInterrupted, runTraining, type BatchProgress, type ReplaySettings } from '../training/loop.js';
@@ -305,9 +305,6 @@ export async function trainPrepared(p: PreparedReplay, store: Store): Promise<Re
     p.dispose();
   }
 }
-
-/** Backends whose training can run as data-parallel replicas (the engine's; libtensorflow threads itself). */
-const DATA_PARALLEL_BACKENDS = ['onednn', 'cpu', 'cpu-stock'];
 
 /** Sets this thread's engine threads and starts the replicas of a plan (none for one replica). */
 async function startReplicas(p: PreparedReplay, plan: ThreadPlan, trainModel: tf.LayersModel): Promise<ReplicaGroup | undefined> {
