@@ -40,10 +40,14 @@ const CLASSES = 10;
 const REFERENCE_MACRO = { stemChannels: 16, filters: 8, cellsPerStage: 1, reductions: 2, filterMultiplier: 2 };
 /** NASNet-A at the replay size of issue 16's table (N = 2, F = 16, stem 32). */
 const REPLAY_MACRO = { stemChannels: 32, filters: 16, cellsPerStage: 2, reductions: 2, filterMultiplier: 2 };
-/** Timed steps per backend (after one warm-up step): the slow backends get fewer. */
+/** Untimed steps before the timed ones, for every backend (PyTorch's too): the engine's buffer pool,
+ * oneDNN's primitive cache and a replica thread each need a few steps to reach their pace (one
+ * warm-up step understated two replicas' rate by ~15 % at 6 timed steps). */
+const WARMUP = 3;
+/** Timed steps per backend: the slow backends get fewer. */
 const STEPS: Record<string, number> = { onednn: 20, cpu: 5, 'cpu-stock': 1, tensorflow: 20, pytorch: 20 };
 /** At replay size a step costs ~8x the bench child's. */
-const REPLAY_STEPS: Record<string, number> = { onednn: 6, cpu: 2, 'cpu-stock': 1, tensorflow: 6, pytorch: 6 };
+const REPLAY_STEPS: Record<string, number> = { onednn: 20, cpu: 2, 'cpu-stock': 1, tensorflow: 20, pytorch: 20 };
 const PYTHON = '/usr/bin/python3';
 /** Backends are measured in this many interleaved rounds and the best round is kept, so a
  * burst of load from other processes does not land on one backend only. */
@@ -121,7 +125,7 @@ async function benchBackend(name: string, model: string, threads: number, stepsO
   const { x, y } = batch();
   const opt = tf.train.sgd(0.01);
   const step = () => opt.minimize(() => tf.losses.softmaxCrossEntropy(y, net.apply(x, { training: true }) as tf.Tensor), true)!;
-  step().dispose();
+  for (let i = 0; i < WARMUP; i++) step().dispose();
   const steps = stepsFor(model, chosen.name, stepsOverride);
   const t0 = performance.now();
   for (let i = 0; i < steps; i++) step().dispose();
@@ -136,7 +140,7 @@ async function benchBackend(name: string, model: string, threads: number, stepsO
 /**
  * The NASNet-A networks trained by the replay's loop (src/training/loop.ts: momentum SGD, its
  * loss, its batches) at `threads` as the replay spends them (src/replay/threads.ts): data-parallel
- * replicas first. One warm-up batch, then `steps` timed; seeded random images.
+ * replicas first. WARMUP batches, then `steps` timed; seeded random images.
  */
 async function benchLoop(name: string, model: string, threads: number, stepsOverride: number | undefined): Promise<BenchRow> {
   const chosen = await selectBackend(name, { threads: 1 });
@@ -150,7 +154,7 @@ async function benchLoop(name: string, model: string, threads: number, stepsOver
   };
   const net = buildReplayNetwork(space, NASNET_A, macro, settings, INPUT, CLASSES);
   const steps = stepsFor(model, chosen.name, stepsOverride);
-  const count = (steps + 1) * BATCH;
+  const count = (steps + WARMUP) * BATCH;
   const rng = seedrandom('bench-train');
   const train = {
     images: Uint8Array.from({ length: count * INPUT[0] * INPUT[1] * INPUT[2] }, () => Math.floor(rng() * 256)),
@@ -170,8 +174,8 @@ async function benchLoop(name: string, model: string, threads: number, stepsOver
       model: net.built.model, trainModel: net.trainModel, train, norm: { mean: [127.5], std: [64] }, numClasses: CLASSES, settings, startEpoch: 0,
       rng: createRng('bench-train'), replicas: group,
       onBatch: (b) => {
-        if (b.batch === 1) first = performance.now();
-        else last = performance.now();
+        if (b.batch === WARMUP) first = performance.now();
+        else if (b.batch > WARMUP) last = performance.now();
       },
       onEpoch: async () => {},
     });
@@ -197,7 +201,7 @@ function benchTorch(model: string, multAdds: number, topology: unknown, threads:
     const file = join(dir, `${model}.json`);
     writeFileSync(file, JSON.stringify(topology));
     const steps = stepsFor(model, 'pytorch', stepsOverride);
-    const r = spawnSync(PYTHON, [join(packageRoot, 'bench', 'train_reference.py'), file, '--batch', String(BATCH), '--steps', String(steps), '--threads', String(threads)], { encoding: 'utf8' });
+    const r = spawnSync(PYTHON, [join(packageRoot, 'bench', 'train_reference.py'), file, '--batch', String(BATCH), '--steps', String(steps), '--warmup', String(WARMUP), '--threads', String(threads)], { encoding: 'utf8' });
     if (r.status !== 0) return `bench/train_reference.py failed: ${(r.stderr || r.stdout).trim().split('\n').pop()}`;
     const out = JSON.parse(r.stdout.trim().split('\n').pop()!);
     return { backend: 'pytorch', description: `PyTorch ${out.torch} (${PYTHON})`, threads, imagesPerSec: out.imagesPerSec, rounds: [out.imagesPerSec], gflops: (out.imagesPerSec * 3 * 2 * multAdds) / 1e9, steps };
@@ -267,6 +271,8 @@ export async function benchTrain(argv: string[]): Promise<void> {
   let topology: unknown;
   let multAdds = 0;
   if (o.torch && wanted.includes('pytorch')) {
+    // Built on a backend we chose (not tfjs' default, which would print its "install tfjs-node" banner).
+    await selectBackend('cpu', { threads: 1 });
     const ref = buildReference(o.model);
     topology = ref.model.toJSON(null, false);
     multAdds = ref.multAdds;
