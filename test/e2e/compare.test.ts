@@ -7,6 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { availableParallelism } from 'node:os';
 import { Store } from '../../src/store/store.js';
 import { readCheckpointMeta } from '../../src/replay/checkpoint.js';
 import type { ReplaySettings } from '../../src/training/loop.js';
@@ -160,4 +161,22 @@ test('the regulariser table of one network: none and cutout, the same protocol b
     assert.equal(none.params, cutout.params, 'the same network');
     for (const x of [none, cutout]) assert.equal(s.curve({ replayId: x.id }).length, 2);
   });
+});
+
+test('a lone model trains data-parallel on every core: its replay records the count and splits each batch', { timeout: 300_000 }, () => {
+  const cores = availableParallelism();
+  const dir = tempDir();
+  const data = writeIdx(join(dir, 'idx'), 64, 32);
+  const db = join(dir, 'nas.db');
+  // No --threads: the default is every core. Batch 32 splits into shards of ≥ 16 on 2 cores.
+  const r = nas(['compare', '--models', 'resnet', '--dataset', data, '--epochs', '1', '--cells', '0', '--filters', '4', '--batch', '32', '--backend', 'cpu', '--db', db, '--out', join(dir, 'cmp'), '--json'], { timeout: 280_000 });
+  assert.equal(r.status, 0, r.stderr + r.stdout);
+  const report = JSON.parse(r.stdout) as { status: string; rows: Row[] };
+  assert.equal(report.status, 'complete');
+  withStore(db, (s) => {
+    const replay = s.requireReplay(report.rows[0].replayId);
+    assert.equal((replay.config as { threads?: number }).threads, cores, 'the replay records every core');
+  });
+  if (cores >= 2) assert.match(r.stderr, /^\[resnet\] data parallel: 2 replicas × \d+ engine threads?, shards of 16 images$/m);
+  else assert.doesNotMatch(r.stderr, /data parallel/);
 });
