@@ -7,7 +7,7 @@ import type { Fidelity } from '../training/fidelity.js';
 /**
  * The search's proxy before the measurement (1,200 images, 14 px, 1 epoch, F = 4, stem 8, 500
  * validation images): the base the grid varies, and `proxy:f4-val500` in a study. Study 1 of
- * docs/fidelity.md measured it at Spearman ρ ≈ 0 against the reference.
+ * docs/fidelity.md measured it at Spearman ρ 0.13 against the reference (24 cells, both seeds).
  */
 export const PRE_STUDY_PROXY: Fidelity = {
   protocol: 'proxy', trainImages: 1200, valImages: 500, imageSize: 14, epochs: 1, batchSize: 32, learningRate: 0.05,
@@ -44,9 +44,10 @@ export const GRID: Record<string, Partial<Fidelity>> = {
 
 /**
  * The search's default proxy, chosen by the study (docs/fidelity.md): `f8`, the pre-study proxy at
- * the reference's width (F = 8, stem 16) scored on 2,000 validation images. It met the issue's rule
- * at 13 reference cells and is far above the pre-study proxy; the rule is applied again when the
- * study is complete (docs/fidelity.md has its current state).
+ * the reference's width (F = 8, stem 16) scored on 2,000 validation images. On the 24 reference
+ * cells no proxy reaches ρ 0.8, so the rule's fallback chose it: the trained proxy with the best ρ
+ * per CPU-second (ρ 0.59 and 0.34 at two seeds, 3.5 CPU-s per cell; above the pre-study proxy and
+ * params, level with the untrained naswot).
  * `nas search`'s defaults and the nasnet space's macro are this (test/fidelity/presets.test.ts).
  */
 export const SEARCH_DEFAULT_PROXY: Fidelity = { ...PRE_STUDY_PROXY, ...GRID.f8 };
