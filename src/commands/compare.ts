@@ -38,7 +38,7 @@ ${REGULARISERS.map((r) => `                           ${r.name.padEnd(Math.max(.
   --batch B --lr LR --weight-decay W --seed S (default 0)
   --cells N --filters F  network size (default N=${DEFAULT_SIZE.cellsPerStage}, F=${DEFAULT_SIZE.filters}, stem ${DEFAULT_SIZE.stemChannels})
   --backend B            ${backendNames.join(' | ')} (default auto)
-  --threads T            engine threads per replay (default: timed by the replay alone, cores/N side by side)`;
+  --threads T            threads per replay (default: every core for a lone replay, data-parallel; cores/N side by side)`;
 
 const OPTIONS = {
   models: { type: 'string' }, regularisers: { type: 'string' }, dataset: { type: 'string' }, epochs: { type: 'string' }, db: { type: 'string' },
