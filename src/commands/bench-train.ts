@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import seedrandom from 'seedrandom';
 import { UserError } from '../core/errors.js';
-import type { Genotype } from '../space/types.js';
+import type { Genotype, MacroSettings } from '../space/types.js';
 import { packageRoot, spacesDir } from '../core/paths.js';
 import { availableBackends, backendNames, selectBackend, setEngineThreads } from '../engine/backend.js';
 import { createRng } from '../core/rng.js';
@@ -39,7 +39,7 @@ const CLASSES = 10;
 /** The reference network around the NASNet-A cells: fixed here, not read from the space file, so figures stay comparable. */
 const REFERENCE_MACRO = { stemChannels: 16, filters: 8, cellsPerStage: 1, reductions: 2, filterMultiplier: 2 };
 /** NASNet-A at the replay size of issue 16's table (N = 2, F = 16, stem 32). */
-const REPLAY_MACRO = { stemChannels: 32, filters: 16, cellsPerStage: 2, reductions: 2, filterMultiplier: 2 };
+export const REPLAY_MACRO = { stemChannels: 32, filters: 16, cellsPerStage: 2, reductions: 2, filterMultiplier: 2 };
 /** Untimed steps before the timed ones, for every backend (PyTorch's too): the engine's buffer pool,
  * oneDNN's primitive cache and a replica thread each need a few steps to reach their pace (one
  * warm-up step understated two replicas' rate by ~15 % at 6 timed steps). */
@@ -138,56 +138,73 @@ async function benchBackend(name: string, model: string, threads: number, stepsO
 }
 
 /**
- * The NASNet-A networks trained by the replay's loop (src/training/loop.ts: momentum SGD, its
- * loss, its batches) at `threads` as the replay spends them (src/replay/threads.ts): data-parallel
- * replicas first. WARMUP batches, then `steps` timed; seeded random images.
+ * NASNet-A trained by the replay's loop (src/training/loop.ts: momentum SGD, its loss, its batches)
+ * for `batches` batches of seeded random images, as `replicas` data-parallel replicas (1: this thread
+ * alone) of `engineThreads` engine threads each, on the backend already selected; `onBatch` gets each
+ * batch's number and the time it ended. `nas bench train --loop` and bench/replica-probe.ts time it.
  */
-async function benchLoop(name: string, model: string, threads: number, stepsOverride: number | undefined): Promise<BenchRow> {
-  const chosen = await selectBackend(name, { threads: 1 });
-  const plan = threadPlan(threads, BATCH);
-  setEngineThreads(plan.engineThreads);
+export async function trainLoopBatches(o: {
+  backend: string; macro: Partial<MacroSettings>; batchSize: number; batches: number; replicas: number; engineThreads: number;
+  onBatch: (batch: number, endedAt: number) => void;
+}): Promise<{ multAdds: number }> {
+  setEngineThreads(o.engineThreads);
   const space = loadSpace('nasnet');
-  const macro = { ...space.macro, ...(model === 'replay' ? REPLAY_MACRO : REFERENCE_MACRO) };
+  const macro = { ...space.macro, ...o.macro };
   const settings: TrainingSettings = {
-    epochs: 1, batchSize: BATCH, learningRate: 0.01, schedule: 'cosine', momentum: 0.9, nesterov: true, weightDecay: 5e-4,
+    epochs: 1, batchSize: o.batchSize, learningRate: 0.01, schedule: 'cosine', momentum: 0.9, nesterov: true, weightDecay: 5e-4,
     augment: { pad: 0, flip: false, cutout: 0, randomErasing: 0 }, dropPath: 0, auxWeight: 0, labelSmoothing: 0, seed: 1,
   };
   const net = buildReplayNetwork(space, NASNET_A, macro, settings, INPUT, CLASSES);
-  const steps = stepsFor(model, chosen.name, stepsOverride);
-  const count = (steps + WARMUP) * BATCH;
+  const count = o.batches * o.batchSize;
   const rng = seedrandom('bench-train');
   const train = {
     images: Uint8Array.from({ length: count * INPUT[0] * INPUT[1] * INPUT[2] }, () => Math.floor(rng() * 256)),
     labels: Uint8Array.from({ length: count }, () => Math.floor(rng() * CLASSES)), count, height: INPUT[0], width: INPUT[1], channels: INPUT[2],
   };
   let group: ReplicaGroup | undefined;
-  let first = 0;
-  let last = 0;
   try {
-    if (plan.replicas > 1) {
+    if (o.replicas > 1) {
       group = await ReplicaGroup.start(
-        { spaceFile: space.file, genotype: NASNET_A, macro, settings, inputShape: INPUT, numClasses: CLASSES, backend: chosen.name, engineThreads: plan.engineThreads },
-        plan.replicas, BATCH, net.trainModel.trainableWeights.map((w) => w.read() as tf.Variable),
+        { spaceFile: space.file, genotype: NASNET_A, macro, settings, inputShape: INPUT, numClasses: CLASSES, backend: o.backend, engineThreads: o.engineThreads },
+        o.replicas, o.batchSize, net.trainModel.trainableWeights.map((w) => w.read() as tf.Variable),
       );
     }
     await runTraining({
       model: net.built.model, trainModel: net.trainModel, train, norm: { mean: [127.5], std: [64] }, numClasses: CLASSES, settings, startEpoch: 0,
       rng: createRng('bench-train'), replicas: group,
-      onBatch: (b) => {
-        if (b.batch === WARMUP) first = performance.now();
-        else if (b.batch > WARMUP) last = performance.now();
-      },
+      onBatch: (b) => o.onBatch(b.batch, performance.now()),
       onEpoch: async () => {},
     });
+    return { multAdds: net.built.multAdds };
   } finally {
     await group?.close();
     net.dispose();
   }
+}
+
+/**
+ * The replay's loop at `threads` as the replay spends them (src/replay/threads.ts): data-parallel
+ * replicas first. WARMUP batches, then `steps` timed.
+ */
+async function benchLoop(name: string, model: string, threads: number, stepsOverride: number | undefined): Promise<BenchRow> {
+  const chosen = await selectBackend(name, { threads: 1 });
+  const plan = threadPlan(threads, BATCH);
+  const steps = stepsFor(model, chosen.name, stepsOverride);
+  let first = 0;
+  let last = 0;
+  const { multAdds } = await trainLoopBatches({
+    backend: chosen.name, macro: model === 'replay' ? REPLAY_MACRO : REFERENCE_MACRO, batchSize: BATCH, batches: steps + WARMUP,
+    replicas: plan.replicas, engineThreads: plan.engineThreads,
+    onBatch: (batch, at) => {
+      if (batch === WARMUP) first = at;
+      else if (batch > WARMUP) last = at;
+    },
+  });
   const imagesPerSec = (BATCH * steps) / ((last - first) / 1000);
   const how = plan.replicas > 1 ? `${plan.replicas} data-parallel replicas × ${plan.engineThreads} engine thread(s)` : `${plan.engineThreads} engine thread(s)`;
   return {
     backend: `${chosen.name}+loop`, description: `the replay's loop on ${chosen.name}; threads spent as the replay does (${how} at the last count)`, threads, imagesPerSec,
-    rounds: [imagesPerSec], gflops: (imagesPerSec * 3 * 2 * net.built.multAdds) / 1e9, steps,
+    rounds: [imagesPerSec], gflops: (imagesPerSec * 3 * 2 * multAdds) / 1e9, steps,
   };
 }
 
