@@ -12,12 +12,18 @@
  * stopped: run it again with the same --dir (an unfinished search continues with --resume, finished
  * ones are skipped, the study trains only what has no score).
  *
+ * Every scored search is also written to --results (a JSON file meant to be committed, default
+ * bench/results/four-arms.json): the store lives on one machine, the results file travels with the
+ * repository, and an (arm, seed) already in it is not searched again. So the experiment continues
+ * on a new machine from what was committed, at the cost of at most the search in progress.
+ *
  *   npx tsc -p . && node dist/bench/four-arms.js [--dir runs/four-arms] [--seeds 1,2,3] [--cpu-hours 0.5]
- *       [--dataset fashion-mnist] [--fidelity sha:epochs=1,3,9] [--reference-seeds 1] [--workers 2] [--baselines resnet] [--summary]
+ *       [--dataset fashion-mnist] [--fidelity sha:epochs=1,3,9] [--reference-seeds 1] [--workers 2] [--baselines resnet]
+ *       [--results bench/results/four-arms.json] [--summary]
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 
@@ -38,6 +44,7 @@ const baselines = arg('baselines', 'resnet');
 const reference = process.argv.includes('--reference') ? ['--reference', arg('reference', '')] : [];
 const extra = process.argv.includes('--search-args') ? arg('search-args', '').split(' ').filter(Boolean) : [];
 const db = join(dir, 'four-arms.db');
+const resultsFile = arg('results', 'bench/results/four-arms.json');
 
 interface Arm {
   id: 'a' | 'b' | 'c' | 'd';
@@ -111,22 +118,25 @@ function scoreAtReference(runId: number): void {
   const study = d.prepare('SELECT id FROM studies ORDER BY id LIMIT 1').get() as { id: number } | undefined;
   d.close();
   if (!study) {
-    nas(['fidelity', '--cells', '0', '--run', String(runId), '--top', '1', ...(baselines ? ['--baselines', baselines] : []), '--estimators', 'none',
+    // A baseline the results file already scored is not trained again on a new machine.
+    const wanted = baselines.split(',').filter((b) => b && !results().baselines[b]).join(',');
+    nas(['fidelity', '--cells', '0', '--run', String(runId), '--top', '1', ...(wanted ? ['--baselines', wanted] : []), '--estimators', 'none',
       '--seeds', referenceSeeds, '--dataset', dataset, '--workers', workers, '--db', db, ...reference]);
   }
   else nas(['fidelity', '--resume', String(study.id), '--run', String(runId), '--top', '1', '--workers', workers, '--db', db]);
 }
 
-interface Outcome { arm: Arm; seed: number; runId: number; key: string; reward: number; rung: number | null; children: number; cpuHours: number; reference: number[] }
+interface Outcome { arm: Arm; seed: number; runId: number; key: string; genotype: unknown; reward: number; rung: number | null; rungs: number[] | null; children: number; cpuHours: number; reference: number[] }
 
 function outcomes(): Outcome[] {
+  if (!existsSync(db)) return [];
   const d = new Database(db, { readonly: true });
   try {
     const out: Outcome[] = [];
     for (const arm of ARMS) for (const seed of seeds) {
       const run = runFor(arm, seed);
       if (!run || run.status !== 'complete') continue;
-      const trials = d.prepare(`SELECT id, key, reward, rung, metrics FROM trials WHERE run_id = ? AND baseline IS NULL AND status = 'complete'`).all(run.id) as Array<{ id: number; key: string; reward: number; rung: number | null; metrics: string }>;
+      const trials = d.prepare(`SELECT id, key, genotype, reward, rung, metrics FROM trials WHERE run_id = ? AND baseline IS NULL AND status = 'complete'`).all(run.id) as Array<{ id: number; key: string; genotype: string; reward: number; rung: number | null; metrics: string }>;
       if (trials.length === 0) continue;
       // The cell the search returns: highest rung reached, then reward (what nas show ranks first).
       const best = [...trials].sort((x, y) => (y.rung ?? 0) - (x.rung ?? 0) || y.reward - x.reward)[0];
@@ -134,7 +144,11 @@ function outcomes(): Outcome[] {
         ? (d.prepare(`SELECT cpu_seconds AS cpu FROM trial_rungs WHERE trial_id IN (SELECT id FROM trials WHERE run_id = ?)`).all(run.id) as Array<{ cpu: number | null }>)
         : trials.map((t) => ({ cpu: (JSON.parse(t.metrics)?.extra?.cpuSeconds as number | undefined) ?? null }));
       const refs = d.prepare(`SELECT s.value AS value FROM study_scores s JOIN study_cells c ON c.id = s.cell_id WHERE c.key = ? AND s.estimator = 'reference' AND s.status = 'complete'`).all(best.key) as Array<{ value: number }>;
-      out.push({ arm, seed, runId: run.id, key: best.key, reward: best.reward, rung: best.rung, children: trials.length,
+      // How many children finished each rung (the promotions the successive halving made).
+      const rungs = run.ladder
+        ? (d.prepare(`SELECT rung, COUNT(*) AS n FROM trial_rungs WHERE status = 'complete' AND trial_id IN (SELECT id FROM trials WHERE run_id = ?) GROUP BY rung ORDER BY rung`).all(run.id) as Array<{ rung: number; n: number }>).map((r) => r.n)
+        : null;
+      out.push({ arm, seed, runId: run.id, key: best.key, genotype: JSON.parse(best.genotype), reward: best.reward, rung: best.rung, rungs, children: trials.length,
         cpuHours: cpuRows.reduce((s, r) => s + (r.cpu ?? 0), 0) / 3600, reference: refs.map((r) => r.value) });
     }
     return out;
@@ -159,37 +173,81 @@ function baselineScores(): Array<{ name: string; values: number[] }> {
   }
 }
 
+/** One scored search as committed: enough to rebuild the table and to retrain the cell. */
+interface Recorded {
+  arm: Arm['id']; seed: number; cpuHoursBudget: number; dataset: string; fidelity: string | null;
+  children: number; cpuHours: number; wallHours: number | null; reward: number; rung: number | null;
+  rungs: number[] | null; key: string; genotype: unknown; reference: number[]; code: string; recorded: string; note?: string;
+}
+interface ResultsFile { baselines: Record<string, number[]>; runs: Recorded[] }
+const results = (): ResultsFile => (existsSync(resultsFile) ? JSON.parse(readFileSync(resultsFile, 'utf8')) : { baselines: {}, runs: [] });
+const recordedFor = (arm: Arm, seed: number) => results().runs.find((r) => r.arm === arm.id && r.seed === seed);
+
+const codeVersion = (): string => {
+  const r = spawnSync('git', ['rev-parse', 'HEAD'], { cwd: dirname(cli), encoding: 'utf8' });
+  return r.status === 0 ? r.stdout.trim() : 'unknown';
+};
+
+/** Writes what the store knows of scored searches and baselines into the results file (never removes an entry). */
+function record(): void {
+  const file = results();
+  for (const o of outcomes()) {
+    if (o.reference.length === 0 || file.runs.some((r) => r.arm === o.arm.id && r.seed === o.seed)) continue;
+    const wall = walls()[`${o.arm.id}-${o.seed}`];
+    file.runs.push({ arm: o.arm.id, seed: o.seed, cpuHoursBudget: Number(cpuHours), dataset, fidelity: o.arm.multiFidelity ? fidelity : null,
+      children: o.children, cpuHours: o.cpuHours, wallHours: wall === undefined ? null : wall / 3600, reward: o.reward, rung: o.rung,
+      rungs: o.rungs, key: o.key, genotype: o.genotype, reference: o.reference, code: codeVersion(), recorded: new Date().toISOString() });
+  }
+  for (const b of baselineScores()) if (b.values.length && !file.baselines[b.name]) file.baselines[b.name] = b.values;
+  mkdirSync(dirname(resultsFile), { recursive: true });
+  writeFileSync(resultsFile, JSON.stringify(file, null, 1) + '\n');
+}
+
 const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
 const sd = (v: number[]) => (v.length < 2 ? NaN : Math.sqrt(v.reduce((a, b) => a + (b - mean(v)) ** 2, 0) / (v.length - 1)));
 const pct = (x: number) => (Number.isFinite(x) ? (100 * x).toFixed(2) : '–');
 
 function summary(): string {
-  const rows = outcomes();
-  const wall = walls();
+  const file = results();
+  const fresh = outcomes().filter((o) => !file.runs.some((r) => r.arm === o.arm.id && r.seed === o.seed));
+  const what = (id: string) => ARMS.find((a) => a.id === id)!.what;
+  const rungsText = (r: number[] | null) => (r ? r.join(' → ') : '–');
+  const row = (r: Pick<Recorded, 'arm' | 'seed' | 'children' | 'cpuHours' | 'wallHours' | 'reward' | 'rung' | 'rungs' | 'reference'>, origin: string) =>
+    `| ${r.arm}: ${what(r.arm)} | ${r.seed} | ${origin} | ${r.children} | ${r.cpuHours.toFixed(3)} | ${r.wallHours === null ? '–' : r.wallHours.toFixed(2)} | ${rungsText(r.rungs)} | ${pct(r.reward)}% (${r.rung ?? 0}) | ${r.reference.length ? r.reference.map(pct).join(', ') + '%' : 'not trained yet'} |`;
   const lines = [
     `# Four arms at ${cpuHours} CPU-hours each (worker-thread CPU), ${dataset}, seeds ${seeds.join(',')}; multi-fidelity arms: ${fidelity}`,
     '',
-    '| arm | seed | run | children | CPU-h | wall h | search reward (rung) | reference test acc. |',
-    '|---|---|---|---|---|---|---|---|',
-    ...rows.map((o) => `| ${o.arm.id}: ${o.arm.what} | ${o.seed} | ${o.runId} | ${o.children} | ${o.cpuHours.toFixed(3)} | ${wall[`${o.arm.id}-${o.seed}`] === undefined ? '–' : (wall[`${o.arm.id}-${o.seed}`] / 3600).toFixed(2)} | ${pct(o.reward)}% (${o.rung ?? 0}) | ${o.reference.length ? o.reference.map(pct).join(', ') + '%' : 'not trained yet'} |`),
+    '| arm | seed | from | children | CPU-h | wall h | children per rung | search reward (rung) | reference test acc. |',
+    '|---|---|---|---|---|---|---|---|---|',
+    ...[...file.runs].sort((x, y) => x.seed - y.seed || x.arm.localeCompare(y.arm)).map((r) => row(r, r.note ? 'results file*' : 'results file')),
+    ...fresh.map((o) => {
+      const wall = walls()[`${o.arm.id}-${o.seed}`];
+      return row({ ...o, arm: o.arm.id, wallHours: wall === undefined ? null : wall / 3600 }, `run ${o.runId}`);
+    }),
     '',
     '| arm | seeds scored | reference test acc., mean ± sd over seeds |',
     '|---|---|---|',
   ];
   for (const arm of ARMS) {
-    const scored = rows.filter((o) => o.arm === arm && o.reference.length > 0).map((o) => mean(o.reference));
+    const scored = [...file.runs.filter((r) => r.arm === arm.id), ...fresh.filter((o) => o.arm === arm)].filter((r) => r.reference.length > 0).map((r) => mean(r.reference));
     lines.push(`| ${arm.id}: ${arm.what} | ${scored.length} | ${scored.length ? `${pct(mean(scored))}% ± ${pct(sd(scored))}` : '–'} |`);
   }
-  for (const b of baselineScores()) {
-    lines.push(`| baseline ${b.name} (no search) | – | ${b.values.length ? `${b.values.map(pct).join(', ')}% (reference seeds)` : 'not trained yet'} |`);
+  const baselines = { ...Object.fromEntries(baselineScores().map((b) => [b.name, b.values])), ...file.baselines };
+  for (const [name, values] of Object.entries(baselines)) {
+    lines.push(`| baseline ${name} (no search) | – | ${values.length ? `${values.map(pct).join(', ')}% (reference seeds)` : 'not trained yet'} |`);
   }
-  return lines.join('\n') + '\n';
+  const notes = file.runs.filter((r) => r.note).map((r) => `* ${r.arm} seed ${r.seed}: ${r.note}`);
+  return [...lines, ...(notes.length ? ['', ...notes] : [])].join('\n') + '\n';
 }
 
 mkdirSync(dir, { recursive: true });
 if (!process.argv.includes('--summary')) {
   // Seed-major: a first full comparison (every arm, seed 1) arrives before the second seed starts.
-  for (const seed of seeds) for (const arm of ARMS) scoreAtReference(search(arm, seed));
+  for (const seed of seeds) for (const arm of ARMS) {
+    if (recordedFor(arm, seed)) continue;
+    scoreAtReference(search(arm, seed));
+    record();
+  }
 }
 const text = summary();
 writeFileSync(join(dir, 'summary.md'), text);
