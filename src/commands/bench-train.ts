@@ -48,7 +48,7 @@ const WARMUP = 3;
 const STEPS: Record<string, number> = { onednn: 20, cpu: 5, 'cpu-stock': 1, tensorflow: 20, pytorch: 20 };
 /** At replay size a step costs ~8x the bench child's. */
 const REPLAY_STEPS: Record<string, number> = { onednn: 20, cpu: 2, 'cpu-stock': 1, tensorflow: 20, pytorch: 20 };
-const PYTHON = '/usr/bin/python3';
+export const PYTHON = '/usr/bin/python3';
 /** Backends are measured in this many interleaved rounds and the best round is kept, so a
  * burst of load from other processes does not land on one backend only. */
 const ROUNDS = 2;
@@ -86,7 +86,7 @@ export interface BenchRow {
   steps: number;
 }
 
-function buildReference(model: string): { model: tf.LayersModel; multAdds: number } {
+export function buildReference(model: string): { model: tf.LayersModel; multAdds: number } {
   if (model === 'small-cnn') {
     // The CNN of issue 6: 3x3 conv 16, 3x3 conv 16, max pool, 3x3 conv 32, BN, GAP, dense 10.
     const init = (seed: number) => tf.initializers.heNormal({ seed });
