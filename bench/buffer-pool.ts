@@ -7,7 +7,7 @@
  *   npx tsc -p . && node dist/bench/buffer-pool.js [--backend onednn|cpu] [--steps 20]
  *   NAS_BUFFER_POOL_MB=0 node dist/bench/buffer-pool.js --backend onednn
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '#tfjs';
 import { PerformanceObserver, constants } from 'node:perf_hooks';
 import seedrandom from 'seedrandom';
 import { selectBackend } from '../src/engine/backend.js';

@@ -4,7 +4,7 @@
  *
  *   npx tsc -p . && node dist/bench/cell-scan.js [--cells 5000] [--space nasnet|nas-bench-201] [--backend onednn] [--seed scan]
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '#tfjs';
 import seedrandom from 'seedrandom';
 import { selectBackend } from '../src/engine/backend.js';
 import { loadSpace } from '../src/space/load.js';

@@ -8,7 +8,7 @@
  *
  * --per-op builds, for every op, a child whose cells use only that op, to show what each costs.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '#tfjs';
 import seedrandom from 'seedrandom';
 import { selectBackend } from '../src/engine/backend.js';
 import { loadSpace } from '../src/space/load.js';

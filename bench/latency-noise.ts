@@ -16,7 +16,7 @@
  */
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { availableParallelism, loadavg } from 'node:os';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '#tfjs';
 import { installEngine, selectBackend } from '../src/engine/backend.js';
 import { loadSpace } from '../src/space/load.js';
 import { buildModel } from '../src/model/build.js';

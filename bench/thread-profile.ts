@@ -6,7 +6,7 @@
  *
  *   npx tsc -p . && node dist/bench/thread-profile.js [--steps 3] [--threads 1,2] [--batch 64]
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '#tfjs';
 import seedrandom from 'seedrandom';
 import { selectBackend, setEngineThreads } from '../src/engine/backend.js';
 import { loadSpace } from '../src/space/load.js';

@@ -9,7 +9,7 @@
  *
  *   node dist/bench/trainer-speed.js --backends cpu --lrs 0.01,0.02,0.05,0.1,0.2 --images 2000
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '#tfjs';
 import { selectBackend } from '../src/engine/backend.js';
 import { loadDataset } from '../src/data/datasets.js';
 import { splitForSearch } from '../src/data/split.js';

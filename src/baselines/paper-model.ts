@@ -5,7 +5,7 @@
  * with the parameter count the paper's count is compared with (the auxiliary head included
  * only when the paper counts it).
  */
-import type * as tf from '@tensorflow/tfjs';
+import type * as tf from '#tfjs';
 import { UserError } from '../core/errors.js';
 import { loadSpace } from '../space/load.js';
 import { buildModel, type BuiltModel } from '../model/build.js';

@@ -8,7 +8,7 @@
  * thread, onnxruntime to 1 intra-op and 1 inter-op thread.
  */
 import { loadavg } from 'node:os';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '#tfjs';
 import { selectBackend } from '../engine/backend.js';
 import { BuildContext, type Sym } from '../model/context.js';
 import { getOp } from '../model/ops/registry.js';

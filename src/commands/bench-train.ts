@@ -8,7 +8,7 @@
  * PyTorch at the same thread counts (bench/train_reference.py, rebuilt from the tfjs model's
  * topology). A benchmark, not a test.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '#tfjs';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -12,8 +12,8 @@
  * The kernels of onednn and cpu take their outputs from a per-backend buffer pool
  * (buffer-pool.ts); cpu-stock allocates as shipped.
  */
-import * as tf from '@tensorflow/tfjs';
-import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
+import * as tf from '#tfjs';
+import { MathBackendCPU } from '#tfjs-backend-cpu';
 import { availableParallelism } from 'node:os';
 import { UserError } from '../core/errors.js';
 import { clearPools } from './buffer-pool.js';

@@ -6,7 +6,7 @@
  * size of the activation; on a NASNet child that was half of the step time.
  * src/model/batch-norm.ts uses them where they are registered and tfjs's own path elsewhere.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '#tfjs';
 import { allocFor } from './buffer-pool.js';
 import { bnBackward, bnForward } from './js/batchnorm.js';
 import { float32Values as f32, type CpuLike } from './kernel-util.js';

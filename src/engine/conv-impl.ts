@@ -4,7 +4,7 @@
  * call it cannot take (e.g. oneDNN refusing a shape), and the wrapper falls back. Outputs come
  * from `alloc` (the backend's buffer pool, src/engine/buffer-pool.ts).
  */
-import type * as tf from '@tensorflow/tfjs';
+import type * as tf from '#tfjs';
 import type { Alloc } from './buffer-pool.js';
 import * as js from './js/conv2d.js';
 import * as dw from './js/depthwise.js';

@@ -3,7 +3,7 @@
  * convolutions are fast (measured with tf.profile on the issue's CNN): broadcasting binary
  * ops, batch-norm/bias reductions, pooling. Same contract as kernels.ts: null = use stock.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '#tfjs';
 import { allocFor } from './buffer-pool.js';
 import { ADD, DIV, MUL, SQDIFF, SUB, broadcastBinary, planBroadcast } from './js/broadcast.js';
 import { planReduce, reduceSum } from './js/reduce.js';

@@ -1,5 +1,5 @@
 /** Small pieces shared by the kernel runners (kernels.ts, js-extras.ts). */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '#tfjs';
 
 /** The parts of tfjs's MathBackendCPU the runners use. */
 export interface CpuLike {

@@ -3,7 +3,7 @@
  * ConvImpl (pure JS or oneDNN). Anything outside NHWC float32 (NCHW, complex, int) goes to
  * the stock tfjs kernel unchanged, so an unusual call is slow but never wrong.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '#tfjs';
 import { allocFor } from './buffer-pool.js';
 import type { ConvImpl, ConvInfo } from './conv-impl.js';
 import { type CpuLike, type Inputs, type Run, registerRunners, values } from './kernel-util.js';

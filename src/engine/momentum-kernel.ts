@@ -6,7 +6,7 @@
  *   accum' = momentum·accum + grad
  *   value' = value − lr·(nesterov ? grad + momentum·accum' : accum')
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '#tfjs';
 import { allocFor } from './buffer-pool.js';
 import { float32Values, type CpuLike } from './kernel-util.js';
 

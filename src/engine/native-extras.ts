@@ -3,7 +3,7 @@
  * and shape plans as js-extras.ts, executed by the addon's vectorised (and, with threads > 1,
  * OpenMP-parallel) loops. A call the addon declines returns null and goes to the JS runner.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '#tfjs';
 import { allocFor } from './buffer-pool.js';
 import { ADD, DIV, MUL, SQDIFF, SUB, planBroadcast } from './js/broadcast.js';
 import { planReduce } from './js/reduce.js';

@@ -10,7 +10,7 @@
  * NOTE: tfjs' separable conv is one layer (PyTorch: a depthwise and a pointwise nn.Conv2d); its
  * output is the pointwise one's, with the pointwise fan-in; the depthwise output is not seen.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '#tfjs';
 import type { Estimator, EstimatorInput } from './types.js';
 import { requireBatch } from './types.js';
 import { runLayers } from './layer-run.js';

@@ -10,7 +10,7 @@
 import type { Estimator, EstimatorInput } from './types.js';
 import { requireBatch } from './types.js';
 import { crossEntropy, l2, scoredWeights, weightGradients } from './weights.js';
-import type * as tf from '@tensorflow/tfjs';
+import type * as tf from '#tfjs';
 
 export const gradNorm: Estimator = {
   name: 'grad_norm',

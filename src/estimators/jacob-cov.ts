@@ -8,7 +8,7 @@
  * NaN when a J_i is constant (corrcoef divides by zero: numpy gives NaN and zero-cost-nas
  * catches the failed eig as NaN) or an eigenvalue is ≤ −k (log of a negative number).
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '#tfjs';
 import type { Estimator, EstimatorInput } from './types.js';
 import { requireBatch } from './types.js';
 import { corrcoef, symmetricEigenvalues } from './linalg.js';

@@ -4,7 +4,7 @@
  * (fisher), exact power-of-two rescaling (synflow). Inside tf.grads / variableGrads the tape
  * records every op, so gradients flow through it as through model.apply.
  */
-import type * as tf from '@tensorflow/tfjs';
+import type * as tf from '#tfjs';
 
 export interface LayerHooks {
   /** Training-mode call (batch norm on batch statistics, as zero-cost-nas scores nets in train mode). */

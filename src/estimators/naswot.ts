@@ -11,7 +11,7 @@
  * Batch norm runs in training mode (batch statistics), as in those codes.
  * -Infinity when K is singular (two images with identical codes everywhere).
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '#tfjs';
 import type { Estimator, EstimatorInput } from './types.js';
 import { requireBatch } from './types.js';
 import { runLayers } from './layer-run.js';

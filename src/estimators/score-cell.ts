@@ -5,7 +5,7 @@
  * A dataset of 'table:…' (a benchmark table, no images) is scored data-free at the benchmark's own
  * input: NAS-Bench-201's CIFAR-10 32×32×3 with its C = 16, N = 5 network.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '#tfjs';
 import { createRng } from '../core/rng.js';
 import { UserError } from '../core/errors.js';
 import { stratifiedSample } from '../data/split.js';

@@ -7,7 +7,7 @@
  * computed here, without the mask: ∂L/∂mask = θ ⊙ ∂L/∂θ at mask = 1).
  * Batch norm in training mode, as zero-cost-nas.
  */
-import type * as tf from '@tensorflow/tfjs';
+import type * as tf from '#tfjs';
 import type { Estimator, EstimatorInput } from './types.js';
 import { requireBatch } from './types.js';
 import { crossEntropy, scoredWeights, sumAbsProduct, weightGradients } from './weights.js';

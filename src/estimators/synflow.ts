@@ -23,7 +23,7 @@
  * NOTE: tfjs' dense layer starts its bias at zero (PyTorch's is uniform): biases must be zero
  * (the estimator checks) for homogeneity; the classifier's bias never enters ∂R/∂W anyway.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '#tfjs';
 import type { Estimator, EstimatorInput } from './types.js';
 import { runLayers } from './layer-run.js';
 import { scoredWeights, sumAbsProduct } from './weights.js';

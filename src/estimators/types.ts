@@ -1,5 +1,5 @@
 /** The contract every zero-cost estimator keeps (src/estimators/index.ts lists them). */
-import type * as tf from '@tensorflow/tfjs';
+import type * as tf from '#tfjs';
 import type { BuiltModel } from '../model/build.js';
 
 export interface EstimatorInput {

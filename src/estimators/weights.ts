@@ -3,7 +3,7 @@
  * zero-cost-nas (`foresight/pruners/p_utils.py`, get_layer_metric_array) scores the `weight`
  * of every nn.Conv2d and nn.Linear: no biases, no batch-norm parameters.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '#tfjs';
 
 /** Layer classes whose kernels are scored (tfjs' separable conv holds two: depthwise and pointwise). */
 const SCORED = new Set(['Conv2D', 'GroupConv2D', 'AtrousConv2D', 'DepthwiseConv2D', 'SeparableConv2D', 'Dense']);

@@ -3,7 +3,7 @@
  * normalised batches (the training statistics, as evaluate() feeds them), and we report the largest
  * absolute difference of their outputs and each one's accuracy.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '#tfjs';
 import { channelStats } from '../data/normalize.js';
 import type { Split } from '../data/types.js';
 import { gatherBatch } from '../training/batches.js';

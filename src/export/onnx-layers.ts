@@ -21,7 +21,7 @@
  * 'same' padding follows TensorFlow's rule (tf.nn.convolution docs): out = ceil(in / stride),
  * total = max((out - 1) * stride + effective kernel - in, 0), the odd pixel at the bottom/right.
  */
-import type * as tf from '@tensorflow/tfjs';
+import type * as tf from '#tfjs';
 import { UserError } from '../core/errors.js';
 import type { OnnxGraph } from './onnx-graph.js';
 

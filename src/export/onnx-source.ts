@@ -6,7 +6,7 @@
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type * as tf from '@tensorflow/tfjs';
+import type * as tf from '#tfjs';
 import { UserError } from '../core/errors.js';
 import { loadSpace } from '../space/load.js';
 import { loadDataset } from '../data/datasets.js';

@@ -7,7 +7,7 @@
  * Layers are visited in dependency order over the model's own nodes (those of a layer built but
  * not part of the model are skipped, as tfjs' own executor does).
  */
-import type * as tf from '@tensorflow/tfjs';
+import type * as tf from '#tfjs';
 import { UserError } from '../core/errors.js';
 import { OnnxGraph } from './onnx-graph.js';
 import { LAYER_MAPPINGS, type OnnxValue } from './onnx-layers.js';

@@ -6,7 +6,7 @@
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '#tfjs';
 
 /** Writes `model` to dir/model.json and dir/weights.bin. */
 export async function saveModelFiles(model: tf.LayersModel, dir: string): Promise<void> {

@@ -2,7 +2,7 @@
  * A piscina worker of the table study: scores a chunk of NB201 cells with the data-free
  * estimators. The backend and the space are set up once per thread.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '#tfjs';
 import type { MacroSettings, SearchSpace } from '../space/types.js';
 import { selectBackend } from '../engine/backend.js';
 import { getEstimator } from '../estimators/index.js';

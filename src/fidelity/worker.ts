@@ -3,7 +3,7 @@
  * score. The backend and the datasets are set up once per thread. A trained proxy and the reference go
  * through the one training core (src/training/train-cell.ts), a proxy on the search's own split.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '#tfjs';
 import type { SearchSpace } from '../space/types.js';
 import { threadCpuMs } from '../core/cpu.js';
 import { selectBackend } from '../engine/backend.js';

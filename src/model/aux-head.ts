@@ -9,7 +9,7 @@
  * the pool of an 8x8 input; 28x28 inputs leave 7x7 (pooled to 1x1), so we pool globally and
  * go straight to the classifier.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '#tfjs';
 import { UserError } from '../core/errors.js';
 import { batchNormalization } from './batch-norm.js';
 import { initializerSeed } from './context.js';

@@ -9,7 +9,7 @@
  * The class keeps tfjs' class name, so a saved model is a plain BatchNormalization to anyone
  * who loads it with tf.loadLayersModel.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '#tfjs';
 import { BN_GRAD, BN_TRAIN } from '../engine/batchnorm-kernels.js';
 
 type Kwargs = Record<string, unknown>;

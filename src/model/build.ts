@@ -11,7 +11,7 @@
  * NOTE: the dense layer outputs logits (no softmax): the trainers apply a stable
  * softmax cross-entropy; pass `softmax: true` for a model that outputs probabilities.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '#tfjs';
 import { UserError } from '../core/errors.js';
 import type { Genotype, MacroSettings, Nb201Genotype, SearchSpace } from '../space/types.js';
 import { batchNorm, relu, BuildContext, type Sym } from './context.js';

@@ -3,7 +3,7 @@
  * sequence, so the same (genotype, macro, seed) always gives the same initial weights.
  * The layer helpers here are the standard building blocks of the ops (ReLU-conv-BN, ...).
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '#tfjs';
 import { batchNormalization } from './batch-norm.js';
 
 export type Sym = tf.SymbolicTensor;

@@ -5,7 +5,7 @@
  * Table 1 and of PNAS / DARTS); BN, pooling, adds, activations and elementwise products (the
  * channel scale of squeeze-and-excitation) are left out.
  */
-import type * as tf from '@tensorflow/tfjs';
+import type * as tf from '#tfjs';
 
 export interface ModelCost {
   /** Trainable parameters. */

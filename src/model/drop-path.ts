@@ -8,7 +8,7 @@
  * epoch; `cellRatio` (the cell's position in the network, in (0, 1]) scales it as NASNet does
  * (deeper cells drop more).
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '#tfjs';
 
 export interface DropPathArgs {
   /** Position of the cell in the network in (0, 1]; the drop probability is rate * cellRatio. */

@@ -13,7 +13,7 @@
  * NOTE: the join is an add and a 1/n rescaling (the layers the ONNX exporter maps), not tfjs'
  * `average` layer; the same mean up to float rounding.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '#tfjs';
 import type { BuildContext, Sym } from './context.js';
 
 /** f_C(z) with `unit` as FractalNet's conv. */

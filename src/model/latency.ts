@@ -19,7 +19,7 @@
  * only updated at scheduler ticks and switches, too coarse for 1-5 ms passes, and Node 20 has no
  * per-thread CPU clock.)
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '#tfjs';
 import { UserError } from '../core/errors.js';
 import { installEngine, selectBackend } from '../engine/backend.js';
 import { modelToOnnx } from '../export/onnx.js';

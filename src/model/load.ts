@@ -2,7 +2,7 @@
  * Loading a saved child model: registers the custom layers first (see ./layers/index.ts),
  * then calls tf.loadLayersModel.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '#tfjs';
 import './layers/index.js';
 
 /** Loads a model saved with model.save(url); `url` is any tfjs IO url or handler. */

@@ -5,7 +5,7 @@
  * outputs no later block uses are concatenated into the cell output, or the states a published
  * cell's genotype lists (`concat`).
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '#tfjs';
 import type { NasnetBlock } from '../space/types.js';
 import { channelsOf, factorizedReduce, heightOf, reluConvBn, sum, type BuildContext, type Sym } from './context.js';
 import { getOp } from './ops/registry.js';

@@ -3,7 +3,7 @@
  * the cell input, node k (1..3) sums op_e(node j) over its edges j -> k, node 3 is the
  * output. Every op keeps the width and the resolution (stride 1).
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '#tfjs';
 import { channelsOf, reluConvBn, sum, type BuildContext, type Sym } from './context.js';
 import { getOp } from './ops/registry.js';
 import { NB201_EDGES } from '../space/nb201.js';

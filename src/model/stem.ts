@@ -11,7 +11,7 @@
  * response normalisation). The baselines scale the papers' stems to 28x28 / 32x32 inputs
  * (search-spaces/baselines/alexnet.json, zfnet.json; docs/spaces.md).
  */
-import type * as tf from '@tensorflow/tfjs';
+import type * as tf from '#tfjs';
 import type { MacroSettings } from '../space/types.js';
 import { batchNorm, conv, type BuildContext, type Sym } from './context.js';
 

@@ -4,7 +4,7 @@
  * so that the replay and each of its data-parallel replicas (src/training/replicas/) build the same
  * network with the same weights in the same order.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '#tfjs';
 import type { Genotype, MacroSettings, SearchSpace } from '../space/types.js';
 import { buildModel } from '../model/build.js';
 import { DropPath } from '../model/drop-path.js';

@@ -6,7 +6,7 @@
 import { accessSync, constants, existsSync, mkdirSync, mkdtempSync, rmdirSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '#tfjs';
 import { UserError } from '../core/errors.js';
 import type { Genotype, MacroSettings, NasnetGenotype, SearchSpace } from '../space/types.js';
 import { createRng, restoreRng } from '../core/rng.js';

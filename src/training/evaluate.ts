@@ -2,7 +2,7 @@
  * Accuracy and mean cross-entropy of a model on a split, in inference mode: the validation score of a
  * search child and the test score of a replay.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '#tfjs';
 import { UserError } from '../core/errors.js';
 import { channelStats } from '../data/normalize.js';
 import type { Split } from '../data/types.js';

@@ -6,7 +6,7 @@
  * its state in and out), augmentation, per-epoch checkpoint (onEpoch), progress (onBatch), stop (signal).
  * The held-out split is never touched here (src/training/evaluate.ts scores it).
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '#tfjs';
 import type { StatefulRng } from '../core/rng.js';
 import type { Normalization, Split } from '../data/types.js';
 import type { CurvePoint } from '../store/types.js';

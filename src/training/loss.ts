@@ -2,7 +2,7 @@
  * Cross-entropy with label smoothing (Szegedy et al. 2016, "Rethinking the Inception
  * Architecture", §7): the target puts 1 - s on the true class and s / K on every class.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '#tfjs';
 
 /** Mean smoothed cross-entropy of a batch from logits, or from softmax probabilities (clipped). */
 export function smoothedCrossEntropy(out: tf.Tensor, labels: tf.Tensor1D, numClasses: number, smoothing: number, probabilities: boolean): tf.Scalar {

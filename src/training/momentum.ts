@@ -2,7 +2,7 @@
  * One momentum-SGD step of one variable, as one NasMomentumStep kernel where the engine registers
  * it (cpu, onednn) and as tfjs ops elsewhere: the update MomentumSgd (src/training/sgd.ts) applies.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '#tfjs';
 import { MOMENTUM_STEP } from '../engine/momentum-kernel.js';
 
 export interface MomentumStepOptions {

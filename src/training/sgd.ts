@@ -8,7 +8,7 @@
  * "On the importance of initialization and momentum in deep learning", ICML 2013 (the form
  * PyTorch's SGD uses, and with it the DARTS / NASNet-style replays).
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '#tfjs';
 import { hasFusedMomentum, momentumStep } from './momentum.js';
 
 export interface SgdOptions {

@@ -3,7 +3,7 @@
  * cross-entropy of the logits (plus the weighted auxiliary head's), backward to `vars`. The loop
  * and each data-parallel replica (src/training/replicas/) compute it with this one function.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '#tfjs';
 import type { TrainingSettings } from './loop.js';
 import { smoothedCrossEntropy } from './loss.js';
 

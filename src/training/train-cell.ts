@@ -5,7 +5,7 @@
  * for a replay). A promotion passes the lower rung's state: its epochs are kept and only the rest are
  * trained, on a restarted cosine (SGDR); a rung of another size trains from scratch instead.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '#tfjs';
 import type { Genotype, MacroSettings, SearchSpace } from '../space/types.js';
 import { macroOptionsOf } from '../model/macro-options.js';
 import { createRng } from '../core/rng.js';

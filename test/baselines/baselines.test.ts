@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '#tfjs';
 import { baselineSpaceName, baselinesDir, listBaselines, loadBaseline, selectBaselines } from '../../src/baselines/index.js';
 import { loadSpace } from '../../src/space/load.js';
 import { buildModel } from '../../src/model/build.js';

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { selectCpuBackend } from '../helpers/cpu-backend.js';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '#tfjs';
 import { baselinesDir, cellBaselines, listBaselines, loadBaseline } from '../../src/baselines/index.js';
 import { buildBaselineNetwork } from '../../src/baselines/network.js';
 import { loadSpace } from '../../src/space/load.js';

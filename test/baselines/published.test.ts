@@ -6,7 +6,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '#tfjs';
 import { buildPaperNetwork } from '../../src/baselines/paper-model.js';
 import { loadBaseline, loadPaperSettings, listBaselines } from '../../src/baselines/index.js';
 import { readPaperSettings } from '../../src/baselines/paper.js';

@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '#tfjs';
 import { loadModel } from '../../src/model/load.js';
 import { modelFiles } from '../../src/export/tfjs-files.js';
 import { loadDataset } from '../../src/data/datasets.js';

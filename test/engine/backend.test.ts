@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { fileURLToPath } from 'node:url';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '#tfjs';
 import { UserError } from '../../src/core/errors.js';
 import { availableBackends, installEngine, selectBackend } from '../../src/engine/backend.js';
 import { rand } from './helpers.js';

@@ -6,7 +6,7 @@
  */
 import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '#tfjs';
 import { availableBackends, installEngine } from '../../src/engine/backend.js';
 import { BatchNorm } from '../../src/model/batch-norm.js';
 import { BN_TRAIN } from '../../src/engine/batchnorm-kernels.js';

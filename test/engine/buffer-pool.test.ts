@@ -6,8 +6,8 @@
  */
 import { afterEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import * as tf from '@tensorflow/tfjs';
-import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
+import * as tf from '#tfjs';
+import { MathBackendCPU } from '#tfjs-backend-cpu';
 import { availableBackends, selectBackend } from '../../src/engine/backend.js';
 import { BufferPool, allocFor, poolConfig, poolOf } from '../../src/engine/buffer-pool.js';
 import { batchNormalization } from '../../src/model/batch-norm.js';

@@ -1,5 +1,5 @@
 /** Shared helpers for engine tests: seeded data and a relative-error comparison. */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '#tfjs';
 import seedrandom from 'seedrandom';
 
 /** A seeded uniform(-1, 1) tensor on the active backend. */

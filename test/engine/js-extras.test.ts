@@ -4,7 +4,7 @@
  */
 import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '#tfjs';
 import { availableBackends, installEngine } from '../../src/engine/backend.js';
 import { onBackend, rand, relErr } from './helpers.js';
 

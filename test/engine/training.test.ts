@@ -4,7 +4,7 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '#tfjs';
 import { availableBackends, selectBackend } from '../../src/engine/backend.js';
 import { rand, relErr } from './helpers.js';
 

@@ -1,7 +1,7 @@
 /** Every estimator on the hand-worked tiny network (tiny.ts), on every backend, leaking nothing. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '#tfjs';
 import { availableBackends, selectBackend } from '../../src/engine/backend.js';
 import { estimatorNames, getEstimator, type EstimatorInput } from '../../src/estimators/index.js';
 import { UserError } from '../../src/core/errors.js';

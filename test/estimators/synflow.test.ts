@@ -1,7 +1,7 @@
 /** synflow's exact rescaling: the same score as the plain float32 computation where that fits, finite where it does not. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '#tfjs';
 import seedrandom from 'seedrandom';
 import { availableBackends, selectBackend } from '../../src/engine/backend.js';
 import { getEstimator } from '../../src/estimators/index.js';

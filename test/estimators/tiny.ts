@@ -4,7 +4,7 @@
  *
  *   x: N images 2×2×1 → conv 1×1, F filters w_f, no bias → ReLU → global average pool → dense F→2 (W, zero bias)
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '#tfjs';
 import type { BuiltModel } from '../../src/model/build.js';
 import type { EstimatorInput } from '../../src/estimators/index.js';
 

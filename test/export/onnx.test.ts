@@ -7,7 +7,7 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '#tfjs';
 import seedrandom from 'seedrandom';
 import onnxProto from 'onnx-proto';
 import { availableBackends, selectBackend } from '../../src/engine/backend.js';

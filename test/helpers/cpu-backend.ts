@@ -1,5 +1,5 @@
 /** The engine's 'cpu' backend (one thread), as children train; stock tfjs 'cpu' if src/engine is unavailable (slower, same results). */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '#tfjs';
 
 export async function selectCpuBackend(): Promise<string> {
   try {

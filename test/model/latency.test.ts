@@ -7,7 +7,7 @@
 import { needs } from '../helpers/system.js';
 import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '#tfjs';
 import { selectBackend } from '../../src/engine/backend.js';
 import { loadOnnxRuntime, onnxRuntimeError } from '../../src/export/onnx-runtime.js';
 import { loadSpace } from '../../src/space/load.js';

@@ -6,7 +6,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '#tfjs';
 import { loadSpace } from '../../src/space/load.js';
 import { buildModel, type BuildOptions } from '../../src/model/build.js';
 import { cellWidths, pyramidWidth } from '../../src/model/widths.js';

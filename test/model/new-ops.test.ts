@@ -5,7 +5,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '#tfjs';
 import { FAMILY_BUILDERS, getOp } from '../../src/model/ops/registry.js';
 import { OP_FAMILIES, parseFamilyOp } from '../../src/model/ops/families.js';
 import { KNOWN_OPS_TEXT, isKnownOp, opMeaning, opShort } from '../../src/model/ops/names.js';

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '#tfjs';
 import { OPS, getOp } from '../../src/model/ops/registry.js';
 import { OP_NAMES, NASNET_OPS, NB201_OPS, OP_MEANING } from '../../src/model/ops/names.js';
 import { BuildContext, factorizedReduce } from '../../src/model/context.js';

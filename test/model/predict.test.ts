@@ -4,7 +4,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '#tfjs';
 import seedrandom from 'seedrandom';
 import { loadSpace } from '../../src/space/load.js';
 import { buildModel } from '../../src/model/build.js';

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '#tfjs';
 import { UserError } from '../../src/core/errors.js';
 import { readCheckpointData, readCheckpointMeta, saveCheckpoint, checkpointJson } from '../../src/replay/checkpoint.js';
 

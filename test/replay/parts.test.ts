@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '#tfjs';
 import { learningRate } from '../../src/training/schedule.js';
 import { MomentumSgd } from '../../src/training/sgd.js';
 import { availableBackends, selectBackend } from '../../src/engine/backend.js';

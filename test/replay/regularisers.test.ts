@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '#tfjs';
 import { loadSpace } from '../../src/space/load.js';
 import { Store } from '../../src/store/store.js';
 import { loadBaseline } from '../../src/baselines/index.js';

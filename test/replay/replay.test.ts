@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '#tfjs';
 import { loadDataset } from '../../src/data/datasets.js';
 import { loadSpace } from '../../src/space/load.js';
 import { Store } from '../../src/store/store.js';

@@ -6,7 +6,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '#tfjs';
 import type { Genotype, SearchSpace } from '../../src/space/types.js';
 import type { Strategy } from '../../src/strategies/types.js';
 import { loadSpace } from '../../src/space/load.js';

@@ -1,7 +1,7 @@
 /** The REINFORCE controller: its two forward passes agree, it learns, bad rewards skip, state is complete. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '#tfjs';
 import { createRng } from '../../src/core/rng.js';
 import { loadSpace } from '../../src/space/load.js';
 import { LstmPolicy } from '../../src/strategies/reinforce/lstm-policy.js';

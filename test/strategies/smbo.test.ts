@@ -1,7 +1,7 @@
 /** SMBO / progressive search: rounds grow one block at a time, wait for their results, log rank correlation. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '#tfjs';
 import { loadSpace } from '../../src/space/load.js';
 import { loadTable } from '../../src/evaluators/table/table.js';
 import { NB201_TABLE } from '../../src/commands/bench-strategies.js';

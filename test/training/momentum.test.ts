@@ -5,7 +5,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '#tfjs';
 import { availableBackends, selectBackend } from '../../src/engine/backend.js';
 import { MomentumSgd } from '../../src/training/sgd.js';
 import { rand, relErr } from '../engine/helpers.js';

@@ -6,7 +6,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '#tfjs';
 import { selectBackend } from '../../src/engine/backend.js';
 import { createRng } from '../../src/core/rng.js';
 import { loadSpace } from '../../src/space/load.js';

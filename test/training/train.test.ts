@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { selectCpuBackend } from '../helpers/cpu-backend.js';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '#tfjs';
 import { UserError } from '../../src/core/errors.js';
 import { loadDataset } from '../../src/data/datasets.js';
 import { splitForSearch } from '../../src/data/split.js';

@@ -8,7 +8,7 @@
  * batch) so it stays in L2 cache and memory stays bounded; 1×1 / stride 1 / no padding
  * convolutions skip im2col entirely (the input already is the column matrix).
  */
-import type * as tf from '@tensorflow/tfjs';
+import type * as tf from '#tfjs';
 import { freshArray, type Alloc } from '../buffer-pool.js';
 import { gemm } from './gemm.js';
 

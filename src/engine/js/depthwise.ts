@@ -6,7 +6,7 @@
  * Direct loops with the channel loop innermost: every array is walked contiguously,
  * which is what the stock kernels (TensorBuffer.get per element) do not do.
  */
-import type * as tf from '@tensorflow/tfjs';
+import type * as tf from '#tfjs';
 import { freshArray, type Alloc } from '../buffer-pool.js';
 
 type ConvInfo = tf.backend_util.Conv2DInfo;

@@ -2,7 +2,7 @@
  * Max / average pooling and their gradients over NHWC Float32Arrays, channel loop innermost.
  * Max ties go to the first maximum in the window (as the stock tfjs kernel does).
  */
-import type * as tf from '@tensorflow/tfjs';
+import type * as tf from '#tfjs';
 import { freshArray, type Alloc } from '../buffer-pool.js';
 
 type PoolInfo = tf.backend_util.Conv2DInfo;

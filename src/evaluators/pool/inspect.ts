@@ -4,7 +4,7 @@
  * `--max-mult-adds`, `--max-latency-ms`). Latency does not depend on the weights, so a refused
  * child costs a build and a few forward passes, not a training.
  */
-import type * as tf from '@tensorflow/tfjs';
+import type * as tf from '#tfjs';
 import type { SearchSpace } from '../../space/types.js';
 import type { TrainTask } from '../types.js';
 import { buildModel } from '../../model/build.js';

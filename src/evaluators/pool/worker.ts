@@ -4,7 +4,7 @@
  */
 import { threadId, type MessagePort } from 'node:worker_threads';
 import { hostname } from 'node:os';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '#tfjs';
 import type { SearchSpace } from '../../space/types.js';
 import type { TrainTask, TrialProgress, TrialResult } from '../types.js';
 import { threadCpuMs } from '../../core/cpu.js';

@@ -9,7 +9,7 @@
  * SpaceToBatchND/BatchToSpaceND transposes dominate the step (bench numbers in docs/spaces.md).
  * Registered with tf.serialization so saved models load (import src/model/layers/index.js).
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '#tfjs';
 
 export interface AtrousConv2DArgs {
   filters: number;

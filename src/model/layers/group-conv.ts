@@ -8,7 +8,7 @@
  * concatenates (every step has gradients). 'same' padding, no bias (BN follows).
  * Registered with tf.serialization so saved models load (import src/model/layers/index.js).
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '#tfjs';
 
 export interface GroupConv2DArgs {
   filters: number;

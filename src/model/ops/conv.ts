@@ -2,7 +2,7 @@
  * Plain convolution ops. NASNet (Zoph et al. 2018, Sec. 3) and NAS-Bench-201 (Dong & Yang
  * 2020, Sec. 2.1) both apply them as ReLU, conv, BN.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '#tfjs';
 import { batchNorm, conv, relu, reluConvBn, type Sym } from '../context.js';
 import { AtrousConv2D } from '../layers/atrous-conv.js';
 import type { OpBuilder } from './types.js';

@@ -2,7 +2,7 @@
  * Identity ops: NASNet's `identity` and NAS-Bench-201's `skip_connect` (Zoph et al. 2018;
  * Dong & Yang 2020) and NB201's `none` (the absent edge).
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '#tfjs';
 import { fitShape, type Sym } from '../context.js';
 import type { OpBuilder } from './types.js';
 

@@ -4,7 +4,7 @@
  * count_include_pad=False). A width change adds a ReLU-1x1 conv-BN projection after the
  * pool, as NASNet's code does when a pool's input and output widths differ.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '#tfjs';
 import { channelsOf, reluConvBn, type Sym } from '../context.js';
 import type { OpBuilder } from './types.js';
 

@@ -9,7 +9,7 @@
  * per-channel scale (H·W·C multiplies) is elementwise, left out like BN and adds.
  * Standard layers only (dense, reshape, a broadcasting multiply): saves and loads as is.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '#tfjs';
 import { reluConvBn, type Sym } from '../context.js';
 import type { OpBuilder } from './types.js';
 

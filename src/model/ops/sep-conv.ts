@@ -2,7 +2,7 @@
  * Depthwise-separable conv op (Zoph et al. 2018, Sec. 3 and appendix A.4: "applied twice"):
  * (ReLU, k x k separable conv, BN) twice, the stride on the first.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '#tfjs';
 import { batchNorm, relu, type BuildContext, type Sym } from '../context.js';
 import type { OpBuilder } from './types.js';
 

@@ -12,7 +12,7 @@
  * A NAS-Bench-201 cell is a graph of single edges summed at nodes of up to three, not two-branch
  * blocks: every block regulariser refuses it.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '#tfjs';
 import { UserError } from '../../core/errors.js';
 import type { Genotype } from '../../space/types.js';
 import { sum, type Sym } from '../context.js';

@@ -8,7 +8,7 @@
  * block has one) are the mixed pair, and the block outputs their mean where the plain block
  * outputs their sum (the ReLU-conv-BN that reads a state renormalises the scale).
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '#tfjs';
 import { StochasticStream, perImage, type Streamed } from './stream.js';
 
 export interface ShakeShakeArgs {

@@ -9,7 +9,7 @@
  * NOTE: b, α and β are all drawn per image (the paper's image level for α and β); the reference
  * implementations draw b once per mini-batch, as stochastic depth drops a whole unit per batch.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '#tfjs';
 import { StochasticStream, bernoulli, perImage, type Streamed } from './stream.js';
 
 export interface ShakeDropArgs {

@@ -5,7 +5,7 @@
  * trainer restarts every stream at each epoch (restartStreams), so a replay resumed from an
  * epoch's checkpoint draws exactly what the uninterrupted one drew.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '#tfjs';
 
 /** A layer that draws from a StochasticStream. */
 export interface Streamed {

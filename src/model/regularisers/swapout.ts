@@ -12,7 +12,7 @@
  * constant keep probability per branch kind; the paper's best CIFAR schedule lowers it linearly
  * with depth.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '#tfjs';
 import { StochasticStream, bernoulli, type Streamed } from './stream.js';
 
 export interface SwapoutArgs {

@@ -13,7 +13,7 @@
  * overhead would dominate. The gradient pass (`lossTerms`) is tfjs over a batch of token
  * sequences; a test checks that both passes give the same probabilities.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '#tfjs';
 import type { Decision } from '../../space/types.js';
 import type { Rng } from '../../core/rng.js';
 import { base64ToF32, f32ToBase64 } from './f32-codec.js';

@@ -12,7 +12,7 @@
  * NOTE: the baseline uses the reward of each child as it arrives (advantage computed against
  * the baseline before that reward), as in ENAS (Pham et al. 2018).
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '#tfjs';
 import type { Observation, Proposal, Strategy, StrategyContext } from '../types.js';
 import type { Genotype, SearchSpace } from '../../space/types.js';
 import { UserError } from '../../core/errors.js';

@@ -12,7 +12,7 @@
  * decision (zeros for blocks a smaller cell lacks), and each member sees a random 80% of the data.
  * Weights are JS Float32Arrays updated by Adam (warm-started from the previous round).
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '#tfjs';
 import type { Rng } from '../../core/rng.js';
 import { Adam } from '../reinforce/adam.js';
 import { base64ToF32, f32ToBase64 } from '../reinforce/f32-codec.js';

@@ -8,7 +8,7 @@
  * on one thread; a replica runs all of them on its own core.
  */
 import { Worker } from 'node:worker_threads';
-import type * as tf from '@tensorflow/tfjs';
+import type * as tf from '#tfjs';
 import type { Genotype, MacroSettings } from '../../space/types.js';
 import type { TrainingSettings } from '../loop.js';
 import { flatOffsets } from './shards.js';

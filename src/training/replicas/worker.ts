@@ -4,7 +4,7 @@
  * gradient of its shard and writes it to its slot of shared memory.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '#tfjs';
 import { selectBackend } from '../../engine/backend.js';
 import { loadSpace } from '../../space/load.js';
 import { buildReplayNetwork } from '../../replay/network.js';
