@@ -2,7 +2,7 @@
 // Writes dist/src/engine/shims/*.js: ES modules that load a large CommonJS package with require()
 // and export its names. An `import` of a CommonJS package makes Node scan its whole source for its
 // export names (cjs-module-lexer) in every process: 0.35–0.5 s for tfjs's bundle, a third of the
-// start-up of `nas search`. require() skips the scan. The sources import '#tfjs' (package.json
+// start-up of `nas search`, and ~0.1 s for onnx-proto's. require() skips the scan. The sources import '#tfjs' (package.json
 // "imports"): types from the package itself (src/engine/shims/*.d.ts), code from these files.
 // Run by `npm run build` after tsc; the names come from the installed version.
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(join(root, 'package.json'));
-const SHIMS = { tfjs: '@tensorflow/tfjs', 'tfjs-backend-cpu': '@tensorflow/tfjs-backend-cpu' };
+const SHIMS = { tfjs: '@tensorflow/tfjs', 'tfjs-backend-cpu': '@tensorflow/tfjs-backend-cpu', 'onnx-proto': 'onnx-proto' };
 
 const out = join(root, 'dist', 'src', 'engine', 'shims');
 mkdirSync(out, { recursive: true });

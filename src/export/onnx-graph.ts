@@ -4,7 +4,7 @@
  * one float output. Operator semantics are those of the ONNX operator documentation at opset
  * OPSET (onnx/docs/Operators.md); IR version 7 is the one of ONNX 1.8, which introduced opset 13.
  */
-import onnxProto from 'onnx-proto';
+import onnxProto from '#onnx-proto';
 
 const { onnx } = onnxProto;
 

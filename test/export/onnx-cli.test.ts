@@ -7,7 +7,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import onnxProto from 'onnx-proto';
+import onnxProto from '#onnx-proto';
 import { nas, tempDir, TINY } from '../e2e/helpers.js';
 import { TINY_TRAIN, writeTinyIdx } from '../e2e/fixtures.js';
 

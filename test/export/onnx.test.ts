@@ -9,7 +9,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '#tfjs';
 import seedrandom from 'seedrandom';
-import onnxProto from 'onnx-proto';
+import onnxProto from '#onnx-proto';
 import { availableBackends, selectBackend } from '../../src/engine/backend.js';
 import { loadDataset } from '../../src/data/datasets.js';
 import type { Split } from '../../src/data/types.js';
