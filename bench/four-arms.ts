@@ -97,9 +97,27 @@ function timed(key: string, f: () => void): void {
   }
 }
 
+/**
+ * The host's speed when a search starts: a CPU-hour buys fewer children on a slower host, so each
+ * search records the images/s of `nas bench train` (the NASNet-A bench child, onednn, one thread)
+ * taken just before it (and before each resumption), beside its figures.
+ */
+const speedFile = join(dir, 'host-speed.json');
+const speeds = (): Record<string, number[]> => (existsSync(speedFile) ? JSON.parse(readFileSync(speedFile, 'utf8')) : {});
+function measureHost(key: string): void {
+  const r = spawnSync(process.execPath, [cli, 'bench', 'train', '--backend', 'onednn', '--no-torch', '--rounds', '1', '--json'], { encoding: 'utf8' });
+  const rate = r.status === 0 ? (JSON.parse(r.stdout).rows?.[0]?.imagesPerSec as number | undefined) : undefined;
+  if (rate === undefined) return console.error('four-arms: could not measure the host speed (nas bench train failed); going on');
+  const s = speeds();
+  s[key] = [...(s[key] ?? []), rate];
+  writeFileSync(speedFile, JSON.stringify(s, null, 1));
+  console.log(`host speed before ${key}: ${rate.toFixed(1)} images/s (nas bench train, NASNet-A, onednn, 1 thread)`);
+}
+
 function search(arm: Arm, seed: number): number {
   const found = runFor(arm, seed);
   if (found?.status === 'complete') return found.id;
+  measureHost(`${arm.id}-${seed}`);
   timed(`${arm.id}-${seed}`, () => searchOnce(arm, seed, found));
   return runFor(arm, seed)!.id;
 }
@@ -178,6 +196,8 @@ interface Recorded {
   arm: Arm['id']; seed: number; cpuHoursBudget: number; dataset: string; fidelity: string | null;
   children: number; cpuHours: number; wallHours: number | null; reward: number; rung: number | null;
   rungs: number[] | null; key: string; genotype: unknown; reference: number[]; code: string; recorded: string; note?: string;
+  /** images/s of `nas bench train` (NASNet-A, onednn, 1 thread) before the search and each resumption. */
+  hostSpeed?: number[];
 }
 interface ResultsFile { baselines: Record<string, number[]>; runs: Recorded[] }
 const results = (): ResultsFile => (existsSync(resultsFile) ? JSON.parse(readFileSync(resultsFile, 'utf8')) : { baselines: {}, runs: [] });
@@ -196,7 +216,8 @@ function record(): void {
     const wall = walls()[`${o.arm.id}-${o.seed}`];
     file.runs.push({ arm: o.arm.id, seed: o.seed, cpuHoursBudget: Number(cpuHours), dataset, fidelity: o.arm.multiFidelity ? fidelity : null,
       children: o.children, cpuHours: o.cpuHours, wallHours: wall === undefined ? null : wall / 3600, reward: o.reward, rung: o.rung,
-      rungs: o.rungs, key: o.key, genotype: o.genotype, reference: o.reference, code: codeVersion(), recorded: new Date().toISOString() });
+      rungs: o.rungs, key: o.key, genotype: o.genotype, reference: o.reference, code: codeVersion(), recorded: new Date().toISOString(),
+      ...(speeds()[`${o.arm.id}-${o.seed}`] ? { hostSpeed: speeds()[`${o.arm.id}-${o.seed}`] } : {}) });
   }
   for (const b of baselineScores()) if (b.values.length && !file.baselines[b.name]) file.baselines[b.name] = b.values;
   mkdirSync(dirname(resultsFile), { recursive: true });
@@ -212,17 +233,17 @@ function summary(): string {
   const fresh = outcomes().filter((o) => !file.runs.some((r) => r.arm === o.arm.id && r.seed === o.seed));
   const what = (id: string) => ARMS.find((a) => a.id === id)!.what;
   const rungsText = (r: number[] | null) => (r ? r.join(' → ') : '–');
-  const row = (r: Pick<Recorded, 'arm' | 'seed' | 'children' | 'cpuHours' | 'wallHours' | 'reward' | 'rung' | 'rungs' | 'reference'>, origin: string) =>
-    `| ${r.arm}: ${what(r.arm)} | ${r.seed} | ${origin} | ${r.children} | ${r.cpuHours.toFixed(3)} | ${r.wallHours === null ? '–' : r.wallHours.toFixed(2)} | ${rungsText(r.rungs)} | ${pct(r.reward)}% (${r.rung ?? 0}) | ${r.reference.length ? r.reference.map(pct).join(', ') + '%' : 'not trained yet'} |`;
+  const row = (r: Pick<Recorded, 'arm' | 'seed' | 'children' | 'cpuHours' | 'wallHours' | 'reward' | 'rung' | 'rungs' | 'reference' | 'hostSpeed'>, origin: string) =>
+    `| ${r.arm}: ${what(r.arm)} | ${r.seed} | ${origin} | ${r.hostSpeed?.length ? r.hostSpeed.map((v) => v.toFixed(0)).join(', ') : '–'} | ${r.children} | ${r.cpuHours.toFixed(3)} | ${r.wallHours === null ? '–' : r.wallHours.toFixed(2)} | ${rungsText(r.rungs)} | ${pct(r.reward)}% (${r.rung ?? 0}) | ${r.reference.length ? r.reference.map(pct).join(', ') + '%' : 'not trained yet'} |`;
   const lines = [
     `# Four arms at ${cpuHours} CPU-hours each (worker-thread CPU), ${dataset}, seeds ${seeds.join(',')}; multi-fidelity arms: ${fidelity}`,
     '',
-    '| arm | seed | from | children | CPU-h | wall h | children per rung | search reward (rung) | reference test acc. |',
-    '|---|---|---|---|---|---|---|---|---|',
+    '| arm | seed | from | host img/s | children | CPU-h | wall h | children per rung | search reward (rung) | reference test acc. |',
+    '|---|---|---|---|---|---|---|---|---|---|',
     ...[...file.runs].sort((x, y) => x.seed - y.seed || x.arm.localeCompare(y.arm)).map((r) => row(r, r.note ? 'results file*' : 'results file')),
     ...fresh.map((o) => {
       const wall = walls()[`${o.arm.id}-${o.seed}`];
-      return row({ ...o, arm: o.arm.id, wallHours: wall === undefined ? null : wall / 3600 }, `run ${o.runId}`);
+      return row({ ...o, arm: o.arm.id, wallHours: wall === undefined ? null : wall / 3600, hostSpeed: speeds()[`${o.arm.id}-${o.seed}`] }, `run ${o.runId}`);
     }),
     '',
     '| arm | seeds scored | reference test acc., mean ± sd over seeds |',
