@@ -81,6 +81,8 @@ function runsOf(): Array<{ id: number; status: string; strategy: string; ladder:
     d.close();
   }
 }
+/** The name of one search (arm and seed) in the wall, host-speed and results records. */
+const keyOf = (arm: Arm['id'], seed: number) => `${arm}-${seed}`;
 const runFor = (arm: Arm, seed: number) => runsOf().find((r) => r.strategy === arm.strategy && r.ladder === arm.multiFidelity && r.seed === seed);
 
 // Wall seconds of each arm's searches, summed over resumptions (the store's timestamps would count the gaps).
@@ -117,8 +119,9 @@ function measureHost(key: string): void {
 function search(arm: Arm, seed: number): number {
   const found = runFor(arm, seed);
   if (found?.status === 'complete') return found.id;
-  measureHost(`${arm.id}-${seed}`);
-  timed(`${arm.id}-${seed}`, () => searchOnce(arm, seed, found));
+  const key = keyOf(arm.id, seed);
+  measureHost(key);
+  timed(key, () => searchOnce(arm, seed, found));
   return runFor(arm, seed)!.id;
 }
 
@@ -201,7 +204,7 @@ interface Recorded {
 }
 interface ResultsFile { baselines: Record<string, number[]>; runs: Recorded[] }
 const results = (): ResultsFile => (existsSync(resultsFile) ? JSON.parse(readFileSync(resultsFile, 'utf8')) : { baselines: {}, runs: [] });
-const recordedFor = (arm: Arm, seed: number) => results().runs.find((r) => r.arm === arm.id && r.seed === seed);
+const isRecorded = (file: ResultsFile, arm: Arm['id'], seed: number) => file.runs.some((r) => r.arm === arm && r.seed === seed);
 
 const codeVersion = (): string => {
   const r = spawnSync('git', ['rev-parse', 'HEAD'], { cwd: dirname(cli), encoding: 'utf8' });
@@ -212,12 +215,14 @@ const codeVersion = (): string => {
 function record(): void {
   const file = results();
   for (const o of outcomes()) {
-    if (o.reference.length === 0 || file.runs.some((r) => r.arm === o.arm.id && r.seed === o.seed)) continue;
-    const wall = walls()[`${o.arm.id}-${o.seed}`];
+    if (o.reference.length === 0 || isRecorded(file, o.arm.id, o.seed)) continue;
+    const key = keyOf(o.arm.id, o.seed);
+    const wall = walls()[key];
+    const speed = speeds()[key];
     file.runs.push({ arm: o.arm.id, seed: o.seed, cpuHoursBudget: Number(cpuHours), dataset, fidelity: o.arm.multiFidelity ? fidelity : null,
       children: o.children, cpuHours: o.cpuHours, wallHours: wall === undefined ? null : wall / 3600, reward: o.reward, rung: o.rung,
       rungs: o.rungs, key: o.key, genotype: o.genotype, reference: o.reference, code: codeVersion(), recorded: new Date().toISOString(),
-      ...(speeds()[`${o.arm.id}-${o.seed}`] ? { hostSpeed: speeds()[`${o.arm.id}-${o.seed}`] } : {}) });
+      ...(speed ? { hostSpeed: speed } : {}) });
   }
   for (const b of baselineScores()) if (b.values.length && !file.baselines[b.name]) file.baselines[b.name] = b.values;
   mkdirSync(dirname(resultsFile), { recursive: true });
@@ -230,7 +235,7 @@ const pct = (x: number) => (Number.isFinite(x) ? (100 * x).toFixed(2) : '–');
 
 function summary(): string {
   const file = results();
-  const fresh = outcomes().filter((o) => !file.runs.some((r) => r.arm === o.arm.id && r.seed === o.seed));
+  const fresh = outcomes().filter((o) => !isRecorded(file, o.arm.id, o.seed));
   const what = (id: string) => ARMS.find((a) => a.id === id)!.what;
   const rungsText = (r: number[] | null) => (r ? r.join(' → ') : '–');
   const row = (r: Pick<Recorded, 'arm' | 'seed' | 'children' | 'cpuHours' | 'wallHours' | 'reward' | 'rung' | 'rungs' | 'reference' | 'hostSpeed'>, origin: string) =>
@@ -242,8 +247,9 @@ function summary(): string {
     '|---|---|---|---|---|---|---|---|---|---|',
     ...[...file.runs].sort((x, y) => x.seed - y.seed || x.arm.localeCompare(y.arm)).map((r) => row(r, r.note ? 'results file*' : 'results file')),
     ...fresh.map((o) => {
-      const wall = walls()[`${o.arm.id}-${o.seed}`];
-      return row({ ...o, arm: o.arm.id, wallHours: wall === undefined ? null : wall / 3600, hostSpeed: speeds()[`${o.arm.id}-${o.seed}`] }, `run ${o.runId}`);
+      const key = keyOf(o.arm.id, o.seed);
+      const wall = walls()[key];
+      return row({ ...o, arm: o.arm.id, wallHours: wall === undefined ? null : wall / 3600, hostSpeed: speeds()[key] }, `run ${o.runId}`);
     }),
     '',
     '| arm | seeds scored | reference test acc., mean ± sd over seeds |',
@@ -265,7 +271,7 @@ mkdirSync(dir, { recursive: true });
 if (!process.argv.includes('--summary')) {
   // Seed-major: a first full comparison (every arm, seed 1) arrives before the second seed starts.
   for (const seed of seeds) for (const arm of ARMS) {
-    if (recordedFor(arm, seed)) continue;
+    if (isRecorded(results(), arm.id, seed)) continue;
     scoreAtReference(search(arm, seed));
     record();
   }

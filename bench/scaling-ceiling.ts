@@ -19,9 +19,9 @@
  *   npx tsc -p . && node dist/bench/scaling-ceiling.js [--rounds 3] [--steps 60] [--pytorch]
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildReference, PYTHON } from '../src/commands/bench-train.js';
 import { selectBackend } from '../src/engine/backend.js';
@@ -85,3 +85,4 @@ console.log(`| round | alone (32) | pair (2 × 32) | serial (64) | ${last} | cei
 console.log('|---|---:|---:|---:|---:|---:|---:|---:|');
 for (const row of rows) console.log(row);
 console.log(`(images/s; NASNet-A N 2 F 16 stem 32, 28×28×1, ${torch ? 'PyTorch' : 'onednn'}, one thread per process${torch ? '' : ' or replica'})`);
+if (topologyFile) rmSync(dirname(topologyFile), { recursive: true, force: true });

@@ -2,8 +2,9 @@
 // Writes dist/src/engine/shims/*.js: ES modules that load a large CommonJS package with require()
 // and export its names. An `import` of a CommonJS package makes Node scan its whole source for its
 // export names (cjs-module-lexer) in every process: 0.35–0.5 s for tfjs's bundle, a third of the
-// start-up of `nas search`, and ~0.1 s for onnx-proto's. require() skips the scan. The sources import '#tfjs' (package.json
-// "imports"): types from the package itself (src/engine/shims/*.d.ts), code from these files.
+// start-up of `nas search`, and ~0.1 s for onnx-proto's. require() skips the scan. The sources
+// import '#tfjs' and the like (package.json "imports"): types from the package itself
+// (src/engine/shims/*.d.cts), code from these files.
 // Run by `npm run build` after tsc; the names come from the installed version.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';

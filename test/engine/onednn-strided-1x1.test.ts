@@ -1,8 +1,8 @@
 /**
  * oneDNN 2.6's jit_1x1 backward-weights kernels corrupt the heap on strided 1x1 convolutions and
  * the process dies later in malloc: jit_1x1:avx512_core on one image (a factorized reduction at
- * batch 1: synflow's input, a last partial batch), and jit_1x1:avx2 on fewer than 8 output channels
- * (ic 4 → oc 2, 28×28 → 14×14 at batch 32: a 2-filter replay; valgrind showed the write past a
+ * batch 1: synflow's input, a last partial batch), and jit_1x1:avx2 on few channels
+ * (seen: ic 4 → oc 2, 28×28 → 14×14 at batch 32, a 2-filter replay; valgrind showed the write past a
  * buffer of oneDNN's). The addon now takes the next implementation for every strided 1x1.
  * A fresh process runs the geometries that crashed a few hundred times (random data, other
  * allocations in between) and must exit cleanly with the gradient a plain loop computes.
