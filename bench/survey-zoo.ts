@@ -1,0 +1,203 @@
+/**
+ * The CNN survey's comparison, run on this machine (issue: every network and regulariser of the
+ * survey): every model of the zoo, and one network under every regulariser, each trained by
+ * `nas compare` with one protocol (the survey's: momentum SGD 0.9, lr 0.1 ×0.1 at 50 % and 75 %,
+ * batch 128, crop 4 px + flip) at one size.
+ *
+ * Each entry is a comparison of its own (a store and a folder under --dir), so two can train at once
+ * as separate processes (--parallel, one engine thread each: two independent processes get more of
+ * these two cores than one data-parallel training) and each resumes from its own checkpoint. Every
+ * finished entry is written at once to --results (a JSON file meant to be committed, default
+ * bench/results/survey-zoo.json): an entry already there is not trained again, so the experiment
+ * continues on a new machine from what was committed, losing at most the entries in progress.
+ *
+ *   npx tsc -p . && node dist/bench/survey-zoo.js [--dir runs/survey-zoo] [--dataset fashion-mnist] [--epochs 3]
+ *       [--cells 1] [--filters 8] [--models all|a,b,...] [--regularisers all|none,...] [--network resnet]
+ *       [--parallel 2] [--beside TEXT] [--results bench/results/survey-zoo.json] [--summary]
+ *
+ * Two drivers may share one --dir (each claims an entry before training it), e.g. one started while
+ * the machine still had other work and a second once it was free; --beside records what shared it.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
+
+const cli = fileURLToPath(new URL('../src/cli.js', import.meta.url));
+const arg = (name: string, fallback: string) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 && process.argv[i + 1] !== undefined ? process.argv[i + 1] : fallback;
+};
+const ZOO = ['alexnet', 'amoebanet-a', 'densenet', 'fractalnet', 'inception', 'mobilenet', 'mobilenet-shortcut', 'nasnet-a', 'pnasnet-5', 'pyramidnet',
+  'resnet', 'resnext', 'ror', 'senet', 'squeezenet', 'vgg', 'wrn', 'xception', 'zfnet'];
+const REGULARISERS = ['none', 'stochastic-depth', 'cutout', 'random-erasing', 'shake-shake', 'shakedrop', 'swapout', 'shake-shake+cutout'];
+const list = (v: string, all: string[]) => (v === 'all' ? all : v.split(',').filter(Boolean));
+
+const dir = arg('dir', 'runs/survey-zoo');
+const resultsFile = arg('results', 'bench/results/survey-zoo.json');
+const protocol = { dataset: arg('dataset', 'fashion-mnist'), epochs: Number(arg('epochs', '3')), cells: Number(arg('cells', '1')), filters: Number(arg('filters', '8')) };
+const models = list(arg('models', 'all'), ZOO);
+const regularisers = list(arg('regularisers', 'all'), REGULARISERS);
+const network = arg('network', 'resnet');
+const parallel = Number(arg('parallel', '2'));
+// What else shared the machine while these trained (it slows them): recorded beside each entry.
+const beside = arg('beside', parallel > 1 ? `${parallel - 1} other zoo training(s)` : 'nothing');
+
+interface Entry { key: string; table: 'models' | 'regularisers'; model: string; regulariser: string | null }
+// The regulariser table's "none" row is the network's row of the model table: the same protocol,
+// seed and size, so it is trained once and shown in both.
+const entries: Entry[] = [
+  ...models.map((m): Entry => ({ key: m, table: 'models', model: m, regulariser: null })),
+  ...regularisers.filter((r) => r !== 'none' || !models.includes(network)).map((r): Entry => ({ key: `${network}+${r}`, table: 'regularisers', model: network, regulariser: r })),
+];
+
+/** One finished entry as committed: the survey table's figures, the curve, and how it was run. */
+interface Recorded {
+  key: string; table: Entry['table']; model: string; regulariser: string | null;
+  dataset: string; epochs: number; cells: number; filters: number;
+  testAccuracy: number; testErrorPct: number; trainSeconds: number; wallSeconds: number; params: number; multAdds: number;
+  curve: unknown[]; protocol: string; backend: string; threads: number; beside: string; hostSpeed: number | null; code: string; recorded: string;
+}
+interface Results { note: string; entries: Recorded[] }
+
+const results = (): Results => (existsSync(resultsFile) ? JSON.parse(readFileSync(resultsFile, 'utf8')) : { note: 'written by bench/survey-zoo.ts', entries: [] });
+const sameProtocol = (r: Recorded) => r.dataset === protocol.dataset && r.epochs === protocol.epochs && r.cells === protocol.cells && r.filters === protocol.filters;
+const isRecorded = (key: string) => results().entries.some((r) => r.key === key && sameProtocol(r));
+function record(r: Recorded): void {
+  const all = results();
+  all.entries = [...all.entries.filter((x) => !(x.key === r.key && sameProtocol(x))), r];
+  writeFileSync(`${resultsFile}.tmp`, `${JSON.stringify(all, null, 1)}\n`);
+  renameSync(`${resultsFile}.tmp`, resultsFile);
+}
+
+const code = spawnSync('git', ['rev-parse', 'HEAD'], { encoding: 'utf8' }).stdout.trim() || 'unknown';
+
+/** The host's images/s (nas bench train, NASNet-A, onednn, one thread) when this stretch started. */
+function hostSpeed(): number | null {
+  const r = spawnSync(process.execPath, [cli, 'bench', 'train', '--backend', 'onednn', '--no-torch', '--rounds', '1', '--json'], { encoding: 'utf8' });
+  return r.status === 0 ? ((JSON.parse(r.stdout).rows?.[0]?.imagesPerSec as number | undefined) ?? null) : null;
+}
+
+/** The comparison an entry's store already holds (a killed run), if any. */
+function existing(store: string): number | undefined {
+  if (!existsSync(store)) return undefined;
+  const d = new Database(store, { readonly: true });
+  try {
+    return (d.prepare('SELECT id FROM comparisons ORDER BY id DESC LIMIT 1').get() as { id: number } | undefined)?.id;
+  } finally {
+    d.close();
+  }
+}
+
+let stopping = false;
+const children = new Set<ReturnType<typeof spawn>>();
+for (const s of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(s, () => {
+    if (stopping) process.exit(130);
+    stopping = true;
+    console.error('survey-zoo: stopping every training after its batch; run this again to continue');
+    for (const c of children) c.kill('SIGINT');
+  });
+}
+
+const homeOf = (e: Entry) => join(dir, e.key.replace(/[^a-z0-9+-]+/gi, '-'));
+
+/** Claims an entry for this process (so two drivers on one --dir never train the same one). */
+function claim(e: Entry): boolean {
+  const lock = join(homeOf(e), 'lock');
+  mkdirSync(homeOf(e), { recursive: true });
+  if (existsSync(lock)) {
+    const pid = Number(readFileSync(lock, 'utf8'));
+    try {
+      process.kill(pid, 0);
+      return false; // a live driver has it
+    } catch {
+      // its driver is gone: take it over
+    }
+  }
+  writeFileSync(lock, String(process.pid));
+  return true;
+}
+
+async function train(e: Entry, speed: number | null): Promise<void> {
+  const home = homeOf(e);
+  const store = join(home, 'store.db');
+  const id = existing(store);
+  const args = id !== undefined
+    ? ['compare', '--resume', String(id), '--db', store, '--threads', '1', '--json']
+    : ['compare', '--models', e.model, ...(e.regulariser ? ['--regularisers', e.regulariser] : []), '--dataset', protocol.dataset, '--epochs', String(protocol.epochs),
+      '--cells', String(protocol.cells), '--filters', String(protocol.filters), '--db', store, '--out', join(home, 'out'), '--threads', '1', '--json'];
+  console.log(`$ nas ${args.join(' ')}`);
+  const t0 = Date.now();
+  const child = spawn(process.execPath, [cli, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  children.add(child);
+  let out = '';
+  let backend = 'unknown';
+  child.stdout.on('data', (b: Buffer) => (out += b.toString()));
+  child.stderr.on('data', (b: Buffer) => {
+    for (const line of b.toString().split('\n')) {
+      if (!line.trim()) continue;
+      console.log(`[${e.key}] ${line}`);
+      backend = /\bbackend:? ([a-z][\w-]*)/.exec(line)?.[1] ?? backend;
+    }
+  });
+  const status = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  children.delete(child);
+  const wallSeconds = (Date.now() - t0) / 1000;
+  if (status !== 0) {
+    console.error(`survey-zoo: ${e.key} exited with ${status}; run this again to continue it`);
+    return;
+  }
+  const report = JSON.parse(out) as { protocol: string; rows: Array<Record<string, unknown>> };
+  const row = report.rows[0];
+  // A resumed entry's wall time is this stretch's only; its training time (the replay's) is whole.
+  record({
+    key: e.key, table: e.table, model: e.model, regulariser: e.regulariser, ...protocol,
+    testAccuracy: row.testAccuracy as number, testErrorPct: row.testErrorPct as number, trainSeconds: row.seconds as number, wallSeconds,
+    params: row.params as number, multAdds: row.multAdds as number, curve: row.curve as unknown[], protocol: report.protocol, backend,
+    threads: 1, beside, hostSpeed: speed, code, recorded: new Date().toISOString(),
+  });
+  console.log(`survey-zoo: ${e.key}: test error ${(row.testErrorPct as number).toFixed(2)} %, ${Math.round(row.seconds as number)} s of training -> ${resultsFile}`);
+}
+
+async function run(): Promise<void> {
+  const todo = entries.filter((e) => !isRecorded(e.key));
+  console.log(`survey-zoo: ${entries.length - todo.length} of ${entries.length} entries already in ${resultsFile}; ${todo.length} to train, ${parallel} at a time`);
+  if (todo.length === 0) return;
+  const speed = hostSpeed();
+  console.log(`host speed: ${speed?.toFixed(1) ?? '?'} images/s (nas bench train, NASNet-A, onednn, 1 thread)`);
+  const queue = [...todo];
+  await Promise.all(Array.from({ length: Math.min(parallel, queue.length) }, async () => {
+    for (let e = queue.shift(); e && !stopping; e = queue.shift()) {
+      if (isRecorded(e.key) || !claim(e)) continue;
+      try {
+        await train(e, speed);
+      } finally {
+        rmSync(join(homeOf(e), 'lock'), { force: true });
+      }
+    }
+  }));
+}
+
+/** The two tables as markdown, from the results file alone. */
+function summary(): void {
+  const rs = results().entries.filter(sameProtocol);
+  const pct = (v: number) => `${v.toFixed(2)} %`;
+  const si = (v: number) => (v >= 1e6 ? `${(v / 1e6).toFixed(2)}M` : `${(v / 1e3).toFixed(1)}k`);
+  const min = (s: number) => `${Math.floor(s / 60)} min ${String(Math.round(s % 60)).padStart(2, '0')} s`;
+  const line = (name: string, r: Recorded) => `| ${name} | ${pct(r.testErrorPct)} | ${min(r.trainSeconds)} | ${si(r.params)} | ${si(r.multAdds)} |`;
+  console.log(`${protocol.dataset}, ${protocol.epochs} epochs, N ${protocol.cells}, F ${protocol.filters}\n`);
+  console.log('| model | test error | training time | params | mult-adds |\n|---|---:|---:|---:|---:|');
+  for (const r of rs.filter((x) => x.table === 'models').sort((a, b) => a.testErrorPct - b.testErrorPct)) console.log(line(r.model, r));
+  console.log(`\n| regulariser on ${network} | test error | training time | params | mult-adds |\n|---|---:|---:|---:|---:|`);
+  const none = rs.find((x) => x.table === 'models' && x.model === network);
+  const regs = rs.filter((x) => x.table === 'regularisers' && x.model === network);
+  for (const name of regularisers) {
+    const r = name === 'none' ? (regs.find((x) => x.regulariser === 'none') ?? none) : regs.find((x) => x.regulariser === name);
+    if (r) console.log(line(name, r));
+  }
+}
+
+if (process.argv.includes('--summary')) summary();
+else await run();
