@@ -19,9 +19,15 @@
  *
  *   npx tsc -p . && node dist/bench/four-arms.js [--dir runs/four-arms] [--seeds 1,2,3] [--cpu-hours 0.5]
  *       [--dataset fashion-mnist] [--fidelity sha:epochs=1,3,9] [--reference-seeds 1] [--workers 2] [--baselines resnet]
- *       [--results bench/results/four-arms.json] [--summary]
+ *       [--results bench/results/four-arms.json] [--together] [--summary]
+ *
+ * --together runs the four searches of a seed at the same time (each with its --workers), so all
+ * four see the same host for the same stretch: a CPU-hour buys fewer children on a slower or busier
+ * host, and arms searched one after another (on different days, or machines) do not get the same
+ * CPU-hour. Their CPU budgets are the training threads' own CPU time, so sharing the cores does not
+ * shorten anyone's budget; the wall time of each is then the seed's.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -45,6 +51,7 @@ const reference = process.argv.includes('--reference') ? ['--reference', arg('re
 const extra = process.argv.includes('--search-args') ? arg('search-args', '').split(' ').filter(Boolean) : [];
 const db = join(dir, 'four-arms.db');
 const resultsFile = arg('results', 'bench/results/four-arms.json');
+const together = process.argv.includes('--together');
 
 interface Arm {
   id: 'a' | 'b' | 'c' | 'd';
@@ -125,11 +132,43 @@ function search(arm: Arm, seed: number): number {
   return runFor(arm, seed)!.id;
 }
 
+function searchArgs(arm: Arm, seed: number, found: ReturnType<typeof runFor>): string[] {
+  return found
+    ? ['search', '--resume', String(found.id), '--db', db, '--no-dashboard']
+    : ['search', '--strategy', arm.strategy, ...(arm.multiFidelity ? ['--fidelity', fidelity] : []), '--budget', '1000000', '--budget-cpu-hours', cpuHours,
+      '--seed', String(seed), '--dataset', dataset, '--workers', workers, '--db', db, '--no-dashboard', ...extra];
+}
 function searchOnce(arm: Arm, seed: number, found: ReturnType<typeof runFor>): void {
-  if (found) nas(['search', '--resume', String(found.id), '--db', db, '--no-dashboard']);
-  else {
-    nas(['search', '--strategy', arm.strategy, ...(arm.multiFidelity ? ['--fidelity', fidelity] : []), '--budget', '1000000', '--budget-cpu-hours', cpuHours,
-      '--seed', String(seed), '--dataset', dataset, '--workers', workers, '--db', db, '--no-dashboard', ...extra]);
+  nas(searchArgs(arm, seed, found));
+}
+
+/** Every unfinished search of a seed at once (--together); each one's output lines carry its arm. */
+async function searchTogether(arms: Arm[], seed: number): Promise<void> {
+  const pending = arms.filter((a) => runFor(a, seed)?.status !== 'complete');
+  if (pending.length === 0) return;
+  const speedKey = `seed-${seed}`;
+  measureHost(speedKey);
+  const codes = await Promise.all(pending.map(async (arm) => {
+    const key = keyOf(arm.id, seed);
+    const s = speeds();
+    s[key] = [...(s[key] ?? []), ...(s[speedKey] ?? []).slice(-1)];
+    writeFileSync(speedFile, JSON.stringify(s, null, 1));
+    const args = searchArgs(arm, seed, runFor(arm, seed));
+    console.log(`[${key}] $ nas ${args.join(' ')}`);
+    const t0 = Date.now();
+    const child = spawn(process.execPath, [cli, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const prefix = (b: Buffer) => b.toString().split('\n').filter((l) => l.trim()).forEach((l) => console.log(`[${key}] ${l}`));
+    child.stdout.on('data', prefix);
+    child.stderr.on('data', prefix);
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    const w = walls();
+    w[key] = (w[key] ?? 0) + (Date.now() - t0) / 1000;
+    writeFileSync(wallFile, JSON.stringify(w, null, 1));
+    return code;
+  }));
+  if (codes.some((c) => c !== 0)) {
+    console.error(`four-arms: a search of seed ${seed} exited with ${codes.join(', ')}; run this again to continue`);
+    process.exit(1);
   }
 }
 
@@ -199,6 +238,8 @@ interface Recorded {
   arm: Arm['id']; seed: number; cpuHoursBudget: number; dataset: string; fidelity: string | null;
   children: number; cpuHours: number; wallHours: number | null; reward: number; rung: number | null;
   rungs: number[] | null; key: string; genotype: unknown; reference: number[]; code: string; recorded: string; note?: string;
+  /** The arms of its seed searched at the same time (--together), or absent when one after another. */
+  together?: boolean;
   /** images/s of `nas bench train` (NASNet-A, onednn, 1 thread) before the search and each resumption. */
   hostSpeed?: number[];
 }
@@ -222,7 +263,7 @@ function record(): void {
     file.runs.push({ arm: o.arm.id, seed: o.seed, cpuHoursBudget: Number(cpuHours), dataset, fidelity: o.arm.multiFidelity ? fidelity : null,
       children: o.children, cpuHours: o.cpuHours, wallHours: wall === undefined ? null : wall / 3600, reward: o.reward, rung: o.rung,
       rungs: o.rungs, key: o.key, genotype: o.genotype, reference: o.reference, code: codeVersion(), recorded: new Date().toISOString(),
-      ...(speed ? { hostSpeed: speed } : {}) });
+      ...(speed ? { hostSpeed: speed } : {}), ...(together ? { together: true } : {}) });
   }
   for (const b of baselineScores()) if (b.values.length && !file.baselines[b.name]) file.baselines[b.name] = b.values;
   mkdirSync(dirname(resultsFile), { recursive: true });
@@ -245,7 +286,7 @@ function summary(): string {
     '',
     '| arm | seed | from | host img/s | children | CPU-h | wall h | children per rung | search reward (rung) | reference test acc. |',
     '|---|---|---|---|---|---|---|---|---|---|',
-    ...[...file.runs].sort((x, y) => x.seed - y.seed || x.arm.localeCompare(y.arm)).map((r) => row(r, r.note ? 'results file*' : 'results file')),
+    ...[...file.runs].sort((x, y) => x.seed - y.seed || x.arm.localeCompare(y.arm)).map((r) => row(r, `results file${r.together ? ', together' : ''}${r.note ? '*' : ''}`)),
     ...fresh.map((o) => {
       const key = keyOf(o.arm.id, o.seed);
       const wall = walls()[key];
@@ -270,10 +311,13 @@ function summary(): string {
 mkdirSync(dir, { recursive: true });
 if (!process.argv.includes('--summary')) {
   // Seed-major: a first full comparison (every arm, seed 1) arrives before the second seed starts.
-  for (const seed of seeds) for (const arm of ARMS) {
-    if (isRecorded(results(), arm.id, seed)) continue;
-    scoreAtReference(search(arm, seed));
-    record();
+  for (const seed of seeds) {
+    if (together) await searchTogether(ARMS.filter((arm) => !isRecorded(results(), arm.id, seed)), seed);
+    for (const arm of ARMS) {
+      if (isRecorded(results(), arm.id, seed)) continue;
+      scoreAtReference(search(arm, seed));
+      record();
+    }
   }
 }
 const text = summary();
