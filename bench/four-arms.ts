@@ -25,13 +25,15 @@
  * four see the same host for the same stretch: a CPU-hour buys fewer children on a slower or busier
  * host, and arms searched one after another (on different days, or machines) do not get the same
  * CPU-hour. Their CPU budgets are the training threads' own CPU time, so sharing the cores does not
- * shorten anyone's budget; the wall time of each is then the seed's.
+ * shorten anyone's budget; the wall time of each is then the seed's. Their reference trainings then
+ * run --workers at a time, each returned cell in a study of its own.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
+import { codeVersion, measureHostSpeed } from './host-speed.js';
 
 const cli = fileURLToPath(new URL('../src/cli.js', import.meta.url));
 const arg = (name: string, fallback: string) => {
@@ -114,8 +116,7 @@ function timed(key: string, f: () => void): void {
 const speedFile = join(dir, 'host-speed.json');
 const speeds = (): Record<string, number[]> => (existsSync(speedFile) ? JSON.parse(readFileSync(speedFile, 'utf8')) : {});
 function measureHost(key: string): void {
-  const r = spawnSync(process.execPath, [cli, 'bench', 'train', '--backend', 'onednn', '--no-torch', '--rounds', '1', '--json'], { encoding: 'utf8' });
-  const rate = r.status === 0 ? (JSON.parse(r.stdout).rows?.[0]?.imagesPerSec as number | undefined) : undefined;
+  const rate = measureHostSpeed(cli);
   if (rate === undefined) return console.error('four-arms: could not measure the host speed (nas bench train failed); going on');
   const s = speeds();
   s[key] = [...(s[key] ?? []), rate];
@@ -142,7 +143,23 @@ function searchOnce(arm: Arm, seed: number, found: ReturnType<typeof runFor>): v
   nas(searchArgs(arm, seed, found));
 }
 
-/** Every unfinished search of a seed at once (--together); each one's output lines carry its arm. */
+/** `nas ARGS` in the background, each output line prefixed with `[key]`; resolves to its exit status. */
+async function nasAsync(key: string, args: string[]): Promise<number | null> {
+  console.log(`[${key}] $ nas ${args.join(' ')}`);
+  const child = spawn(process.execPath, [cli, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const prefix = (b: Buffer) => b.toString().split('\n').filter((l) => l.trim()).forEach((l) => console.log(`[${key}] ${l}`));
+  child.stdout.on('data', prefix);
+  child.stderr.on('data', prefix);
+  return new Promise((resolve) => child.on('close', resolve));
+}
+
+function exitIfFailed(codes: Array<number | null>, what: string): void {
+  if (codes.every((c) => c === 0)) return;
+  console.error(`four-arms: ${what} exited with ${codes.join(', ')}; run this again to continue`);
+  process.exit(1);
+}
+
+/** Every unfinished search of a seed at once (--together). */
 async function searchTogether(arms: Arm[], seed: number): Promise<void> {
   const pending = arms.filter((a) => runFor(a, seed)?.status !== 'complete');
   if (pending.length === 0) return;
@@ -153,23 +170,53 @@ async function searchTogether(arms: Arm[], seed: number): Promise<void> {
     const s = speeds();
     s[key] = [...(s[key] ?? []), ...(s[speedKey] ?? []).slice(-1)];
     writeFileSync(speedFile, JSON.stringify(s, null, 1));
-    const args = searchArgs(arm, seed, runFor(arm, seed));
-    console.log(`[${key}] $ nas ${args.join(' ')}`);
     const t0 = Date.now();
-    const child = spawn(process.execPath, [cli, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    const prefix = (b: Buffer) => b.toString().split('\n').filter((l) => l.trim()).forEach((l) => console.log(`[${key}] ${l}`));
-    child.stdout.on('data', prefix);
-    child.stderr.on('data', prefix);
-    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    const code = await nasAsync(key, searchArgs(arm, seed, runFor(arm, seed)));
     const w = walls();
     w[key] = (w[key] ?? 0) + (Date.now() - t0) / 1000;
     writeFileSync(wallFile, JSON.stringify(w, null, 1));
     return code;
   }));
-  if (codes.some((c) => c !== 0)) {
-    console.error(`four-arms: a search of seed ${seed} exited with ${codes.join(', ')}; run this again to continue`);
-    process.exit(1);
+  exitIfFailed(codes, `a search of seed ${seed}`);
+}
+
+/** The study that holds a cell (by canonical key), if any. */
+function studyOf(cellKey: string): number | undefined {
+  const d = new Database(db, { readonly: true });
+  try {
+    return (d.prepare('SELECT study_id AS id FROM study_cells WHERE key = ? ORDER BY study_id LIMIT 1').get(cellKey) as { id: number } | undefined)?.id;
+  } catch {
+    return undefined; // no study table yet
+  } finally {
+    d.close();
   }
+}
+
+/**
+ * The reference trainings of a seed's returned cells, --workers of them at once (--together): each
+ * cell in a study of its own, since one study trains in one process. Same reference, same trainer.
+ */
+async function scoreTogether(seed: number): Promise<void> {
+  // Arms may return the same cell (c and d sample the same cells for one seed): it is trained once.
+  const queue = outcomes().filter((o) => o.seed === seed && o.reference.length === 0 && !isRecorded(results(), o.arm.id, o.seed))
+    .filter((o, i, all) => all.findIndex((x) => x.key === o.key) === i);
+  const codes: Array<number | null> = [];
+  // The baselines go into the first new study, unless the store or the results file has them.
+  const scored = new Set([...Object.keys(results().baselines), ...baselineScores().map((b) => b.name)]);
+  let wanted = baselines.split(',').filter((b) => b && !scored.has(b)).join(',');
+  await Promise.all(Array.from({ length: Math.min(Number(workers), queue.length) }, async () => {
+    for (let o = queue.shift(); o; o = queue.shift()) {
+      const study = studyOf(o.key);
+      const args = study !== undefined
+        ? ['fidelity', '--resume', String(study), '--workers', '1', '--db', db]
+        : ['fidelity', '--cells', '0', '--run', String(o.runId), '--top', '1', ...(wanted ? ['--baselines', wanted] : []), '--estimators', 'none',
+          '--seeds', referenceSeeds, '--dataset', dataset, '--workers', '1', '--db', db, ...reference];
+      if (study === undefined) wanted = '';
+      codes.push(await nasAsync(`${keyOf(o.arm.id, seed)} reference`, args));
+      record();
+    }
+  }));
+  exitIfFailed(codes, `a reference training of seed ${seed}`);
 }
 
 /** Adds the run's best cell to the one reference study (creating it) and trains what is missing. */
@@ -203,7 +250,9 @@ function outcomes(): Outcome[] {
       const cpuRows = run.ladder
         ? (d.prepare(`SELECT cpu_seconds AS cpu FROM trial_rungs WHERE trial_id IN (SELECT id FROM trials WHERE run_id = ?)`).all(run.id) as Array<{ cpu: number | null }>)
         : trials.map((t) => ({ cpu: (JSON.parse(t.metrics)?.extra?.cpuSeconds as number | undefined) ?? null }));
-      const refs = d.prepare(`SELECT s.value AS value FROM study_scores s JOIN study_cells c ON c.id = s.cell_id WHERE c.key = ? AND s.estimator = 'reference' AND s.status = 'complete'`).all(best.key) as Array<{ value: number }>;
+      // One score per reference seed: a cell two arms returned may sit in two studies.
+      const refs = d.prepare(`SELECT s.seed AS seed, MIN(s.id) AS id, s.value AS value FROM study_scores s JOIN study_cells c ON c.id = s.cell_id
+        WHERE c.key = ? AND s.estimator = 'reference' AND s.status = 'complete' GROUP BY s.seed ORDER BY s.seed`).all(best.key) as Array<{ value: number }>;
       // How many children finished each rung (the promotions the successive halving made).
       const rungs = run.ladder
         ? (d.prepare(`SELECT rung, COUNT(*) AS n FROM trial_rungs WHERE status = 'complete' AND trial_id IN (SELECT id FROM trials WHERE run_id = ?) GROUP BY rung ORDER BY rung`).all(run.id) as Array<{ rung: number; n: number }>).map((r) => r.n)
@@ -247,11 +296,6 @@ interface ResultsFile { baselines: Record<string, number[]>; runs: Recorded[] }
 const results = (): ResultsFile => (existsSync(resultsFile) ? JSON.parse(readFileSync(resultsFile, 'utf8')) : { baselines: {}, runs: [] });
 const isRecorded = (file: ResultsFile, arm: Arm['id'], seed: number) => file.runs.some((r) => r.arm === arm && r.seed === seed);
 
-const codeVersion = (): string => {
-  const r = spawnSync('git', ['rev-parse', 'HEAD'], { cwd: dirname(cli), encoding: 'utf8' });
-  return r.status === 0 ? r.stdout.trim() : 'unknown';
-};
-
 /** Writes what the store knows of scored searches and baselines into the results file (never removes an entry). */
 function record(): void {
   const file = results();
@@ -262,7 +306,7 @@ function record(): void {
     const speed = speeds()[key];
     file.runs.push({ arm: o.arm.id, seed: o.seed, cpuHoursBudget: Number(cpuHours), dataset, fidelity: o.arm.multiFidelity ? fidelity : null,
       children: o.children, cpuHours: o.cpuHours, wallHours: wall === undefined ? null : wall / 3600, reward: o.reward, rung: o.rung,
-      rungs: o.rungs, key: o.key, genotype: o.genotype, reference: o.reference, code: codeVersion(), recorded: new Date().toISOString(),
+      rungs: o.rungs, key: o.key, genotype: o.genotype, reference: o.reference, code: codeVersion(cli), recorded: new Date().toISOString(),
       ...(speed ? { hostSpeed: speed } : {}), ...(together ? { together: true } : {}) });
   }
   for (const b of baselineScores()) if (b.values.length && !file.baselines[b.name]) file.baselines[b.name] = b.values;
@@ -312,7 +356,10 @@ mkdirSync(dir, { recursive: true });
 if (!process.argv.includes('--summary')) {
   // Seed-major: a first full comparison (every arm, seed 1) arrives before the second seed starts.
   for (const seed of seeds) {
-    if (together) await searchTogether(ARMS.filter((arm) => !isRecorded(results(), arm.id, seed)), seed);
+    if (together) {
+      await searchTogether(ARMS.filter((arm) => !isRecorded(results(), arm.id, seed)), seed);
+      await scoreTogether(seed);
+    }
     for (const arm of ARMS) {
       if (isRecorded(results(), arm.id, seed)) continue;
       scoreAtReference(search(arm, seed));

@@ -18,11 +18,12 @@
  * Two drivers may share one --dir (each claims an entry before training it), e.g. one started while
  * the machine still had other work and a second once it was free; --beside records what shared it.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
+import { codeVersion, measureHostSpeed } from './host-speed.js';
 
 const cli = fileURLToPath(new URL('../src/cli.js', import.meta.url));
 const arg = (name: string, fallback: string) => {
@@ -71,13 +72,7 @@ function record(r: Recorded): void {
   renameSync(`${resultsFile}.tmp`, resultsFile);
 }
 
-const code = spawnSync('git', ['rev-parse', 'HEAD'], { encoding: 'utf8' }).stdout.trim() || 'unknown';
-
-/** The host's images/s (nas bench train, NASNet-A, onednn, one thread) when this stretch started. */
-function hostSpeed(): number | null {
-  const r = spawnSync(process.execPath, [cli, 'bench', 'train', '--backend', 'onednn', '--no-torch', '--rounds', '1', '--json'], { encoding: 'utf8' });
-  return r.status === 0 ? ((JSON.parse(r.stdout).rows?.[0]?.imagesPerSec as number | undefined) ?? null) : null;
-}
+const code = codeVersion(cli);
 
 /** The comparison an entry's store already holds (a killed run), if any. */
 function existing(store: string): number | undefined {
@@ -165,7 +160,8 @@ async function run(): Promise<void> {
   const todo = entries.filter((e) => !isRecorded(e.key));
   console.log(`survey-zoo: ${entries.length - todo.length} of ${entries.length} entries already in ${resultsFile}; ${todo.length} to train, ${parallel} at a time`);
   if (todo.length === 0) return;
-  const speed = hostSpeed();
+  // The host's speed when this stretch started, recorded beside each entry it trains.
+  const speed = measureHostSpeed(cli) ?? null;
   console.log(`host speed: ${speed?.toFixed(1) ?? '?'} images/s (nas bench train, NASNet-A, onednn, 1 thread)`);
   const queue = [...todo];
   await Promise.all(Array.from({ length: Math.min(parallel, queue.length) }, async () => {
