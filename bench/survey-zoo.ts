@@ -13,7 +13,7 @@
  *
  *   npx tsc -p . && node dist/bench/survey-zoo.js [--dir runs/survey-zoo] [--dataset fashion-mnist] [--epochs 3]
  *       [--cells 1] [--filters 8] [--models all|a,b,...] [--regularisers all|none,...] [--network resnet]
- *       [--parallel 2] [--beside TEXT] [--results bench/results/survey-zoo.json] [--summary]
+ *       [--parallel 2] [--beside TEXT] [--results bench/results/survey-zoo.json] [--summary [--readme README.md]]
  *
  * Two drivers may share one --dir (each claims an entry before training it), e.g. one started while
  * the machine still had other work and a second once it was free; --beside records what shared it.
@@ -201,26 +201,41 @@ const PAPER: Record<string, string> = {
   'shake-shake+cutout': '2.56 % (26 2×96d; DeVries & Taylor 2017)',
 };
 
-/** The two tables as markdown, from the results file alone. */
-function summary(): void {
+/** The two tables as markdown lines, from the results file alone. */
+function tables(): string[] {
   const rs = results().entries.filter(sameProtocol);
   const pct = (v: number) => `${v.toFixed(2)} %`;
   const si = (v: number) => (v >= 1e6 ? `${(v / 1e6).toFixed(2)}M` : `${(v / 1e3).toFixed(1)}k`);
   const min = (t: number) => `${Math.floor(Math.round(t) / 60)} min ${String(Math.round(t) % 60).padStart(2, '0')} s`;
   const line = (name: string, r: Recorded) => `| ${name} | ${pct(r.testErrorPct)} | ${min(r.trainSeconds)} | ${si(r.params)} | ${si(r.multAdds)} | ${PAPER[name] ?? '–'} |`;
-  const head = (first: string) => `| ${first} | test error | training time | params | mult-adds | CIFAR-10 error in its paper |\n|---|---:|---:|---:|---:|---|`;
-  console.log(`${protocol.dataset}, ${protocol.epochs} epochs, N ${protocol.cells}, F ${protocol.filters}\n`);
-  console.log(head('model'));
-  for (const r of rs.filter((x) => x.table === 'models').sort((a, b) => a.testErrorPct - b.testErrorPct)) console.log(line(r.model, r));
-  console.log(`\n${head(`regulariser on ${network}`)}`);
+  const head = (first: string) => [`| ${first} | test error | training time | params | mult-adds | CIFAR-10 error in its paper |`, '|---|---:|---:|---:|---:|---|'];
+  const out = [...head('model'), ...rs.filter((x) => x.table === 'models').sort((a, b) => a.testErrorPct - b.testErrorPct).map((r) => line(r.model, r))];
   const none = rs.find((x) => x.table === 'models' && x.model === network);
   const regs = rs.filter((x) => x.table === 'regularisers' && x.model === network);
-  for (const name of regularisers) {
+  const regRows = regularisers.flatMap((name) => {
     const r = name === 'none' ? (regs.find((x) => x.regulariser === 'none') ?? none) : regs.find((x) => x.regulariser === name);
-    if (r) console.log(line(name, r));
-  }
+    return r ? [line(name, r)] : [];
+  });
+  if (regRows.length) out.push('', ...head(`regulariser on ${network}`), ...regRows);
   const missing = entries.filter((e) => !rs.some((r) => r.key === e.key)).map((e) => e.key);
-  if (missing.length) console.log(`\nnot trained yet: ${missing.join(', ')}`);
+  if (missing.length) out.push('', `Not trained yet: ${missing.join(', ')}.`);
+  return out;
+}
+
+/** --summary prints the tables; with --readme FILE it also puts them between FILE's survey-zoo markers. */
+function summary(): void {
+  const lines = tables();
+  console.log(`${protocol.dataset}, ${protocol.epochs} epochs, N ${protocol.cells}, F ${protocol.filters}\n\n${lines.join('\n')}`);
+  const readme = process.argv.includes('--readme') ? arg('readme', 'README.md') : undefined;
+  if (readme === undefined) return;
+  const text = readFileSync(readme, 'utf8');
+  const begin = '<!-- survey-zoo tables: node dist/bench/survey-zoo.js --summary --readme README.md -->\n';
+  const end = '<!-- end of survey-zoo tables -->\n';
+  const i = text.indexOf(begin);
+  const j = text.indexOf(end);
+  if (i < 0 || j < i) throw new Error(`${readme} has no survey-zoo markers (${begin.trim()} … ${end.trim()})`);
+  writeFileSync(readme, `${text.slice(0, i + begin.length)}${lines.join('\n')}\n${text.slice(j)}`);
+  console.log(`tables written into ${readme}`);
 }
 
 if (process.argv.includes('--summary')) summary();
