@@ -28,12 +28,12 @@
  * shorten anyone's budget; the wall time of each is then the seed's. Their reference trainings then
  * run --workers at a time, each returned cell in a study of its own.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
-import { codeVersion, measureHostSpeed } from './host-speed.js';
+import { codeVersion, measureHostSpeed, nasChild } from './experiment.js';
 
 const cli = fileURLToPath(new URL('../src/cli.js', import.meta.url));
 const arg = (name: string, fallback: string) => {
@@ -97,14 +97,17 @@ const runFor = (arm: Arm, seed: number) => runsOf().find((r) => r.strategy === a
 // Wall seconds of each arm's searches, summed over resumptions (the store's timestamps would count the gaps).
 const wallFile = join(dir, 'wall.json');
 const walls = (): Record<string, number> => (existsSync(wallFile) ? JSON.parse(readFileSync(wallFile, 'utf8')) : {});
+function addWall(key: string, since: number): void {
+  const w = walls();
+  w[key] = (w[key] ?? 0) + (Date.now() - since) / 1000;
+  writeFileSync(wallFile, JSON.stringify(w, null, 1));
+}
 function timed(key: string, f: () => void): void {
   const t0 = Date.now();
   try {
     f();
   } finally {
-    const w = walls();
-    w[key] = (w[key] ?? 0) + (Date.now() - t0) / 1000;
-    writeFileSync(wallFile, JSON.stringify(w, null, 1));
+    addWall(key, t0);
   }
 }
 
@@ -115,21 +118,22 @@ function timed(key: string, f: () => void): void {
  */
 const speedFile = join(dir, 'host-speed.json');
 const speeds = (): Record<string, number[]> => (existsSync(speedFile) ? JSON.parse(readFileSync(speedFile, 'utf8')) : {});
-function measureHost(key: string): void {
+/** One measurement, recorded for every search about to start (the four of a seed, --together, share it). */
+function measureHost(keys: string[]): void {
   const rate = measureHostSpeed(cli);
   if (rate === undefined) return console.error('four-arms: could not measure the host speed (nas bench train failed); going on');
   const s = speeds();
-  s[key] = [...(s[key] ?? []), rate];
+  for (const key of keys) s[key] = [...(s[key] ?? []), rate];
   writeFileSync(speedFile, JSON.stringify(s, null, 1));
-  console.log(`host speed before ${key}: ${rate.toFixed(1)} images/s (nas bench train, NASNet-A, onednn, 1 thread)`);
+  console.log(`host speed before ${keys.join(', ')}: ${rate.toFixed(1)} images/s (nas bench train, NASNet-A, onednn, 1 thread)`);
 }
 
 function search(arm: Arm, seed: number): number {
   const found = runFor(arm, seed);
   if (found?.status === 'complete') return found.id;
   const key = keyOf(arm.id, seed);
-  measureHost(key);
-  timed(key, () => searchOnce(arm, seed, found));
+  measureHost([key]);
+  timed(key, () => nas(searchArgs(arm, seed, found)));
   return runFor(arm, seed)!.id;
 }
 
@@ -139,19 +143,8 @@ function searchArgs(arm: Arm, seed: number, found: ReturnType<typeof runFor>): s
     : ['search', '--strategy', arm.strategy, ...(arm.multiFidelity ? ['--fidelity', fidelity] : []), '--budget', '1000000', '--budget-cpu-hours', cpuHours,
       '--seed', String(seed), '--dataset', dataset, '--workers', workers, '--db', db, '--no-dashboard', ...extra];
 }
-function searchOnce(arm: Arm, seed: number, found: ReturnType<typeof runFor>): void {
-  nas(searchArgs(arm, seed, found));
-}
-
-/** `nas ARGS` in the background, each output line prefixed with `[key]`; resolves to its exit status. */
-async function nasAsync(key: string, args: string[]): Promise<number | null> {
-  console.log(`[${key}] $ nas ${args.join(' ')}`);
-  const child = spawn(process.execPath, [cli, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  const prefix = (b: Buffer) => b.toString().split('\n').filter((l) => l.trim()).forEach((l) => console.log(`[${key}] ${l}`));
-  child.stdout.on('data', prefix);
-  child.stderr.on('data', prefix);
-  return new Promise((resolve) => child.on('close', resolve));
-}
+/** `nas ARGS` in the background, its lines behind `[key]`; resolves to its exit status. */
+const nasAsync = async (key: string, args: string[]) => (await nasChild(cli, key, args).done).status;
 
 function exitIfFailed(codes: Array<number | null>, what: string): void {
   if (codes.every((c) => c === 0)) return;
@@ -163,19 +156,12 @@ function exitIfFailed(codes: Array<number | null>, what: string): void {
 async function searchTogether(arms: Arm[], seed: number): Promise<void> {
   const pending = arms.filter((a) => runFor(a, seed)?.status !== 'complete');
   if (pending.length === 0) return;
-  const speedKey = `seed-${seed}`;
-  measureHost(speedKey);
+  measureHost(pending.map((arm) => keyOf(arm.id, seed)));
   const codes = await Promise.all(pending.map(async (arm) => {
-    const key = keyOf(arm.id, seed);
-    const s = speeds();
-    s[key] = [...(s[key] ?? []), ...(s[speedKey] ?? []).slice(-1)];
-    writeFileSync(speedFile, JSON.stringify(s, null, 1));
     const t0 = Date.now();
-    const code = await nasAsync(key, searchArgs(arm, seed, runFor(arm, seed)));
-    const w = walls();
-    w[key] = (w[key] ?? 0) + (Date.now() - t0) / 1000;
-    writeFileSync(wallFile, JSON.stringify(w, null, 1));
-    return code;
+    const status = await nasAsync(keyOf(arm.id, seed), searchArgs(arm, seed, runFor(arm, seed)));
+    addWall(keyOf(arm.id, seed), t0);
+    return status;
   }));
   exitIfFailed(codes, `a search of seed ${seed}`);
 }
@@ -250,7 +236,8 @@ function outcomes(): Outcome[] {
       const cpuRows = run.ladder
         ? (d.prepare(`SELECT cpu_seconds AS cpu FROM trial_rungs WHERE trial_id IN (SELECT id FROM trials WHERE run_id = ?)`).all(run.id) as Array<{ cpu: number | null }>)
         : trials.map((t) => ({ cpu: (JSON.parse(t.metrics)?.extra?.cpuSeconds as number | undefined) ?? null }));
-      // One score per reference seed: a cell two arms returned may sit in two studies.
+      // One score per reference seed: a cell two arms returned may sit in two studies (SQLite takes
+      // the bare `value` from the row MIN(id) picks: the first score).
       const refs = d.prepare(`SELECT s.seed AS seed, MIN(s.id) AS id, s.value AS value FROM study_scores s JOIN study_cells c ON c.id = s.cell_id
         WHERE c.key = ? AND s.estimator = 'reference' AND s.status = 'complete' GROUP BY s.seed ORDER BY s.seed`).all(best.key) as Array<{ value: number }>;
       // How many children finished each rung (the promotions the successive halving made).
@@ -297,6 +284,7 @@ const results = (): ResultsFile => (existsSync(resultsFile) ? JSON.parse(readFil
 const isRecorded = (file: ResultsFile, arm: Arm['id'], seed: number) => file.runs.some((r) => r.arm === arm && r.seed === seed);
 
 /** Writes what the store knows of scored searches and baselines into the results file (never removes an entry). */
+const code = codeVersion(cli);
 function record(): void {
   const file = results();
   for (const o of outcomes()) {
@@ -306,7 +294,7 @@ function record(): void {
     const speed = speeds()[key];
     file.runs.push({ arm: o.arm.id, seed: o.seed, cpuHoursBudget: Number(cpuHours), dataset, fidelity: o.arm.multiFidelity ? fidelity : null,
       children: o.children, cpuHours: o.cpuHours, wallHours: wall === undefined ? null : wall / 3600, reward: o.reward, rung: o.rung,
-      rungs: o.rungs, key: o.key, genotype: o.genotype, reference: o.reference, code: codeVersion(cli), recorded: new Date().toISOString(),
+      rungs: o.rungs, key: o.key, genotype: o.genotype, reference: o.reference, code, recorded: new Date().toISOString(),
       ...(speed ? { hostSpeed: speed } : {}), ...(together ? { together: true } : {}) });
   }
   for (const b of baselineScores()) if (b.values.length && !file.baselines[b.name]) file.baselines[b.name] = b.values;

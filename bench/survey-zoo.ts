@@ -18,28 +18,28 @@
  * Two drivers may share one --dir (each claims an entry before training it), e.g. one started while
  * the machine still had other work and a second once it was free; --beside records what shared it.
  */
-import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
-import { codeVersion, measureHostSpeed } from './host-speed.js';
+import { listBaselines } from '../src/baselines/index.js';
+import { REGULARISERS } from '../src/compare/regularisers.js';
+import { codeVersion, measureHostSpeed, nasChild } from './experiment.js';
 
 const cli = fileURLToPath(new URL('../src/cli.js', import.meta.url));
 const arg = (name: string, fallback: string) => {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 && process.argv[i + 1] !== undefined ? process.argv[i + 1] : fallback;
 };
-const ZOO = ['alexnet', 'amoebanet-a', 'densenet', 'fractalnet', 'inception', 'mobilenet', 'mobilenet-shortcut', 'nasnet-a', 'pnasnet-5', 'pyramidnet',
-  'resnet', 'resnext', 'ror', 'senet', 'squeezenet', 'vgg', 'wrn', 'xception', 'zfnet'];
-const REGULARISERS = ['none', 'stochastic-depth', 'cutout', 'random-erasing', 'shake-shake', 'shakedrop', 'swapout', 'shake-shake+cutout'];
+// "all": every baseline of search-spaces/baselines/ and every regulariser nas compare knows.
 const list = (v: string, all: string[]) => (v === 'all' ? all : v.split(',').filter(Boolean));
 
 const dir = arg('dir', 'runs/survey-zoo');
 const resultsFile = arg('results', 'bench/results/survey-zoo.json');
 const protocol = { dataset: arg('dataset', 'fashion-mnist'), epochs: Number(arg('epochs', '3')), cells: Number(arg('cells', '1')), filters: Number(arg('filters', '8')) };
-const models = list(arg('models', 'all'), ZOO);
-const regularisers = list(arg('regularisers', 'all'), REGULARISERS);
+const models = list(arg('models', 'all'), listBaselines());
+const regularisers = list(arg('regularisers', 'all'), REGULARISERS.map((r) => r.name));
 const network = arg('network', 'resnet');
 const parallel = Number(arg('parallel', '2'));
 // What else shared the machine while these trained (it slows them): recorded beside each entry.
@@ -86,7 +86,7 @@ function existing(store: string): number | undefined {
 }
 
 let stopping = false;
-const children = new Set<ReturnType<typeof spawn>>();
+const children = new Set<ChildProcess>();
 for (const s of ['SIGINT', 'SIGTERM'] as const) {
   process.on(s, () => {
     if (stopping) process.exit(130);
@@ -123,21 +123,11 @@ async function train(e: Entry, speed: number | null): Promise<void> {
     ? ['compare', '--resume', String(id), '--db', store, '--threads', '1', '--json']
     : ['compare', '--models', e.model, ...(e.regulariser ? ['--regularisers', e.regulariser] : []), '--dataset', protocol.dataset, '--epochs', String(protocol.epochs),
       '--cells', String(protocol.cells), '--filters', String(protocol.filters), '--db', store, '--out', join(home, 'out'), '--threads', '1', '--json'];
-  console.log(`$ nas ${args.join(' ')}`);
   const t0 = Date.now();
-  const child = spawn(process.execPath, [cli, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  children.add(child);
-  let out = '';
   let backend = 'unknown';
-  child.stdout.on('data', (b: Buffer) => (out += b.toString()));
-  child.stderr.on('data', (b: Buffer) => {
-    for (const line of b.toString().split('\n')) {
-      if (!line.trim()) continue;
-      console.log(`[${e.key}] ${line}`);
-      backend = /\bbackend:? ([a-z][\w-]*)/.exec(line)?.[1] ?? backend;
-    }
-  });
-  const status = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  const { child, done } = nasChild(cli, e.key, args, { captureStdout: true, onLine: (line) => (backend = /\bbackend:? ([a-z][\w-]*)/.exec(line)?.[1] ?? backend) });
+  children.add(child);
+  const { status, stdout: out } = await done;
   children.delete(child);
   const wallSeconds = (Date.now() - t0) / 1000;
   if (status !== 0) {

@@ -1,0 +1,40 @@
+/**
+ * What the long experiments (four-arms, survey-zoo) need around the `nas` command line: running it
+ * as a child with its lines labelled, and recording the machine beside the figures (a CPU-hour buys
+ * fewer children, or epochs, on a slower or busier host, and results travel between machines).
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { dirname } from 'node:path';
+
+/** images/s of `nas bench train` (the NASNet-A bench child, onednn, one thread), or undefined if it failed. */
+export function measureHostSpeed(cli: string): number | undefined {
+  const r = spawnSync(process.execPath, [cli, 'bench', 'train', '--backend', 'onednn', '--no-torch', '--rounds', '1', '--json'], { encoding: 'utf8' });
+  return r.status === 0 ? (JSON.parse(r.stdout).rows?.[0]?.imagesPerSec as number | undefined) : undefined;
+}
+
+/** The commit of the checkout `cli` belongs to. */
+export function codeVersion(cli: string): string {
+  const r = spawnSync('git', ['rev-parse', 'HEAD'], { cwd: dirname(cli), encoding: 'utf8' });
+  return r.status === 0 ? r.stdout.trim() : 'unknown';
+}
+
+/**
+ * `nas ARGS` as a child process. Its stderr, and its stdout unless `captureStdout` (then returned
+ * whole, e.g. for --json), are printed line by line behind `[key]`; `onLine` sees each such line.
+ */
+export function nasChild(cli: string, key: string, args: string[], opts: { captureStdout?: boolean; onLine?: (line: string) => void } = {}):
+  { child: ChildProcess; done: Promise<{ status: number | null; stdout: string }> } {
+  console.log(`[${key}] $ nas ${args.join(' ')}`);
+  const child = spawn(process.execPath, [cli, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  const print = (b: Buffer) => {
+    for (const line of b.toString().split('\n')) {
+      if (!line.trim()) continue;
+      console.log(`[${key}] ${line}`);
+      opts.onLine?.(line);
+    }
+  };
+  child.stdout!.on('data', opts.captureStdout ? (b: Buffer) => (stdout += b.toString()) : print);
+  child.stderr!.on('data', print);
+  return { child, done: new Promise((resolve) => child.on('close', (status) => resolve({ status, stdout }))) };
+}
