@@ -4,6 +4,7 @@
  * fewer children, or epochs, on a slower or busier host, and results travel between machines).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 /** images/s of `nas bench train` (the NASNet-A bench child, onednn, one thread), or undefined if it failed. */
@@ -37,4 +38,20 @@ export function nasChild(cli: string, key: string, args: string[], opts: { captu
   child.stdout!.on('data', opts.captureStdout ? (b: Buffer) => (stdout += b.toString()) : print);
   child.stderr!.on('data', print);
   return { child, done: new Promise((resolve) => child.on('close', (status) => resolve({ status, stdout }))) };
+}
+
+/**
+ * Puts `lines` between FILE's markers for the tables called `name`:
+ * `<!-- NAME tables: COMMAND -->` … `<!-- end of NAME tables -->`, where COMMAND says how to redo it.
+ */
+export function writeTablesInto(file: string, name: string, lines: string[]): void {
+  const text = readFileSync(file, 'utf8');
+  const head = `<!-- ${name} tables:`;
+  const end = `<!-- end of ${name} tables -->\n`;
+  const i = text.indexOf(head);
+  const body = i < 0 ? -1 : text.indexOf('-->\n', i) + '-->\n'.length;
+  const j = text.indexOf(end);
+  if (i < 0 || j < body) throw new Error(`${file} has no ${name} markers (${head} COMMAND --> … ${end.trim()})`);
+  writeFileSync(file, `${text.slice(0, body)}${lines.join('\n')}\n${text.slice(j)}`);
+  console.log(`${name} tables written into ${file}`);
 }

@@ -19,7 +19,7 @@
  *
  *   npx tsc -p . && node dist/bench/four-arms.js [--dir runs/four-arms] [--seeds 1,2,3] [--cpu-hours 0.5]
  *       [--dataset fashion-mnist] [--fidelity sha:epochs=1,3,9] [--reference-seeds 1] [--workers 2] [--baselines resnet]
- *       [--results bench/results/four-arms.json] [--together] [--summary]
+ *       [--results bench/results/four-arms.json] [--together] [--summary [--readme README.md]]
  *
  * --together runs the four searches of a seed at the same time (each with its --workers), so all
  * four see the same host for the same stretch: a CPU-hour buys fewer children on a slower or busier
@@ -33,7 +33,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
-import { codeVersion, measureHostSpeed, nasChild } from './experiment.js';
+import { codeVersion, measureHostSpeed, nasChild, writeTablesInto } from './experiment.js';
 
 const cli = fileURLToPath(new URL('../src/cli.js', import.meta.url));
 const arg = (name: string, fallback: string) => {
@@ -340,6 +340,50 @@ function summary(): string {
   return [...lines, ...(notes.length ? ['', ...notes] : [])].join('\n') + '\n';
 }
 
+/** The README's tables, from the committed results file alone (what any clone can redo). */
+function readmeTables(): string[] {
+  const file = results();
+  const runs = [...file.runs].sort((x, y) => x.seed - y.seed || x.arm.localeCompare(y.arm));
+  const what = (id: string) => ARMS.find((a) => a.id === id)!.what;
+  const score = (r: Recorded) => (r.reference.length ? mean(r.reference) : NaN);
+  // The rung the returned cell reached, named by its fidelity (sha:epochs=1,3,9 → "9 epochs").
+  const rungName = (r: Recorded) => {
+    if (r.rung === null || r.fidelity === null) return '';
+    const m = /epochs=([\d,]+)/.exec(r.fidelity);
+    const epochs = m?.[1].split(',')[r.rung];
+    return epochs ? ` (${epochs} epochs)` : ` (rung ${r.rung})`;
+  };
+  const out = [
+    '| arm | seed | host img/s | children (per rung) | CPU-h | wall h | best search reward | **reference test acc.** |',
+    '|---|---:|---:|---|---:|---:|---:|---:|',
+    ...runs.map((r) => `| ${r.arm}: ${what(r.arm)} | ${r.seed}${r.together ? '' : '†'} | ${r.hostSpeed?.length ? r.hostSpeed.map((v) => v.toFixed(0)).join(', ') : '–'} | ${r.children}${r.rungs ? ` (${r.rungs.join(' → ')})` : ''} | ${r.cpuHours.toFixed(3)} | ${r.wallHours === null ? '–' : r.wallHours.toFixed(2)} | ${pct(r.reward)} %${rungName(r)} | **${r.reference.map(pct).join(', ')} %** |`),
+    '',
+    '| arm | seeds | reference test acc., mean ± sd over seeds | per seed |',
+    '|---|---:|---:|---|',
+  ];
+  for (const arm of ARMS) {
+    const mine = runs.filter((r) => r.arm === arm.id && r.reference.length);
+    const v = mine.map(score);
+    out.push(`| ${arm.id}: ${arm.what} | ${v.length} | ${v.length ? `${pct(mean(v))} % ± ${pct(sd(v))}` : '–'} | ${mine.map((r) => `${r.seed}: ${pct(score(r))}`).join(', ')} |`);
+  }
+  for (const [name, values] of Object.entries(file.baselines)) out.push(`| ${name} cell (no search) | – | ${values.map(pct).join(', ')} % | reference seeds |`);
+  // Paired by seed: the two arms of a pair share the seed's random stream (and, --together, the host).
+  const pairs: Array<[Arm['id'], Arm['id'], string]> = [['b', 'a', 'SHA on evolution'], ['c', 'd', 'SHA on random'], ['a', 'd', 'evolution over random, one fidelity'], ['b', 'c', 'evolution over random, with SHA']];
+  out.push('', '| difference, paired by seed | seeds | mean ± sd (points) | per seed |', '|---|---:|---:|---|');
+  for (const [x, y, label] of pairs) {
+    const both = [...new Set(runs.map((r) => r.seed))].flatMap((seed) => {
+      const rx = runs.find((r) => r.arm === x && r.seed === seed);
+      const ry = runs.find((r) => r.arm === y && r.seed === seed);
+      return rx && ry && rx.reference.length && ry.reference.length ? [{ seed, d: score(rx) - score(ry) }] : [];
+    });
+    const d = both.map((b) => b.d);
+    const signed = (v: number) => (v >= 0 ? '+' : '') + pct(v);
+    out.push(`| ${x} − ${y}: ${label} | ${d.length} | ${d.length ? `${signed(mean(d))} ± ${pct(sd(d))}` : '–'} | ${both.map((b) => `${b.seed}: ${signed(b.d)}`).join(', ')} |`);
+  }
+  if (runs.some((r) => !r.together)) out.push('', '† the arms of this seed were searched one after another, not together (see the notes in the results file).');
+  return out;
+}
+
 mkdirSync(dir, { recursive: true });
 if (!process.argv.includes('--summary')) {
   // Seed-major: a first full comparison (every arm, seed 1) arrives before the second seed starts.
@@ -358,3 +402,4 @@ if (!process.argv.includes('--summary')) {
 const text = summary();
 writeFileSync(join(dir, 'summary.md'), text);
 console.log(text);
+if (process.argv.includes('--readme')) writeTablesInto(arg('readme', 'README.md'), 'four-arms', readmeTables());

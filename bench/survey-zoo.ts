@@ -25,7 +25,7 @@ import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { listBaselines } from '../src/baselines/index.js';
 import { REGULARISERS } from '../src/compare/regularisers.js';
-import { codeVersion, measureHostSpeed, nasChild } from './experiment.js';
+import { codeVersion, measureHostSpeed, nasChild, writeTablesInto } from './experiment.js';
 
 const cli = fileURLToPath(new URL('../src/cli.js', import.meta.url));
 const arg = (name: string, fallback: string) => {
@@ -218,14 +218,7 @@ function summary(): void {
   console.log(`${protocol.dataset}, ${protocol.epochs} epochs, N ${protocol.cells}, F ${protocol.filters}\n\n${lines.join('\n')}`);
   const readme = process.argv.includes('--readme') ? arg('readme', 'README.md') : undefined;
   if (readme === undefined) return;
-  const text = readFileSync(readme, 'utf8');
-  const begin = '<!-- survey-zoo tables: node dist/bench/survey-zoo.js --summary --readme README.md -->\n';
-  const end = '<!-- end of survey-zoo tables -->\n';
-  const i = text.indexOf(begin);
-  const j = text.indexOf(end);
-  if (i < 0 || j < i) throw new Error(`${readme} has no survey-zoo markers (${begin.trim()} … ${end.trim()})`);
-  writeFileSync(readme, `${text.slice(0, i + begin.length)}${lines.join('\n')}\n${text.slice(j)}`);
-  console.log(`tables written into ${readme}`);
+  writeTablesInto(readme, 'survey-zoo', lines);
 }
 
 if (process.argv.includes('--summary')) summary();
