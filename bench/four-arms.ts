@@ -184,8 +184,16 @@ function studyOf(cellKey: string): number | undefined {
  */
 async function scoreTogether(seed: number): Promise<void> {
   // Arms may return the same cell (c and d sample the same cells for one seed): it is trained once.
-  const queue = outcomes().filter((o) => o.seed === seed && o.reference.length === 0 && !isRecorded(results(), o.arm.id, o.seed))
-    .filter((o, i, all) => all.findIndex((x) => x.key === o.key) === i);
+  // A search pending its reference in the results file (searched on another machine) trains from its genotype.
+  const inStore = outcomes().filter((o) => o.seed === seed && o.reference.length === 0 && !isRecorded(results(), o.arm.id, o.seed))
+    .map((o) => ({ name: keyOf(o.arm.id, seed), key: o.key, cell: ['--run', String(o.runId), '--top', '1'] }));
+  const fromFile = (results().pending ?? []).filter((p) => p.seed === seed && !inStore.some((x) => x.name === keyOf(p.arm, p.seed)) && referenceScores(p.key).length === 0)
+    .map((p) => {
+      const file = join(dir, `${keyOf(p.arm, p.seed)}.genotype.json`);
+      writeFileSync(file, JSON.stringify(p.genotype));
+      return { name: keyOf(p.arm, seed), key: p.key, cell: ['--genotype', file] };
+    });
+  const queue = [...inStore, ...fromFile].filter((o, i, all) => all.findIndex((x) => x.key === o.key) === i);
   const codes: Array<number | null> = [];
   // The baselines go into the first new study, unless the store or the results file has them.
   const scored = new Set([...Object.keys(results().baselines), ...baselineScores().map((b) => b.name)]);
@@ -195,10 +203,10 @@ async function scoreTogether(seed: number): Promise<void> {
       const study = studyOf(o.key);
       const args = study !== undefined
         ? ['fidelity', '--resume', String(study), '--workers', '1', '--db', db]
-        : ['fidelity', '--cells', '0', '--run', String(o.runId), '--top', '1', ...(wanted ? ['--baselines', wanted] : []), '--estimators', 'none',
+        : ['fidelity', '--cells', '0', ...o.cell, ...(wanted ? ['--baselines', wanted] : []), '--estimators', 'none',
           '--seeds', referenceSeeds, '--dataset', dataset, '--workers', '1', '--db', db, ...reference];
       if (study === undefined) wanted = '';
-      codes.push(await nasAsync(`${keyOf(o.arm.id, seed)} reference`, args));
+      codes.push(await nasAsync(`${o.name} reference`, args));
       record();
     }
   }));
@@ -279,16 +287,44 @@ interface Recorded {
   /** images/s of `nas bench train` (NASNet-A, onednn, 1 thread) before the search and each resumption. */
   hostSpeed?: number[];
 }
-interface ResultsFile { baselines: Record<string, number[]>; runs: Recorded[] }
+/**
+ * `pending`: searches that finished but whose cell has no reference score yet, kept with the cell so
+ * that a new machine trains the reference (`nas fidelity --genotype`) instead of searching again.
+ */
+interface ResultsFile { baselines: Record<string, number[]>; runs: Recorded[]; pending?: Recorded[] }
 const results = (): ResultsFile => (existsSync(resultsFile) ? JSON.parse(readFileSync(resultsFile, 'utf8')) : { baselines: {}, runs: [] });
 const isRecorded = (file: ResultsFile, arm: Arm['id'], seed: number) => file.runs.some((r) => r.arm === arm && r.seed === seed);
+const pendingOf = (file: ResultsFile, arm: Arm['id'], seed: number) => file.pending?.find((r) => r.arm === arm && r.seed === seed);
+/** Searched already: scored, or pending its reference. */
+const isSearched = (file: ResultsFile, arm: Arm['id'], seed: number) => isRecorded(file, arm, seed) || pendingOf(file, arm, seed) !== undefined;
+
+/** The reference scores (one per reference seed) the store holds for a cell, by canonical key. */
+function referenceScores(cellKey: string): number[] {
+  if (!existsSync(db)) return [];
+  const d = new Database(db, { readonly: true });
+  try {
+    return (d.prepare(`SELECT s.seed AS seed, MIN(s.id) AS id, s.value AS value FROM study_scores s JOIN study_cells c ON c.id = s.cell_id
+      WHERE c.key = ? AND s.estimator = 'reference' AND s.status = 'complete' GROUP BY s.seed ORDER BY s.seed`).all(cellKey) as Array<{ value: number }>).map((r) => r.value);
+  } catch {
+    return []; // no study yet
+  } finally {
+    d.close();
+  }
+}
 
 /** Writes what the store knows of scored searches and baselines into the results file (never removes an entry). */
 const code = codeVersion(cli);
 function record(): void {
   const file = results();
+  // A pending search (maybe from another machine) whose cell now has its reference score is scored.
+  for (const p of [...(file.pending ?? [])]) {
+    const reference = referenceScores(p.key);
+    if (reference.length === 0) continue;
+    file.pending = file.pending!.filter((x) => x !== p);
+    if (!isRecorded(file, p.arm, p.seed)) file.runs.push({ ...p, reference, recorded: new Date().toISOString() });
+  }
   for (const o of outcomes()) {
-    if (o.reference.length === 0 || isRecorded(file, o.arm.id, o.seed)) continue;
+    if (isSearched(file, o.arm.id, o.seed)) continue;
     const key = keyOf(o.arm.id, o.seed);
     const wall = walls()[key];
     const speed = speeds()[key];
@@ -296,7 +332,9 @@ function record(): void {
       children: o.children, cpuHours: o.cpuHours, wallHours: wall === undefined ? null : wall / 3600, reward: o.reward, rung: o.rung,
       rungs: o.rungs, key: o.key, genotype: o.genotype, reference: o.reference, code, recorded: new Date().toISOString(),
       ...(speed ? { hostSpeed: speed } : {}), ...(together ? { together: true } : {}) });
+    if (o.reference.length === 0) file.pending = [...(file.pending ?? []), file.runs.pop()!];
   }
+  if (file.pending?.length === 0) delete file.pending;
   for (const b of baselineScores()) if (b.values.length && !file.baselines[b.name]) file.baselines[b.name] = b.values;
   mkdirSync(dirname(resultsFile), { recursive: true });
   writeFileSync(resultsFile, JSON.stringify(file, null, 1) + '\n');
@@ -389,16 +427,18 @@ if (!process.argv.includes('--summary')) {
   // Seed-major: a first full comparison (every arm, seed 1) arrives before the second seed starts.
   for (const seed of seeds) {
     if (together) {
-      await searchTogether(ARMS.filter((arm) => !isRecorded(results(), arm.id, seed)), seed);
+      await searchTogether(ARMS.filter((arm) => !isSearched(results(), arm.id, seed)), seed);
       await scoreTogether(seed);
     }
     for (const arm of ARMS) {
-      if (isRecorded(results(), arm.id, seed)) continue;
+      if (isRecorded(results(), arm.id, seed) || (pendingOf(results(), arm.id, seed) && !runFor(arm, seed))) continue;
       scoreAtReference(search(arm, seed));
       record();
     }
+    await scoreTogether(seed); // what the results file left pending
   }
 }
+if (existsSync(db)) record(); // --summary too: what the store knows goes into the results file first
 const text = summary();
 writeFileSync(join(dir, 'summary.md'), text);
 console.log(text);

@@ -12,7 +12,7 @@ import { loadDataset } from '../data/datasets.js';
 import { Store } from '../store/store.js';
 import { checkFidelity, describeFidelity, parseFidelity, relativeCost, type Fidelity } from '../training/fidelity.js';
 import { DEFAULT_REFERENCE, GRID, PRE_STUDY_PROXY, SEARCH_DEFAULT_PROXY } from '../fidelity/presets.js';
-import { baselineCells, randomCells, runCells, type NewCell } from '../fidelity/cells.js';
+import { baselineCells, fileCells, randomCells, runCells, type NewCell } from '../fidelity/cells.js';
 import { describeEstimator, runStudy, type StudyConfig, type StudyControl } from '../fidelity/study.js';
 import { REFERENCE, type EstimatorSpec } from '../fidelity/unit.js';
 import { reportTable, studyPanels, studyReport } from '../fidelity/report.js';
@@ -38,6 +38,7 @@ const HELP = `usage: nas fidelity [options]                 measure cheap reward
   --run RUN --top K     also the K best trials of a search run (default K 6)
   --with-baselines      also the hand-designed baselines (all the space's cell baselines)
   --baselines LIST      also these baselines only, e.g. resnet,nasnet-a
+  --genotype FILE       also this cell, a genotype JSON file as nas export --format json writes (repeatable)
   --reference SPEC      the reference fidelity (default ${specOf(DEFAULT_REFERENCE)})
   --estimators LIST     comma-separated: proxy:default, proxy:<grid name>, ${[...STATIC, ...ZERO_COST].join(', ')}; none: the reference only
                         (default: all but the grid)
@@ -114,7 +115,7 @@ export async function fidelityStudyCommand(argv: string[]): Promise<void> {
     verb: 'nas fidelity', usage: HELP,
     options: {
       resume: { type: 'string' }, dataset: { type: 'string' }, space: { type: 'string' },
-      cells: { type: 'string' }, run: { type: 'string' }, top: { type: 'string' }, 'with-baselines': { type: 'boolean' },
+      cells: { type: 'string' }, run: { type: 'string' }, top: { type: 'string' }, 'with-baselines': { type: 'boolean' }, genotype: { type: 'string', multiple: true },
       baselines: { type: 'string' }, reference: { type: 'string' }, estimators: { type: 'string' }, grid: { type: 'boolean' }, proxy: { type: 'string', multiple: true },
       seeds: { type: 'string' }, seed: { type: 'string' }, workers: { type: 'string' }, backend: { type: 'string' }, db: { type: 'string' },
       show: { type: 'string' }, json: { type: 'boolean' }, svg: { type: 'string' },
@@ -170,7 +171,7 @@ export async function fidelityStudyCommand(argv: string[]): Promise<void> {
       const reference: Fidelity = v.reference === undefined ? DEFAULT_REFERENCE : parseFidelity(v.reference, DEFAULT_REFERENCE, '--reference');
       checkAgainst(newEstimators, reference, ds.train.count, ds.height);
       const count = intOption(v.cells, 'cells', 24, 0, 10_000);
-      if (count === 0 && v.run === undefined && !v['with-baselines'] && v.baselines === undefined) throw new UserError('--cells 0 leaves the study without cells: add --run RUN --top K, --with-baselines or --baselines LIST');
+      if (count === 0 && v.run === undefined && !v['with-baselines'] && v.baselines === undefined && v.genotype === undefined) throw new UserError('--cells 0 leaves the study without cells: add --run RUN --top K, --with-baselines, --baselines LIST or --genotype FILE');
       const seeds = intOption(v.seeds, 'seeds', 2, 1, 10);
       const seed = intOption(v.seed, 'seed', 1, 0, LIMITS.seed);
       cellsToAdd = randomCells(space, count, seed);
@@ -186,6 +187,10 @@ export async function fidelityStudyCommand(argv: string[]): Promise<void> {
       if (!peek) throw new UserError(`no store at ${dbFile}: --run reads a run from it`);
       cellsToAdd.push(...runCells(peek, runId, top, space));
       config.cells = { ...config.cells, run: { id: runId, top } };
+    }
+    if (v.genotype !== undefined) {
+      cellsToAdd.push(...fileCells(space, v.genotype));
+      config.cells = { ...config.cells, files: [...(config.cells.files ?? []), ...v.genotype] };
     }
     if (v['with-baselines'] && v.baselines !== undefined) throw new UserError('--with-baselines and --baselines LIST: give one');
     if (v['with-baselines'] || v.baselines !== undefined) {

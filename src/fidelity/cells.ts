@@ -1,6 +1,7 @@
 /**
  * The reference set of a fidelity study: K cells drawn at random from the space (seeded), plus the
- * top cells of a search run, plus the hand-designed baselines. Each appears once (canonical key).
+ * top cells of a search run, plus the hand-designed baselines, plus cells from genotype files. Each
+ * appears once (canonical key).
  */
 import { UserError } from '../core/errors.js';
 import type { SearchSpace } from '../space/types.js';
@@ -8,6 +9,7 @@ import { createRng } from '../core/rng.js';
 import { cellBaselines, loadBaseline } from '../baselines/index.js';
 import type { Store } from '../store/store.js';
 import type { StudyCellRow } from '../store/studies.js';
+import { readGenotypeFile } from '../export/genotype-json.js';
 
 export type NewCell = Pick<StudyCellRow, 'label' | 'source' | 'key' | 'genotype'>;
 
@@ -47,5 +49,16 @@ export function baselineCells(space: SearchSpace, names?: string[]): NewCell[] {
   return (names ?? known).map((name) => {
     const b = loadBaseline(name, space);
     return { label: `baseline ${name}`, source: 'baseline' as const, key: space.key(b.genotype), genotype: b.genotype };
+  });
+}
+
+/**
+ * Cells from genotype files (`nas export --format json` output, or a bare genotype), e.g. a cell a
+ * search returned on another machine. UserError for a missing file or a genotype the space rejects.
+ */
+export function fileCells(space: SearchSpace, files: string[]): NewCell[] {
+  return files.map((file) => {
+    const genotype = readGenotypeFile(file, space);
+    return { label: `genotype ${file}`, source: 'file' as const, key: space.key(genotype), genotype };
   });
 }

@@ -27,7 +27,7 @@ export interface StudyConfig {
   backend: string;
   workers: number;
   /** How the cells were chosen (for the report). */
-  cells: { random: number; seed: number; run?: { id: number; top: number }; baselines: boolean };
+  cells: { random: number; seed: number; run?: { id: number; top: number }; baselines: boolean; files?: string[] };
 }
 
 export interface StudyControl {

@@ -26,7 +26,7 @@ export interface StudyCellRow {
   studyId: number;
   position: number;
   label: string;
-  source: 'random' | 'run' | 'baseline';
+  source: 'random' | 'run' | 'baseline' | 'file';
   key: string;
   genotype: Genotype;
 }

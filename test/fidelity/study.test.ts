@@ -101,7 +101,8 @@ test('bad input to nas fidelity: one line, exit 2, no store created', () => {
   writeFileSync(join(noTest, 't10k-images-idx3-ubyte.gz'), gzipSync(header(0x803, [0, 28, 28])));
   writeFileSync(join(noTest, 't10k-labels-idx1-ubyte.gz'), gzipSync(header(0x801, [0])));
   const cases: Array<[string[], RegExp]> = [
-    [['--cells', '0'], /--cells 0 leaves the study without cells: add --run RUN --top K, --with-baselines or --baselines LIST/],
+    [['--cells', '0'], /--cells 0 leaves the study without cells: add --run RUN --top K, --with-baselines, --baselines LIST or --genotype FILE/],
+    [['--cells', '0', '--genotype', 'missing.json'], /genotype file not found: missing\.json/],
     [['--baselines', 'telepathy'], /--baselines: "telepathy" is not a cell baseline of nasnet \(known: .*resnet/],
     [['--baselines', ' , '], /--baselines: empty list/],
     [['--with-baselines', '--baselines', 'resnet'], /--with-baselines and --baselines LIST: give one/],
@@ -163,6 +164,27 @@ test('--cells 0 --run R --top 1 --baselines resnet --estimators none: the cell a
     const scores = s.studies.scores(1);
     assert.deepEqual(scores.map((x) => [x.estimator, x.status]), [['reference', 'complete'], ['reference', 'complete']]);
     for (const x of scores) assert.ok(x.value! > 0.1, `a trained reference beats chance: ${x.value}`);
+  } finally {
+    s.close();
+  }
+});
+
+test('--cells 0 --genotype FILE: a cell from a file (as another machine exported it) is trained at the reference like a run\'s', { timeout: 300_000 }, () => {
+  const dir = tempDir();
+  const db = join(dir, 'nas.db');
+  const space = loadSpace('nasnet');
+  const cell = loadBaseline('nasnet-a', space).genotype;
+  const file = join(dir, 'cell.json');
+  writeFileSync(file, JSON.stringify(cell));
+  const r = nas(['fidelity', '--dataset', 'default', '--cells', '0', '--genotype', file, '--estimators', 'none', '--seeds', '1',
+    '--reference', 'train=600,epochs=1,filters=4,stem=8,batch=64', '--workers', '1', '--db', db]);
+  assert.equal(r.status, 0, r.stderr + r.stdout);
+  const s = Store.open(db, { readonly: true });
+  try {
+    assert.deepEqual(s.studies.cells(1).map((c) => [c.label, c.source, c.key]), [[`genotype ${file}`, 'file', space.key(cell)]]);
+    const scores = s.studies.scores(1);
+    assert.deepEqual(scores.map((x) => [x.estimator, x.status]), [['reference', 'complete']]);
+    assert.ok(scores[0].value! > 0.1, `a trained reference beats chance: ${scores[0].value}`);
   } finally {
     s.close();
   }
