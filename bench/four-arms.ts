@@ -244,16 +244,12 @@ function outcomes(): Outcome[] {
       const cpuRows = run.ladder
         ? (d.prepare(`SELECT cpu_seconds AS cpu FROM trial_rungs WHERE trial_id IN (SELECT id FROM trials WHERE run_id = ?)`).all(run.id) as Array<{ cpu: number | null }>)
         : trials.map((t) => ({ cpu: (JSON.parse(t.metrics)?.extra?.cpuSeconds as number | undefined) ?? null }));
-      // One score per reference seed: a cell two arms returned may sit in two studies (SQLite takes
-      // the bare `value` from the row MIN(id) picks: the first score).
-      const refs = d.prepare(`SELECT s.seed AS seed, MIN(s.id) AS id, s.value AS value FROM study_scores s JOIN study_cells c ON c.id = s.cell_id
-        WHERE c.key = ? AND s.estimator = 'reference' AND s.status = 'complete' GROUP BY s.seed ORDER BY s.seed`).all(best.key) as Array<{ value: number }>;
       // How many children finished each rung (the promotions the successive halving made).
       const rungs = run.ladder
         ? (d.prepare(`SELECT rung, COUNT(*) AS n FROM trial_rungs WHERE status = 'complete' AND trial_id IN (SELECT id FROM trials WHERE run_id = ?) GROUP BY rung ORDER BY rung`).all(run.id) as Array<{ rung: number; n: number }>).map((r) => r.n)
         : null;
       out.push({ arm, seed, runId: run.id, key: best.key, genotype: JSON.parse(best.genotype), reward: best.reward, rung: best.rung, rungs, children: trials.length,
-        cpuHours: cpuRows.reduce((s, r) => s + (r.cpu ?? 0), 0) / 3600, reference: refs.map((r) => r.value) });
+        cpuHours: cpuRows.reduce((s, r) => s + (r.cpu ?? 0), 0) / 3600, reference: referenceScores(best.key) });
     }
     return out;
   } finally {
@@ -298,7 +294,10 @@ const pendingOf = (file: ResultsFile, arm: Arm['id'], seed: number) => file.pend
 /** Searched already: scored, or pending its reference. */
 const isSearched = (file: ResultsFile, arm: Arm['id'], seed: number) => isRecorded(file, arm, seed) || pendingOf(file, arm, seed) !== undefined;
 
-/** The reference scores (one per reference seed) the store holds for a cell, by canonical key. */
+/**
+ * The reference scores (one per reference seed) the store holds for a cell, by canonical key: a cell
+ * two arms returned may sit in two studies (SQLite takes the bare `value` from the row MIN(id) picks: the first score).
+ */
 function referenceScores(cellKey: string): number[] {
   if (!existsSync(db)) return [];
   const d = new Database(db, { readonly: true });
@@ -312,7 +311,7 @@ function referenceScores(cellKey: string): number[] {
   }
 }
 
-/** Writes what the store knows of scored searches and baselines into the results file (never removes an entry). */
+/** Writes what the store knows of searches and baselines into the results file (drops nothing: a pending search moves to runs once scored). */
 const code = codeVersion(cli);
 function record(): void {
   const file = results();
