@@ -7,6 +7,8 @@
  *
  *   a  evolution, one fidelity (the search's proxy)       c  random + successive halving
  *   b  evolution + successive halving (ASHA rungs)        d  random, one fidelity
+ *   e  (opt-in, --arms a,b,c,d,e) evolution + successive halving over images and size
+ *      (--fidelity-e, default sha:train=1200,6000:size=14,28), what the fidelity study points at
  *
  * Everything lives in one store (runs and the reference study), so the experiment resumes where it
  * stopped: run it again with the same --dir (an unfinished search continues with --resume, finished
@@ -19,7 +21,7 @@
  *
  *   npx tsc -p . && node dist/bench/four-arms.js [--dir runs/four-arms] [--seeds 1,2,3] [--cpu-hours 0.5]
  *       [--dataset fashion-mnist] [--fidelity sha:epochs=1,3,9] [--reference-seeds 1] [--workers 2] [--baselines resnet]
- *       [--results bench/results/four-arms.json] [--together] [--summary [--readme README.md]]
+ *       [--results bench/results/four-arms.json] [--together] [--arms a,b,c,d] [--summary [--readme README.md]]
  *
  * --together runs the four searches of a seed at the same time (each with its --workers), so all
  * four see the same host for the same stretch: a CPU-hour buys fewer children on a slower or busier
@@ -56,17 +58,37 @@ const resultsFile = arg('results', 'bench/results/four-arms.json');
 const together = process.argv.includes('--together');
 
 interface Arm {
-  id: 'a' | 'b' | 'c' | 'd';
+  id: 'a' | 'b' | 'c' | 'd' | 'e';
   what: string;
   strategy: 'evolution' | 'random';
-  multiFidelity: boolean;
+  /** The --fidelity ladder of the arm's search, or null for one fidelity. */
+  fidelity: string | null;
 }
-const ARMS: Arm[] = [
-  { id: 'a', what: 'evolution, one fidelity', strategy: 'evolution', multiFidelity: false },
-  { id: 'b', what: 'evolution + SHA', strategy: 'evolution', multiFidelity: true },
-  { id: 'c', what: 'random + SHA', strategy: 'random', multiFidelity: true },
-  { id: 'd', what: 'random, one fidelity', strategy: 'random', multiFidelity: false },
+const ALL_ARMS: Arm[] = [
+  { id: 'a', what: 'evolution, one fidelity', strategy: 'evolution', fidelity: null },
+  { id: 'b', what: 'evolution + SHA', strategy: 'evolution', fidelity },
+  { id: 'c', what: 'random + SHA', strategy: 'random', fidelity },
+  { id: 'd', what: 'random, one fidelity', strategy: 'random', fidelity: null },
+  // What the fidelity study pointed at: rungs over images and size (which agreed more with the
+  // reference) instead of epochs (which agreed less). Not one of the issue's four; --arms a,b,c,d,e.
+  { id: 'e', what: 'evolution + SHA over images and size', strategy: 'evolution', fidelity: arg('fidelity-e', 'sha:train=1200,6000:size=14,28') },
 ];
+const armIds = arg('arms', 'a,b,c,d').split(',');
+for (const id of armIds) if (!ALL_ARMS.some((a) => a.id === id)) throw new Error(`four-arms: --arms: no arm "${id}" (a, b, c, d, e)`);
+const ARMS = ALL_ARMS.filter((a) => armIds.includes(a.id));
+/** The arms a table shows: the selected ones and any the results file holds. */
+const shownArms = (file: ResultsFile) => ALL_ARMS.filter((a) => armIds.includes(a.id) || file.runs.some((r) => r.arm === a.id));
+
+/** `--fidelity` keys and the Fidelity fields they vary (as src/search/ladder.ts names them). */
+const LADDER_FIELDS: Record<string, string> = { epochs: 'epochs', train: 'trainImages', size: 'imageSize', filters: 'filters', stem: 'stemChannels', cells: 'cellsPerStage' };
+/** What a ladder varies, e.g. "epochs" or "imageSize,trainImages": it tells two multi-fidelity arms of one strategy apart. */
+const specVaries = (spec: string) => spec.split(':').slice(1).map((p) => LADDER_FIELDS[p.split('=')[0]]).filter(Boolean).sort().join(',');
+function ladderVaries(ladder: { fidelities?: Array<Record<string, unknown>> } | undefined): string | null {
+  if (!ladder) return null;
+  const f = ladder.fidelities ?? [];
+  if (f.length < 2) return '';
+  return Object.keys(f[0]).filter((k) => JSON.stringify(f[0][k]) !== JSON.stringify(f[f.length - 1][k])).sort().join(',');
+}
 
 function nas(args: string[]): void {
   console.log(`$ nas ${args.join(' ')}`);
@@ -78,13 +100,13 @@ function nas(args: string[]): void {
 }
 
 interface RunRow { id: number; status: string; config: string }
-function runsOf(): Array<{ id: number; status: string; strategy: string; ladder: boolean; seed: number; dataset: string }> {
+function runsOf(): Array<{ id: number; status: string; strategy: string; ladder: boolean; varies: string | null; seed: number; dataset: string }> {
   if (!existsSync(db)) return [];
   const d = new Database(db, { readonly: true });
   try {
     return (d.prepare('SELECT id, status, config FROM runs ORDER BY id').all() as RunRow[]).map((r) => {
       const c = JSON.parse(r.config);
-      return { id: r.id, status: r.status, strategy: c.strategy, ladder: c.ladder !== undefined, seed: c.seed, dataset: c.dataset };
+      return { id: r.id, status: r.status, strategy: c.strategy, ladder: c.ladder !== undefined, varies: ladderVaries(c.ladder), seed: c.seed, dataset: c.dataset };
     });
   } finally {
     d.close();
@@ -92,7 +114,9 @@ function runsOf(): Array<{ id: number; status: string; strategy: string; ladder:
 }
 /** The name of one search (arm and seed) in the wall, host-speed and results records. */
 const keyOf = (arm: Arm['id'], seed: number) => `${arm}-${seed}`;
-const runFor = (arm: Arm, seed: number) => runsOf().find((r) => r.strategy === arm.strategy && r.ladder === arm.multiFidelity && r.seed === seed);
+const code = codeVersion(cli);
+const runFor = (arm: Arm, seed: number) => runsOf().find((r) => r.strategy === arm.strategy && r.seed === seed
+  && (arm.fidelity === null ? r.varies === null : r.varies === specVaries(arm.fidelity)));
 
 // Wall seconds of each arm's searches, summed over resumptions (the store's timestamps would count the gaps).
 const wallFile = join(dir, 'wall.json');
@@ -118,8 +142,20 @@ function timed(key: string, f: () => void): void {
  */
 const speedFile = join(dir, 'host-speed.json');
 const speeds = (): Record<string, number[]> => (existsSync(speedFile) ? JSON.parse(readFileSync(speedFile, 'utf8')) : {});
+/**
+ * The commit each search ran on (every start and resumption adds its own, once): the results file
+ * names the code that searched, not the checkout that happens to record it later.
+ */
+const codeFile = join(dir, 'code.json');
+const codes = (): Record<string, string[]> => (existsSync(codeFile) ? JSON.parse(readFileSync(codeFile, 'utf8')) : {});
+function stampCode(keys: string[]): void {
+  const c = codes();
+  for (const key of keys) if (!(c[key] ?? []).includes(code)) c[key] = [...(c[key] ?? []), code];
+  writeFileSync(codeFile, JSON.stringify(c, null, 1));
+}
 /** One measurement, recorded for every search about to start (the four of a seed, --together, share it). */
 function measureHost(keys: string[]): void {
+  stampCode(keys);
   const rate = measureHostSpeed(cli);
   if (rate === undefined) return console.error('four-arms: could not measure the host speed (nas bench train failed); going on');
   const s = speeds();
@@ -140,7 +176,7 @@ function search(arm: Arm, seed: number): number {
 function searchArgs(arm: Arm, seed: number, found: ReturnType<typeof runFor>): string[] {
   return found
     ? ['search', '--resume', String(found.id), '--db', db, '--no-dashboard']
-    : ['search', '--strategy', arm.strategy, ...(arm.multiFidelity ? ['--fidelity', fidelity] : []), '--budget', '1000000', '--budget-cpu-hours', cpuHours,
+    : ['search', '--strategy', arm.strategy, ...(arm.fidelity ? ['--fidelity', arm.fidelity] : []), '--budget', '1000000', '--budget-cpu-hours', cpuHours,
       '--seed', String(seed), '--dataset', dataset, '--workers', workers, '--db', db, '--no-dashboard', ...extra];
 }
 /** `nas ARGS` in the background, its lines behind `[key]`; resolves to its exit status. */
@@ -168,6 +204,7 @@ async function searchTogether(arms: Arm[], seed: number): Promise<void> {
 
 /** The study that holds a cell (by canonical key), if any. */
 function studyOf(cellKey: string): number | undefined {
+  if (!existsSync(db)) return undefined; // a new machine: nothing searched or scored here yet
   const d = new Database(db, { readonly: true });
   try {
     return (d.prepare('SELECT study_id AS id FROM study_cells WHERE key = ? ORDER BY study_id LIMIT 1').get(cellKey) as { id: number } | undefined)?.id;
@@ -312,7 +349,6 @@ function referenceScores(cellKey: string): number[] {
 }
 
 /** Writes what the store knows of searches and baselines into the results file (drops nothing: a pending search moves to runs once scored). */
-const code = codeVersion(cli);
 function record(): void {
   const file = results();
   // A pending search (maybe from another machine) whose cell now has its reference score is scored.
@@ -327,9 +363,9 @@ function record(): void {
     const key = keyOf(o.arm.id, o.seed);
     const wall = walls()[key];
     const speed = speeds()[key];
-    file.runs.push({ arm: o.arm.id, seed: o.seed, cpuHoursBudget: Number(cpuHours), dataset, fidelity: o.arm.multiFidelity ? fidelity : null,
+    file.runs.push({ arm: o.arm.id, seed: o.seed, cpuHoursBudget: Number(cpuHours), dataset, fidelity: o.arm.fidelity,
       children: o.children, cpuHours: o.cpuHours, wallHours: wall === undefined ? null : wall / 3600, reward: o.reward, rung: o.rung,
-      rungs: o.rungs, key: o.key, genotype: o.genotype, reference: o.reference, code, recorded: new Date().toISOString(),
+      rungs: o.rungs, key: o.key, genotype: o.genotype, reference: o.reference, code: (codes()[key] ?? [code]).join(' then '), recorded: new Date().toISOString(),
       ...(speed ? { hostSpeed: speed } : {}), ...(together ? { together: true } : {}) });
     if (o.reference.length === 0) file.pending = [...(file.pending ?? []), file.runs.pop()!];
   }
@@ -346,7 +382,7 @@ const pct = (x: number) => (Number.isFinite(x) ? (100 * x).toFixed(2) : '–');
 function summary(): string {
   const file = results();
   const fresh = outcomes().filter((o) => !isRecorded(file, o.arm.id, o.seed));
-  const what = (id: string) => ARMS.find((a) => a.id === id)!.what;
+  const what = (id: string) => ALL_ARMS.find((a) => a.id === id)!.what;
   const rungsText = (r: number[] | null) => (r ? r.join(' → ') : '–');
   const row = (r: Pick<Recorded, 'arm' | 'seed' | 'children' | 'cpuHours' | 'wallHours' | 'reward' | 'rung' | 'rungs' | 'reference' | 'hostSpeed'>, origin: string) =>
     `| ${r.arm}: ${what(r.arm)} | ${r.seed} | ${origin} | ${r.hostSpeed?.length ? r.hostSpeed.map((v) => v.toFixed(0)).join(', ') : '–'} | ${r.children} | ${r.cpuHours.toFixed(3)} | ${r.wallHours === null ? '–' : r.wallHours.toFixed(2)} | ${rungsText(r.rungs)} | ${pct(r.reward)}% (${r.rung ?? 0}) | ${r.reference.length ? r.reference.map(pct).join(', ') + '%' : 'not trained yet'} |`;
@@ -365,7 +401,7 @@ function summary(): string {
     '| arm | seeds scored | reference test acc., mean ± sd over seeds |',
     '|---|---|---|',
   ];
-  for (const arm of ARMS) {
+  for (const arm of shownArms(file)) {
     const scored = [...file.runs.filter((r) => r.arm === arm.id), ...fresh.filter((o) => o.arm === arm)].filter((r) => r.reference.length > 0).map((r) => mean(r.reference));
     lines.push(`| ${arm.id}: ${arm.what} | ${scored.length} | ${scored.length ? `${pct(mean(scored))}% ± ${pct(sd(scored))}` : '–'} |`);
   }
@@ -381,14 +417,19 @@ function summary(): string {
 function readmeTables(): string[] {
   const file = results();
   const runs = [...file.runs].sort((x, y) => x.seed - y.seed || x.arm.localeCompare(y.arm));
-  const what = (id: string) => ARMS.find((a) => a.id === id)!.what;
+  const what = (id: string) => ALL_ARMS.find((a) => a.id === id)!.what;
   const score = (r: Recorded) => (r.reference.length ? mean(r.reference) : NaN);
-  // The rung the returned cell reached, named by its fidelity (sha:epochs=1,3,9 → "9 epochs").
+  // The rung the returned cell reached, named by its fidelity (sha:epochs=1,3,9 → "9 epochs";
+  // sha:train=1200,6000:size=14,28 → "6,000 img 28 px").
+  const units: Record<string, (v: string) => string> = { epochs: (v) => `${v} epochs`, train: (v) => `${Number(v).toLocaleString('en')} img`, size: (v) => `${v} px` };
   const rungName = (r: Recorded) => {
     if (r.rung === null || r.fidelity === null) return '';
-    const m = /epochs=([\d,]+)/.exec(r.fidelity);
-    const epochs = m?.[1].split(',')[r.rung];
-    return epochs ? ` (${epochs} epochs)` : ` (rung ${r.rung})`;
+    const parts = r.fidelity.split(':').slice(1).flatMap((p) => {
+      const [k, list] = p.split('=');
+      const v = list?.split(',')[r.rung!];
+      return units[k] && v ? [units[k](v)] : [];
+    });
+    return parts.length ? ` (${parts.join(' ')})` : ` (rung ${r.rung})`;
   };
   const out = [
     '| arm | seed | host img/s | children (per rung) | CPU-h | wall h | best search reward | **reference test acc.** |',
@@ -398,16 +439,18 @@ function readmeTables(): string[] {
     '| arm | seeds | reference test acc., mean ± sd over seeds | per seed |',
     '|---|---:|---:|---|',
   ];
-  for (const arm of ARMS) {
+  for (const arm of shownArms(file)) {
     const mine = runs.filter((r) => r.arm === arm.id && r.reference.length);
     const v = mine.map(score);
     out.push(`| ${arm.id}: ${arm.what} | ${v.length} | ${v.length ? `${pct(mean(v))} % ± ${pct(sd(v))}` : '–'} | ${mine.map((r) => `${r.seed}: ${pct(score(r))}`).join(', ')} |`);
   }
   for (const [name, values] of Object.entries(file.baselines)) out.push(`| ${name} cell (no search) | – | ${values.map(pct).join(', ')} % | reference seeds |`);
   // Paired by seed: the two arms of a pair share the seed's random stream (and, --together, the host).
-  const pairs: Array<[Arm['id'], Arm['id'], string]> = [['b', 'a', 'SHA on evolution'], ['c', 'd', 'SHA on random'], ['a', 'd', 'evolution over random, one fidelity'], ['b', 'c', 'evolution over random, with SHA']];
+  const pairs: Array<[Arm['id'], Arm['id'], string]> = [['b', 'a', 'SHA on evolution'], ['c', 'd', 'SHA on random'], ['a', 'd', 'evolution over random, one fidelity'], ['b', 'c', 'evolution over random, with SHA'],
+    ['e', 'a', 'SHA over images and size on evolution'], ['e', 'b', 'its rungs over the epochs rungs']];
   out.push('', '| difference, paired by seed | seeds | mean ± sd (points) | per seed |', '|---|---:|---:|---|');
-  for (const [x, y, label] of pairs) {
+  const shown = new Set(shownArms(file).map((a) => a.id));
+  for (const [x, y, label] of pairs.filter(([x, y]) => shown.has(x) && shown.has(y))) {
     const both = [...new Set(runs.map((r) => r.seed))].flatMap((seed) => {
       const rx = runs.find((r) => r.arm === x && r.seed === seed);
       const ry = runs.find((r) => r.arm === y && r.seed === seed);

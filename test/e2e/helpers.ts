@@ -33,7 +33,9 @@ export interface CliResult {
 
 export function nas(args: string[], opts: { timeout?: number; env?: NodeJS.ProcessEnv } = {}): CliResult {
   const r = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', timeout: opts.timeout ?? 120_000, env: { ...process.env, ...opts.env }, cwd: packageRoot });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+  // A child killed by a signal has no status: say which signal, so a failing assertion names it.
+  const killed = r.signal ? `\n[nas ${args[0]} was killed by ${r.signal}${r.error ? `: ${r.error.message}` : ''}]\n` : '';
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr + killed };
 }
 
 export function nasAsync(args: string[]): ChildProcess {
