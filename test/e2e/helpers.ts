@@ -33,9 +33,10 @@ export interface CliResult {
 
 export function nas(args: string[], opts: { timeout?: number; env?: NodeJS.ProcessEnv } = {}): CliResult {
   const r = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', timeout: opts.timeout ?? 120_000, env: { ...process.env, ...opts.env }, cwd: packageRoot });
-  // A child killed by a signal has no status: say which signal, so a failing assertion names it.
-  const killed = r.signal ? `\n[nas ${args[0]} was killed by ${r.signal}${r.error ? `: ${r.error.message}` : ''}]\n` : '';
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr + killed };
+  // A child killed by a signal has no status, and one stopped at the timeout may exit 1 gracefully:
+  // say which, so a failing assertion names it.
+  const why = [r.error && `${r.error.message} after ${opts.timeout ?? 120_000} ms`, r.signal && `killed by ${r.signal}`].filter(Boolean).join(', ');
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr + (why ? `\n[nas ${args[0]}: ${why}]\n` : '') };
 }
 
 export function nasAsync(args: string[]): ChildProcess {

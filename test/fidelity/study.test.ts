@@ -148,12 +148,12 @@ test('bad input to nas fidelity: one line, exit 2, no store created', () => {
   assert.deepEqual(readdirSync(dir).sort(), ['no-test']);
 });
 
-test('--cells 0 --run R --top 1 --baselines resnet --estimators none: the cell a search returned and one baseline, trained at the reference only', { timeout: 300_000 }, () => {
+test('--cells 0 --run R --top 1 --baselines resnet --estimators none: the cell a search returned and one baseline, trained at the reference only', { timeout: 420_000 }, () => {
   const db = join(tempDir(), 'nas.db');
   const search = nas(['search', '--strategy', 'random', '--budget', '3', '--train-size', '200', '--val-size', '100', '--workers', '2', '--backend', 'cpu', '--db', db]);
   assert.equal(search.status, 0, search.stderr + search.stdout);
   const r = nas(['fidelity', '--dataset', 'default', '--cells', '0', '--run', '1', '--top', '1', '--baselines', 'resnet', '--estimators', 'none', '--seeds', '1',
-    '--reference', 'train=600,epochs=1,filters=4,stem=8,batch=64', '--workers', '1', '--db', db]);
+    '--reference', 'train=600,epochs=1,filters=4,stem=8,batch=64', '--workers', '1', '--db', db], { timeout: 280_000 });
   assert.equal(r.status, 0, r.stderr + r.stdout);
   const s = Store.open(db, { readonly: true });
   try {
@@ -177,7 +177,7 @@ test('--cells 0 --genotype FILE: a cell from a file (as another machine exported
   const file = join(dir, 'cell.json');
   writeFileSync(file, JSON.stringify(cell));
   const r = nas(['fidelity', '--dataset', 'default', '--cells', '0', '--genotype', file, '--estimators', 'none', '--seeds', '1',
-    '--reference', 'train=600,epochs=1,filters=4,stem=8,batch=64', '--workers', '1', '--db', db]);
+    '--reference', 'train=600,epochs=1,filters=4,stem=8,batch=64', '--workers', '1', '--db', db], { timeout: 280_000 });
   assert.equal(r.status, 0, r.stderr + r.stdout);
   const s = Store.open(db, { readonly: true });
   try {
