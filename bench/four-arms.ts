@@ -31,6 +31,7 @@
  * run --workers at a time, each returned cell in a study of its own.
  */
 import { spawnSync } from 'node:child_process';
+import { availableParallelism } from 'node:os';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -235,13 +236,17 @@ async function scoreTogether(seed: number): Promise<void> {
   // The baselines go into the first new study, unless the store or the results file has them.
   const scored = new Set([...Object.keys(results().baselines), ...baselineScores().map((b) => b.name)]);
   let wanted = baselines.split(',').filter((b) => b && !scored.has(b)).join(',');
-  await Promise.all(Array.from({ length: Math.min(Number(workers), queue.length) }, async () => {
+  const parallel = Math.min(Number(workers), queue.length);
+  // The cores shared out among the trainings side by side: each study alone would take them all,
+  // and two OpenMP teams on two cores spin against each other.
+  const threads = ['--threads', String(Math.max(1, Math.floor(availableParallelism() / Math.max(1, parallel))))];
+  await Promise.all(Array.from({ length: parallel }, async () => {
     for (let o = queue.shift(); o; o = queue.shift()) {
       const study = studyOf(o.key);
       const args = study !== undefined
-        ? ['fidelity', '--resume', String(study), '--workers', '1', '--db', db]
+        ? ['fidelity', '--resume', String(study), '--workers', '1', ...threads, '--db', db]
         : ['fidelity', '--cells', '0', ...o.cell, ...(wanted ? ['--baselines', wanted] : []), '--estimators', 'none',
-          '--seeds', referenceSeeds, '--dataset', dataset, '--workers', '1', '--db', db, ...reference];
+          '--seeds', referenceSeeds, '--dataset', dataset, '--workers', '1', ...threads, '--db', db, ...reference];
       if (study === undefined) wanted = '';
       codes.push(await nasAsync(`${o.name} reference`, args));
       record();

@@ -47,6 +47,7 @@ const HELP = `usage: nas fidelity [options]                 measure cheap reward
   --seeds N             seeds per trained estimator and for the reference (default 2: the noise floor)
   --seed S              draws the random cells (default 1)
   --workers W           trainings side by side (default: one per core)
+  --threads T           engine threads per training (default: the cores shared out among the workers)
   --backend B           ${backendNames.join(' | ')} (default auto)
   --db FILE             the store (default runs/nas.db)
 
@@ -117,7 +118,7 @@ export async function fidelityStudyCommand(argv: string[]): Promise<void> {
       resume: { type: 'string' }, dataset: { type: 'string' }, space: { type: 'string' },
       cells: { type: 'string' }, run: { type: 'string' }, top: { type: 'string' }, 'with-baselines': { type: 'boolean' }, genotype: { type: 'string', multiple: true },
       baselines: { type: 'string' }, reference: { type: 'string' }, estimators: { type: 'string' }, grid: { type: 'boolean' }, proxy: { type: 'string', multiple: true },
-      seeds: { type: 'string' }, seed: { type: 'string' }, workers: { type: 'string' }, backend: { type: 'string' }, db: { type: 'string' },
+      seeds: { type: 'string' }, seed: { type: 'string' }, workers: { type: 'string' }, threads: { type: 'string' }, backend: { type: 'string' }, db: { type: 'string' },
       show: { type: 'string' }, json: { type: 'boolean' }, svg: { type: 'string' },
     },
   });
@@ -138,6 +139,7 @@ export async function fidelityStudyCommand(argv: string[]): Promise<void> {
   }
   if (v.top !== undefined && v.run === undefined) throw new UserError('--top needs --run RUN');
   const workers = intOption(v.workers, 'workers', availableParallelism(), 1, LIMITS.workers);
+  const threads = v.threads === undefined ? undefined : intOption(v.threads, 'threads', 1, 1, 1024);
   const backend = choiceOption(v.backend, 'backend', backendNames, 'auto');
   const newEstimators = estimatorsFrom(v.estimators, v.grid ?? false, v.proxy ?? []);
 
@@ -162,7 +164,7 @@ export async function fidelityStudyCommand(argv: string[]): Promise<void> {
         if (!old) merged.push(e);
       }
       checkAgainst(merged, config.reference, ds.train.count, ds.height);
-      config = { ...config, estimators: merged, workers, backend: v.backend === undefined ? config.backend : backend };
+      config = { ...config, estimators: merged, workers, threads: threads ?? config.threads, backend: v.backend === undefined ? config.backend : backend };
     } else {
       space = loadSpace(v.space ?? 'nasnet');
       const dataset = v.dataset ?? 'fashion-mnist';
@@ -177,7 +179,7 @@ export async function fidelityStudyCommand(argv: string[]): Promise<void> {
       cellsToAdd = randomCells(space, count, seed);
       config = {
         dataset, datasetHash: ds.hash, datasetImages: ds.train.count, datasetSide: ds.height, space: space.name, spaceFile: space.file,
-        reference, estimators: newEstimators, seeds: Array.from({ length: seeds }, (_, i) => i + 1), backend, workers,
+        reference, estimators: newEstimators, seeds: Array.from({ length: seeds }, (_, i) => i + 1), backend, workers, ...(threads ? { threads } : {}),
         cells: { random: count, seed, baselines: false },
       };
     }

@@ -26,6 +26,8 @@ export interface StudyConfig {
   seeds: number[];
   backend: string;
   workers: number;
+  /** Engine threads per training; absent: the cores shared out among the workers. */
+  threads?: number;
   /** How the cells were chosen (for the report). */
   cells: { random: number; seed: number; run?: { id: number; top: number }; baselines: boolean; files?: string[] };
 }
@@ -76,7 +78,9 @@ export async function runStudy(opts: RunStudyOptions): Promise<'complete' | 'int
   const { store, studyId, config, log } = opts;
   const queue = pendingUnits(store, studyId, config);
   const total = queue.length;
-  const threads = Math.max(1, Math.floor(availableParallelism() / config.workers));
+  // NOTE: two studies side by side (four-arms) must say --threads 1: each one alone would take
+  // every core, and oversubscribed OpenMP threads spin against each other.
+  const threads = config.threads ?? Math.max(1, Math.floor(availableParallelism() / config.workers));
   const pool = fixedPool<UnitTask, UnitResult>(new URL('./worker.js', import.meta.url), config.workers, 8192);
   let stopping = false;
   const aborts = new Set<AbortController>();

@@ -119,6 +119,7 @@ test('bad input to nas fidelity: one line, exit 2, no store created', () => {
     [['--proxy', 'x=train=9000,val=2000'], /9000 training \+ 2000 validation images exceed the dataset's 10000 training images/],
     [['--seeds', '0'], /--seeds must be an integer from 1 to 10/],
     [['--workers', '0'], /--workers/],
+    [['--threads', '0'], /--threads must be an integer from 1 to 1,024, got "0"/],
     [['--backend', 'abacus'], /--backend must be one of/],
     [['--top', '3'], /--top needs --run RUN/],
     [['--run', '1'], /no store at .*nas\.db: --run reads a run from it/],
@@ -177,10 +178,11 @@ test('--cells 0 --genotype FILE: a cell from a file (as another machine exported
   const file = join(dir, 'cell.json');
   writeFileSync(file, JSON.stringify(cell));
   const r = nas(['fidelity', '--dataset', 'default', '--cells', '0', '--genotype', file, '--estimators', 'none', '--seeds', '1',
-    '--reference', 'train=600,epochs=1,filters=4,stem=8,batch=64', '--workers', '1', '--db', db], { timeout: 280_000 });
+    '--reference', 'train=600,epochs=1,filters=4,stem=8,batch=64', '--workers', '1', '--threads', '1', '--db', db], { timeout: 280_000 });
   assert.equal(r.status, 0, r.stderr + r.stdout);
   const s = Store.open(db, { readonly: true });
   try {
+    assert.equal((s.studies.require(1).config as { threads?: number }).threads, 1, 'the study keeps --threads');
     assert.deepEqual(s.studies.cells(1).map((c) => [c.label, c.source, c.key]), [[`genotype ${file}`, 'file', space.key(cell)]]);
     const scores = s.studies.scores(1);
     assert.deepEqual(scores.map((x) => [x.estimator, x.status]), [['reference', 'complete']]);
