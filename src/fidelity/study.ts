@@ -4,12 +4,13 @@
  * units it lacks: a stored unit is never computed again; only the units in flight are lost.
  */
 import { availableParallelism } from 'node:os';
+import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { fixedPool } from '../evaluators/pool/threads.js';
 import type { Store } from '../store/store.js';
 import type { StudyCellRow } from '../store/studies.js';
 import { duration } from '../core/format.js';
 import { describeFidelity, relativeCost, type Fidelity } from '../training/fidelity.js';
-import { REFERENCE, type EstimatorSpec, type UnitResult, type UnitTask } from './unit.js';
+import { REFERENCE, type EstimatorSpec, type UnitProgress, type UnitResult, type UnitTask } from './unit.js';
 
 /** A study's settings: plain JSON in the store. */
 export interface StudyConfig {
@@ -81,7 +82,7 @@ export async function runStudy(opts: RunStudyOptions): Promise<'complete' | 'int
   // NOTE: two studies side by side (four-arms) must say --threads 1: each one alone would take
   // every core, and oversubscribed OpenMP threads spin against each other.
   const threads = config.threads ?? Math.max(1, Math.floor(availableParallelism() / config.workers));
-  const pool = fixedPool<UnitTask, UnitResult>(new URL('./worker.js', import.meta.url), config.workers, 8192);
+  const pool = fixedPool<UnitTask & { port?: MessagePort }, UnitResult>(new URL('./worker.js', import.meta.url), config.workers, 8192);
   let stopping = false;
   const aborts = new Set<AbortController>();
   opts.control?.({
@@ -97,17 +98,22 @@ export async function runStudy(opts: RunStudyOptions): Promise<'complete' | 'int
       const abort = new AbortController();
       aborts.add(abort);
       let result: UnitResult;
+      // A training of an hour (the reference on a full dataset) says where it is now and then.
+      const { port1, port2 } = new MessageChannel();
+      const unitStarted = performance.now();
+      port1.on('message', (p: UnitProgress) => log(trainingLine(unit, p, (performance.now() - unitStarted) / 1000)));
       try {
         result = await pool.run({
           cellId: unit.cell.id, genotype: unit.cell.genotype, spaceFile: config.spaceFile, dataset: config.dataset, datasetHash: config.datasetHash,
-          estimator: unit.estimator, reference: config.reference, seed: unit.seed, backend: config.backend, threads,
-        }, { signal: abort.signal });
+          estimator: unit.estimator, reference: config.reference, seed: unit.seed, backend: config.backend, threads, port: port2,
+        }, { signal: abort.signal, transferList: [port2] });
       } catch (e) {
         if (abort.signal.aborted) return; // not computed: a resume runs it again
         const err = e as { code?: string; message?: string };
         result = { status: 'failed', value: null, cpuSeconds: null, seconds: 0, metrics: {}, error: err.code === 'ERR_WORKER_OUT_OF_MEMORY' ? 'out of memory' : (err.message ?? String(e)).split('\n')[0] };
       } finally {
         aborts.delete(abort);
+        port1.close();
       }
       store.studies.addScore({ cellId: unit.cell.id, estimator: unit.estimator.name, seed: unit.seed, ...result });
       finished++;
@@ -137,6 +143,13 @@ function progressLine(unit: PendingUnit, r: UnitResult, done: number, total: num
   const cpu = r.cpuSeconds === null ? '' : ` (${r.cpuSeconds.toFixed(1)} CPU-s)`;
   return `[${String(done).padStart(width)}/${total}] ${unit.estimator.name} seed ${unit.seed} ${unit.cell.label}: ${valueText(unit, r)}  ${r.seconds.toFixed(1)} s${cpu}` +
     `  elapsed ${duration((performance.now() - started) / 1000)}${eta}`;
+}
+
+/** `  … reference seed 1 run 3 trial 7: epoch 2/3, batch 410/938, 95 img/s, ≈ 14m left` */
+export function trainingLine(unit: Pick<PendingUnit, 'cell' | 'estimator' | 'seed'>, p: UnitProgress, seconds: number): string {
+  const done = (p.epoch - 1 + p.batch / p.batches) / p.epochs;
+  const left = done > 0 ? `, ≈ ${duration((seconds * (1 - done)) / done)} left` : '';
+  return `  … ${unit.estimator.name} seed ${unit.seed} ${unit.cell.label}: epoch ${p.epoch}/${p.epochs}, batch ${p.batch}/${p.batches}, ${p.imagesPerSec.toFixed(0)} img/s${left}`;
 }
 
 /** A one-line description of a trained estimator for logs. */

@@ -30,6 +30,15 @@ export interface UnitTask {
   threads: number;
 }
 
+/** Where a long training is (1-based epoch and batch), sent from the worker now and then. */
+export interface UnitProgress {
+  epoch: number;
+  epochs: number;
+  batch: number;
+  batches: number;
+  imagesPerSec: number;
+}
+
 export interface UnitResult {
   status: 'complete' | 'failed';
   value: number | null;

@@ -3,6 +3,7 @@
  * score. The backend and the datasets are set up once per thread. A trained proxy and the reference go
  * through the one training core (src/training/train-cell.ts), a proxy on the search's own split.
  */
+import type { MessagePort } from 'node:worker_threads';
 import * as tf from '#tfjs';
 import type { SearchSpace } from '../space/types.js';
 import { threadCpuMs } from '../core/cpu.js';
@@ -13,12 +14,15 @@ import { loadDataset } from '../data/datasets.js';
 import { scoreCell } from '../estimators/score-cell.js';
 import type { Fidelity } from '../training/fidelity.js';
 import { macroOf, trainCell } from '../training/train-cell.js';
-import type { UnitResult, UnitTask } from './unit.js';
+import type { UnitProgress, UnitResult, UnitTask } from './unit.js';
+
+/** A long training says where it is at most this often (the study prints it). */
+const PROGRESS_INTERVAL_MS = 60_000;
 
 let backendKey: string | undefined;
 const spaces = new Map<string, SearchSpace>();
 
-export default async function scoreUnit(task: UnitTask): Promise<UnitResult> {
+export default async function scoreUnit({ port, ...task }: UnitTask & { port?: MessagePort }): Promise<UnitResult> {
   const cpu0 = threadCpuMs();
   const t0 = performance.now();
   const done = (r: Omit<UnitResult, 'cpuSeconds' | 'seconds'>): UnitResult => {
@@ -37,7 +41,7 @@ export default async function scoreUnit(task: UnitTask): Promise<UnitResult> {
     if (estimator.kind === 'static') return done(staticScore(space, task));
     if (estimator.kind === 'trained') {
       const f = estimator.fidelity!;
-      return done(await trainedScore(space, task, f));
+      return done(await trainedScore(space, task, f, port));
     }
     return done(zeroCostScore(space, task));
   } catch (e) {
@@ -64,8 +68,17 @@ function zeroCostScore(space: SearchSpace, task: UnitTask): Omit<UnitResult, 'cp
 }
 
 /** A trained estimator or the reference: the one training core at the unit's fidelity. */
-async function trainedScore(space: SearchSpace, task: UnitTask, f: Fidelity): Promise<Omit<UnitResult, 'cpuSeconds' | 'seconds'>> {
-  const m = await trainCell({ space, genotype: task.genotype, fidelity: f, dataset: task.dataset, datasetHash: task.datasetHash, seed: task.seed });
+async function trainedScore(space: SearchSpace, task: UnitTask, f: Fidelity, port?: MessagePort): Promise<Omit<UnitResult, 'cpuSeconds' | 'seconds'>> {
+  let lastReport = performance.now();
+  const m = await trainCell({
+    space, genotype: task.genotype, fidelity: f, dataset: task.dataset, datasetHash: task.datasetHash, seed: task.seed,
+    onBatch: port && ((p) => {
+      const now = performance.now();
+      if (now - lastReport < PROGRESS_INTERVAL_MS) return;
+      lastReport = now;
+      port.postMessage({ epoch: p.epoch, epochs: p.epochs, batch: p.batch, batches: p.batches, imagesPerSec: p.imagesPerSec } satisfies UnitProgress);
+    }),
+  });
   // Live tensors once the child is gone: the same from unit to unit unless something leaks.
   return {
     status: 'complete', value: m.accuracy, error: null,
