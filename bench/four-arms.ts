@@ -37,6 +37,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { codeVersion, measureHostSpeed, nasChild, writeTablesInto } from './experiment.js';
+import { spearman } from '../src/stats/correlation.js';
 
 const cli = fileURLToPath(new URL('../src/cli.js', import.meta.url));
 const arg = (name: string, fallback: string) => {
@@ -269,7 +270,28 @@ function scoreAtReference(runId: number): void {
   else nas(['fidelity', '--resume', String(study.id), '--run', String(runId), '--top', '1', '--workers', workers, '--db', db]);
 }
 
-interface Outcome { arm: Arm; seed: number; runId: number; key: string; genotype: unknown; reward: number; rung: number | null; rungs: number[] | null; children: number; cpuHours: number; reference: number[] }
+/**
+ * What the rungs of a multi-fidelity search did: for each rung k ≥ 1, Spearman ρ between the rung-0
+ * and rung-k rewards of the n children that reached k (do promotions reorder the first rung?), and
+ * where the returned cell ranked at rung 0 among all children (1 = the best first-rung reward).
+ */
+interface RungAgreement { byRung: Array<{ rung: number; n: number; rho: number }>; returnedRank0: number; children0: number }
+interface Outcome { arm: Arm; seed: number; runId: number; key: string; genotype: unknown; reward: number; rung: number | null; rungs: number[] | null; children: number; cpuHours: number; reference: number[]; agreement?: RungAgreement }
+
+function rungAgreement(d: Database.Database, runId: number, returnedTrial: number): RungAgreement {
+  const rows = d.prepare(`SELECT trial_id AS trial, rung, reward FROM trial_rungs WHERE status = 'complete' AND reward IS NOT NULL AND trial_id IN (SELECT id FROM trials WHERE run_id = ? AND baseline IS NULL)`).all(runId) as Array<{ trial: number; rung: number; reward: number }>;
+  const byTrial = new Map<number, Map<number, number>>();
+  for (const r of rows) (byTrial.get(r.trial) ?? byTrial.set(r.trial, new Map()).get(r.trial)!).set(r.rung, r.reward);
+  const top = Math.max(0, ...rows.map((r) => r.rung));
+  const byRung: RungAgreement['byRung'] = [];
+  for (let k = 1; k <= top; k++) {
+    const both = [...byTrial.values()].filter((m) => m.has(0) && m.has(k));
+    if (both.length >= 3) byRung.push({ rung: k, n: both.length, rho: spearman(both.map((m) => m.get(0)!), both.map((m) => m.get(k)!)) });
+  }
+  const first = [...byTrial.entries()].filter(([, m]) => m.has(0));
+  const mine = byTrial.get(returnedTrial)?.get(0);
+  return { byRung, returnedRank0: mine === undefined ? NaN : 1 + first.filter(([, m]) => m.get(0)! > mine).length, children0: first.length };
+}
 
 function outcomes(): Outcome[] {
   if (!existsSync(db)) return [];
@@ -291,7 +313,8 @@ function outcomes(): Outcome[] {
         ? (d.prepare(`SELECT rung, COUNT(*) AS n FROM trial_rungs WHERE status = 'complete' AND trial_id IN (SELECT id FROM trials WHERE run_id = ?) GROUP BY rung ORDER BY rung`).all(run.id) as Array<{ rung: number; n: number }>).map((r) => r.n)
         : null;
       out.push({ arm, seed, runId: run.id, key: best.key, genotype: JSON.parse(best.genotype), reward: best.reward, rung: best.rung, rungs, children: trials.length,
-        cpuHours: cpuRows.reduce((s, r) => s + (r.cpu ?? 0), 0) / 3600, reference: referenceScores(best.key) });
+        cpuHours: cpuRows.reduce((s, r) => s + (r.cpu ?? 0), 0) / 3600, reference: referenceScores(best.key),
+        ...(run.ladder ? { agreement: rungAgreement(d, run.id, best.id) } : {}) });
     }
     return out;
   } finally {
@@ -320,6 +343,8 @@ interface Recorded {
   arm: Arm['id']; seed: number; cpuHoursBudget: number; dataset: string; fidelity: string | null;
   children: number; cpuHours: number; wallHours: number | null; reward: number; rung: number | null;
   rungs: number[] | null; key: string; genotype: unknown; reference: number[]; code: string; recorded: string; note?: string;
+  /** Multi-fidelity runs recorded from seed 3 on (the stores of seeds 1 and 2 are gone). */
+  agreement?: RungAgreement;
   /** The arms of its seed searched at the same time (--together), or absent when one after another. */
   together?: boolean;
   /** images/s of `nas bench train` (NASNet-A, onednn, 1 thread) before the search and each resumption. */
@@ -364,6 +389,9 @@ function record(): void {
     if (!isRecorded(file, p.arm, p.seed)) file.runs.push({ ...p, reference, recorded: new Date().toISOString() });
   }
   for (const o of outcomes()) {
+    // An entry recorded by an older driver gets the rung figures it lacks, while its store is here.
+    const had = [...file.runs, ...(file.pending ?? [])].find((r) => r.arm === o.arm.id && r.seed === o.seed && r.key === o.key);
+    if (had && o.agreement && !had.agreement) had.agreement = o.agreement;
     if (isSearched(file, o.arm.id, o.seed)) continue;
     const key = keyOf(o.arm.id, o.seed);
     const wall = walls()[key];
@@ -371,7 +399,7 @@ function record(): void {
     file.runs.push({ arm: o.arm.id, seed: o.seed, cpuHoursBudget: Number(cpuHours), dataset, fidelity: o.arm.fidelity,
       children: o.children, cpuHours: o.cpuHours, wallHours: wall === undefined ? null : wall / 3600, reward: o.reward, rung: o.rung,
       rungs: o.rungs, key: o.key, genotype: o.genotype, reference: o.reference, code: (codes()[key] ?? [code]).join(' then '), recorded: new Date().toISOString(),
-      ...(speed ? { hostSpeed: speed } : {}), ...(together ? { together: true } : {}) });
+      ...(speed ? { hostSpeed: speed } : {}), ...(together ? { together: true } : {}), ...(o.agreement ? { agreement: o.agreement } : {}) });
     if (o.reference.length === 0) file.pending = [...(file.pending ?? []), file.runs.pop()!];
   }
   if (file.pending?.length === 0) delete file.pending;
@@ -414,8 +442,25 @@ function summary(): string {
   for (const [name, values] of Object.entries(baselines)) {
     lines.push(`| baseline ${name} (no search) | – | ${values.length ? `${values.map(pct).join(', ')}% (reference seeds)` : 'not trained yet'} |`);
   }
+  lines.push(...agreementTable([...file.runs, ...fresh.map((o) => ({ ...o, arm: o.arm.id }))].filter((r) => r.agreement).map((r) => ({ arm: r.arm, seed: r.seed, agreement: r.agreement! }))));
   const notes = file.runs.filter((r) => r.note).map((r) => `* ${r.arm} seed ${r.seed}: ${r.note}`);
   return [...lines, ...(notes.length ? ['', ...notes] : [])].join('\n') + '\n';
+}
+
+/** What the rungs did, one row per multi-fidelity search that has the figures. */
+function agreementTable(runs: Array<{ arm: Arm['id']; seed: number; agreement: RungAgreement }>): string[] {
+  if (runs.length === 0) return [];
+  const top = Math.max(...runs.flatMap((r) => r.agreement.byRung.map((b) => b.rung)));
+  const rungs = Array.from({ length: top }, (_, i) => i + 1);
+  const signed = (v: number) => (v >= 0 ? '+' : '') + v.toFixed(2);
+  return [
+    '', `| what the rungs did | seed | ${rungs.map((k) => `ρ(rung 0, rung ${k}) (n)`).join(' | ')} | returned cell's rank at rung 0 |`,
+    `|---|---:|${rungs.map(() => '---:').join('|')}|---:|`,
+    ...runs.map((r) => `| ${r.arm}: ${ALL_ARMS.find((a) => a.id === r.arm)!.what} | ${r.seed} | ${rungs.map((k) => {
+      const b = r.agreement.byRung.find((x) => x.rung === k);
+      return b ? `${signed(b.rho)} (${b.n})` : '–';
+    }).join(' | ')} | ${Number.isFinite(r.agreement.returnedRank0) ? `${r.agreement.returnedRank0} of ${r.agreement.children0}` : '–'} |`),
+  ];
 }
 
 /** The README's tables, from the committed results file alone (what any clone can redo). */
@@ -451,7 +496,7 @@ function readmeTables(): string[] {
   }
   for (const [name, values] of Object.entries(file.baselines)) out.push(`| ${name} cell (no search) | – | ${values.map(pct).join(', ')} % | reference seeds |`);
   // Paired by seed: the two arms of a pair share the seed's random stream (and, --together, the host).
-  const pairs: Array<[Arm['id'], Arm['id'], string]> = [['b', 'a', 'SHA on evolution'], ['c', 'd', 'SHA on random'], ['a', 'd', 'evolution over random, one fidelity'], ['b', 'c', 'evolution over random, with SHA'],
+  const pairs: Array<[Arm['id'], Arm['id'], string]> = [['b', 'd', 'the search with SHA over plain random search'], ['b', 'a', 'SHA on evolution'], ['c', 'd', 'SHA on random'], ['a', 'd', 'evolution over random, one fidelity'], ['b', 'c', 'evolution over random, with SHA'],
     ['e', 'a', 'SHA over images and size on evolution'], ['e', 'b', 'its rungs over the epochs rungs']];
   out.push('', '| difference, paired by seed | seeds | mean ± sd (points) | per seed |', '|---|---:|---:|---|');
   const shown = new Set(shownArms(file).map((a) => a.id));
@@ -465,6 +510,7 @@ function readmeTables(): string[] {
     const signed = (v: number) => (v >= 0 ? '+' : '') + pct(v);
     out.push(`| ${x} − ${y}: ${label} | ${d.length} | ${d.length ? `${signed(mean(d))} ± ${pct(sd(d))}` : '–'} | ${both.map((b) => `${b.seed}: ${signed(b.d)}`).join(', ')} |`);
   }
+  out.push(...agreementTable(runs.filter((r) => r.agreement).map((r) => ({ ...r, agreement: r.agreement! }))));
   if (runs.some((r) => !r.together)) out.push('', '† the arms of this seed were searched one after another, not together (see the notes in the results file).');
   return out;
 }
