@@ -510,7 +510,9 @@ function readmeTables(): string[] {
     const signed = (v: number) => (v >= 0 ? '+' : '') + pct(v);
     out.push(`| ${x} − ${y}: ${label} | ${d.length} | ${d.length ? `${signed(mean(d))} ± ${pct(sd(d))}` : '–'} | ${both.map((b) => `${b.seed}: ${signed(b.d)}`).join(', ')} |`);
   }
-  out.push(...agreementTable(runs.filter((r) => r.agreement).map((r) => ({ ...r, agreement: r.agreement! }))));
+  // The rungs of a search are known once it ends, before its cell has a reference score.
+  const searched = [...runs, ...(file.pending ?? [])].sort((x, y) => x.seed - y.seed || x.arm.localeCompare(y.arm));
+  out.push(...agreementTable(searched.filter((r) => r.agreement).map((r) => ({ ...r, agreement: r.agreement! }))));
   if (runs.some((r) => !r.together)) out.push('', '† the arms of this seed were searched one after another, not together (see the notes in the results file).');
   return out;
 }
