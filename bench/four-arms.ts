@@ -81,7 +81,10 @@ const ARMS = ALL_ARMS.filter((a) => armIds.includes(a.id));
 /** The arms a table shows: the selected ones and any the results file holds. */
 const shownArms = (file: ResultsFile) => ALL_ARMS.filter((a) => armIds.includes(a.id) || file.runs.some((r) => r.arm === a.id));
 
-/** `--fidelity` keys and the Fidelity fields they vary (as src/search/ladder.ts names them). */
+/**
+ * `--fidelity` keys and the Fidelity fields they vary: src/search/ladder.ts's map, which it does not
+ * export at 9279f9a, the commit this driver also runs against (README).
+ */
 const LADDER_FIELDS: Record<string, string> = { epochs: 'epochs', train: 'trainImages', size: 'imageSize', filters: 'filters', stem: 'stemChannels', cells: 'cellsPerStage' };
 /** What a ladder varies, e.g. "epochs" or "imageSize,trainImages": it tells two multi-fidelity arms of one strategy apart. */
 const specVaries = (spec: string) => spec.split(':').slice(1).map((p) => LADDER_FIELDS[p.split('=')[0]]).filter(Boolean).sort().join(',');
@@ -102,13 +105,14 @@ function nas(args: string[]): void {
 }
 
 interface RunRow { id: number; status: string; config: string }
-function runsOf(): Array<{ id: number; status: string; strategy: string; ladder: boolean; varies: string | null; seed: number; dataset: string }> {
+/** `varies`: what the run's ladder varies ("epochs", …), null for a run of one fidelity. */
+function runsOf(): Array<{ id: number; status: string; strategy: string; varies: string | null; seed: number; dataset: string }> {
   if (!existsSync(db)) return [];
   const d = new Database(db, { readonly: true });
   try {
     return (d.prepare('SELECT id, status, config FROM runs ORDER BY id').all() as RunRow[]).map((r) => {
       const c = JSON.parse(r.config);
-      return { id: r.id, status: r.status, strategy: c.strategy, ladder: c.ladder !== undefined, varies: ladderVaries(c.ladder), seed: c.seed, dataset: c.dataset };
+      return { id: r.id, status: r.status, strategy: c.strategy, varies: ladderVaries(c.ladder), seed: c.seed, dataset: c.dataset };
     });
   } finally {
     d.close();
@@ -305,16 +309,16 @@ function outcomes(): Outcome[] {
       if (trials.length === 0) continue;
       // The cell the search returns: highest rung reached, then reward (what nas show ranks first).
       const best = [...trials].sort((x, y) => (y.rung ?? 0) - (x.rung ?? 0) || y.reward - x.reward)[0];
-      const cpuRows = run.ladder
+      const cpuRows = run.varies !== null
         ? (d.prepare(`SELECT cpu_seconds AS cpu FROM trial_rungs WHERE trial_id IN (SELECT id FROM trials WHERE run_id = ?)`).all(run.id) as Array<{ cpu: number | null }>)
         : trials.map((t) => ({ cpu: (JSON.parse(t.metrics)?.extra?.cpuSeconds as number | undefined) ?? null }));
       // How many children finished each rung (the promotions the successive halving made).
-      const rungs = run.ladder
+      const rungs = run.varies !== null
         ? (d.prepare(`SELECT rung, COUNT(*) AS n FROM trial_rungs WHERE status = 'complete' AND trial_id IN (SELECT id FROM trials WHERE run_id = ?) GROUP BY rung ORDER BY rung`).all(run.id) as Array<{ rung: number; n: number }>).map((r) => r.n)
         : null;
       out.push({ arm, seed, runId: run.id, key: best.key, genotype: JSON.parse(best.genotype), reward: best.reward, rung: best.rung, rungs, children: trials.length,
         cpuHours: cpuRows.reduce((s, r) => s + (r.cpu ?? 0), 0) / 3600, reference: referenceScores(best.key),
-        ...(run.ladder ? { agreement: rungAgreement(d, run.id, best.id) } : {}) });
+        ...(run.varies !== null ? { agreement: rungAgreement(d, run.id, best.id) } : {}) });
     }
     return out;
   } finally {
@@ -442,7 +446,9 @@ function summary(): string {
   for (const [name, values] of Object.entries(baselines)) {
     lines.push(`| baseline ${name} (no search) | – | ${values.length ? `${values.map(pct).join(', ')}% (reference seeds)` : 'not trained yet'} |`);
   }
-  lines.push(...agreementTable([...file.runs, ...fresh.map((o) => ({ ...o, arm: o.arm.id }))].filter((r) => r.agreement).map((r) => ({ arm: r.arm, seed: r.seed, agreement: r.agreement! }))));
+  // As in the README's tables: pending searches too (the fresh ones from the store, the rest from the file).
+  const searched = [...file.runs, ...(file.pending ?? []).filter((p) => !fresh.some((o) => o.arm.id === p.arm && o.seed === p.seed)), ...fresh.map((o) => ({ ...o, arm: o.arm.id }))];
+  lines.push(...agreementTable(searched.filter((r) => r.agreement).map((r) => ({ arm: r.arm, seed: r.seed, agreement: r.agreement! }))));
   const notes = file.runs.filter((r) => r.note).map((r) => `* ${r.arm} seed ${r.seed}: ${r.note}`);
   return [...lines, ...(notes.length ? ['', ...notes] : [])].join('\n') + '\n';
 }

@@ -79,8 +79,8 @@ export async function runStudy(opts: RunStudyOptions): Promise<'complete' | 'int
   const { store, studyId, config, log } = opts;
   const queue = pendingUnits(store, studyId, config);
   const total = queue.length;
-  // NOTE: two studies side by side (four-arms) must say --threads 1: each one alone would take
-  // every core, and oversubscribed OpenMP threads spin against each other.
+  // Two studies side by side must say --threads 1 each: alone, each would take every core, and
+  // oversubscribed OpenMP threads spin against each other.
   const threads = config.threads ?? Math.max(1, Math.floor(availableParallelism() / config.workers));
   const pool = fixedPool<UnitTask & { port?: MessagePort }, UnitResult>(new URL('./worker.js', import.meta.url), config.workers, 8192);
   let stopping = false;
