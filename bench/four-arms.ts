@@ -22,6 +22,7 @@
  *   npx tsc -p . && node dist/bench/four-arms.js [--dir runs/four-arms] [--seeds 1,2,3] [--cpu-hours 0.5]
  *       [--dataset fashion-mnist] [--fidelity sha:epochs=1,3,9] [--reference-seeds 1] [--workers 2] [--baselines resnet]
  *       [--results bench/results/four-arms.json] [--together] [--arms a,b,c,d] [--summary [--readme README.md]]
+ *   node dist/bench/four-arms.js --rescore 2 [--dir …] [--workers 2]   every scored cell and baseline again, at reference seed 2
  *
  * --together runs the four searches of a seed at the same time (each with its --workers), so all
  * four see the same host for the same stretch: a CPU-hour buys fewer children on a slower or busier
@@ -58,6 +59,12 @@ const extra = process.argv.includes('--search-args') ? arg('search-args', '').sp
 const db = join(dir, 'four-arms.db');
 const resultsFile = arg('results', 'bench/results/four-arms.json');
 const together = process.argv.includes('--together');
+/** --rescore S: train every recorded run's cell (and the baselines) again at reference seed S. */
+const rescoreSeed = process.argv.includes('--rescore') ? Number(arg('rescore', '')) : undefined;
+if (rescoreSeed !== undefined && !(Number.isInteger(rescoreSeed) && rescoreSeed >= 0)) {
+  console.error('--rescore takes a reference seed, a whole number (e.g. --rescore 2)');
+  process.exit(2);
+}
 
 interface Arm {
   id: 'a' | 'b' | 'c' | 'd' | 'e';
@@ -209,9 +216,9 @@ async function searchTogether(arms: Arm[], seed: number): Promise<void> {
 }
 
 /** The study that holds a cell (by canonical key), if any. */
-function studyOf(cellKey: string): number | undefined {
-  if (!existsSync(db)) return undefined; // a new machine: nothing searched or scored here yet
-  const d = new Database(db, { readonly: true });
+function studyOf(cellKey: string, store = db): number | undefined {
+  if (!existsSync(store)) return undefined; // a new machine: nothing searched or scored here yet
+  const d = new Database(store, { readonly: true });
   try {
     return (d.prepare('SELECT study_id AS id FROM study_cells WHERE key = ? ORDER BY study_id LIMIT 1').get(cellKey) as { id: number } | undefined)?.id;
   } catch {
@@ -258,6 +265,80 @@ async function scoreTogether(seed: number): Promise<void> {
     }
   }));
   exitIfFailed(codes, `a reference training of seed ${seed}`);
+}
+
+/**
+ * --rescore S: every recorded run's returned cell, and each baseline, trained again at reference seed
+ * S (a study of its own per cell, in a store of its own: a study's seeds are fixed when it starts),
+ * --workers at a time. What the second seed measures is the reference's own noise: how far one
+ * cell's test accuracy moves with the training's seed alone, against which the arms' differences
+ * are read. Each run then scores the mean over its reference seeds.
+ */
+async function rescore(seed: number): Promise<void> {
+  const store = join(dir, `rescore-seed-${seed}.db`);
+  const file = results();
+  const todo = [...file.runs].sort((x, y) => x.seed - y.seed || x.arm.localeCompare(y.arm))
+    .filter((r) => r.genotype && !seedsOf(r).includes(seed)) // seed 1's a and b kept no genotype
+    .filter((r, i, all) => all.findIndex((x) => x.key === r.key) === i)
+    .filter((r) => !referenceScoresBySeed(r.key, store).some((x) => x.seed === seed));
+  const queue = todo.map((r) => {
+    const genotype = join(dir, `${keyOf(r.arm, r.seed)}.genotype.json`);
+    writeFileSync(genotype, JSON.stringify(r.genotype));
+    return { name: `${keyOf(r.arm, r.seed)} reference seed ${seed}`, key: r.key, genotype };
+  });
+  let wanted = Object.keys(file.baselines).filter((b) => !baselineSeedsOf(file, b).includes(seed) && baselineAt(store, b, seed) === undefined).join(',');
+  const parallel = Math.max(1, Math.min(Number(workers), queue.length));
+  const threads = ['--threads', String(Math.max(1, Math.floor(availableParallelism() / parallel)))];
+  const codes: Array<number | null> = [];
+  await Promise.all(Array.from({ length: parallel }, async () => {
+    for (let o = queue.shift(); o; o = queue.shift()) {
+      const study = studyOf(o.key, store);
+      const args = study !== undefined
+        ? ['fidelity', '--resume', String(study), '--workers', '1', ...threads, '--db', store]
+        : ['fidelity', '--cells', '0', '--genotype', o.genotype, ...(wanted ? ['--baselines', wanted] : []), '--estimators', 'none',
+          '--seeds', '1', '--first-seed', String(seed), '--dataset', dataset, '--workers', '1', ...threads, '--db', store, ...reference];
+      if (study === undefined) wanted = '';
+      codes.push(await nasAsync(o.name, args));
+      mergeRescores(store, seed);
+    }
+  }));
+  mergeRescores(store, seed);
+  exitIfFailed(codes, `a reference training at seed ${seed}`);
+}
+
+/** A baseline's reference score at one seed in a store, if there. */
+function baselineAt(store: string, name: string, seed: number): number | undefined {
+  if (!existsSync(store)) return undefined;
+  const d = new Database(store, { readonly: true });
+  try {
+    return (d.prepare(`SELECT s.value AS value FROM study_scores s JOIN study_cells c ON c.id = s.cell_id
+      WHERE c.source = 'baseline' AND c.label = ? AND s.estimator = 'reference' AND s.status = 'complete' AND s.seed = ? ORDER BY s.id LIMIT 1`)
+      .get(`baseline ${name}`, seed) as { value: number } | undefined)?.value;
+  } catch {
+    return undefined;
+  } finally {
+    d.close();
+  }
+}
+
+/** Appends the scores a rescore store holds at `seed` to the results file's entries that lack that seed. */
+function mergeRescores(store: string, seed: number): void {
+  const file = results();
+  for (const r of file.runs) {
+    if (seedsOf(r).includes(seed)) continue;
+    const v = referenceScoresBySeed(r.key, store).find((x) => x.seed === seed)?.value;
+    if (v === undefined) continue;
+    r.referenceSeeds = [...seedsOf(r), seed];
+    r.reference = [...r.reference, v];
+  }
+  for (const name of Object.keys(file.baselines)) {
+    if (baselineSeedsOf(file, name).includes(seed)) continue;
+    const v = baselineAt(store, name, seed);
+    if (v === undefined) continue;
+    file.baselineSeeds = { ...file.baselineSeeds, [name]: [...baselineSeedsOf(file, name), seed] };
+    file.baselines[name] = [...file.baselines[name], v];
+  }
+  writeFileSync(resultsFile, JSON.stringify(file, null, 1) + '\n');
 }
 
 /** Adds the run's best cell to the one reference study (creating it) and trains what is missing. */
@@ -347,6 +428,8 @@ interface Recorded {
   arm: Arm['id']; seed: number; cpuHoursBudget: number; dataset: string; fidelity: string | null;
   children: number; cpuHours: number; wallHours: number | null; reward: number; rung: number | null;
   rungs: number[] | null; key: string; genotype: unknown; reference: number[]; code: string; recorded: string; note?: string;
+  /** The reference seed of each `reference` score, in the same order (absent: seed 1 alone). */
+  referenceSeeds?: number[];
   /** Multi-fidelity runs recorded from seed 3 on (the stores of seeds 1 and 2 are gone). */
   agreement?: RungAgreement;
   /** The arms of its seed searched at the same time (--together), or absent when one after another. */
@@ -358,7 +441,11 @@ interface Recorded {
  * `pending`: searches that finished but whose cell has no reference score yet, kept with the cell so
  * that a new machine trains the reference (`nas fidelity --genotype`) instead of searching again.
  */
-interface ResultsFile { baselines: Record<string, number[]>; runs: Recorded[]; pending?: Recorded[] }
+interface ResultsFile {
+  baselines: Record<string, number[]>; runs: Recorded[]; pending?: Recorded[];
+  /** The reference seed of each baseline score, by baseline (absent: seed 1 alone). */
+  baselineSeeds?: Record<string, number[]>;
+}
 const results = (): ResultsFile => (existsSync(resultsFile) ? JSON.parse(readFileSync(resultsFile, 'utf8')) : { baselines: {}, runs: [] });
 const isRecorded = (file: ResultsFile, arm: Arm['id'], seed: number) => file.runs.some((r) => r.arm === arm && r.seed === seed);
 const pendingOf = (file: ResultsFile, arm: Arm['id'], seed: number) => file.pending?.find((r) => r.arm === arm && r.seed === seed);
@@ -366,21 +453,30 @@ const pendingOf = (file: ResultsFile, arm: Arm['id'], seed: number) => file.pend
 const isSearched = (file: ResultsFile, arm: Arm['id'], seed: number) => isRecorded(file, arm, seed) || pendingOf(file, arm, seed) !== undefined;
 
 /**
- * The reference scores (one per reference seed) the store holds for a cell, by canonical key: a cell
- * two arms returned may sit in two studies (SQLite takes the bare `value` from the row MIN(id) picks: the first score).
+ * The reference scores (one per reference seed, in seed order) the store holds for a cell, by
+ * canonical key: a cell two arms returned may sit in two studies (SQLite takes the bare `value` from
+ * the row MIN(id) picks: the first score).
  */
-function referenceScores(cellKey: string): number[] {
-  if (!existsSync(db)) return [];
-  const d = new Database(db, { readonly: true });
+function referenceScoresBySeed(cellKey: string, store = db): Array<{ seed: number; value: number }> {
+  if (!existsSync(store)) return [];
+  const d = new Database(store, { readonly: true });
   try {
-    return (d.prepare(`SELECT s.seed AS seed, MIN(s.id) AS id, s.value AS value FROM study_scores s JOIN study_cells c ON c.id = s.cell_id
-      WHERE c.key = ? AND s.estimator = 'reference' AND s.status = 'complete' GROUP BY s.seed ORDER BY s.seed`).all(cellKey) as Array<{ value: number }>).map((r) => r.value);
+    return d.prepare(`SELECT s.seed AS seed, MIN(s.id) AS id, s.value AS value FROM study_scores s JOIN study_cells c ON c.id = s.cell_id
+      WHERE c.key = ? AND s.estimator = 'reference' AND s.status = 'complete' GROUP BY s.seed ORDER BY s.seed`).all(cellKey) as Array<{ seed: number; value: number }>;
   } catch {
     return []; // no study yet
   } finally {
     d.close();
   }
 }
+const referenceScores = (cellKey: string) => referenceScoresBySeed(cellKey).map((r) => r.value);
+
+/**
+ * The reference seeds an entry's `reference` holds, in its order. Entries recorded before the field
+ * existed were all trained at the driver's default, reference seed 1.
+ */
+const seedsOf = (r: Pick<Recorded, 'referenceSeeds'>) => r.referenceSeeds ?? [1];
+const baselineSeedsOf = (file: ResultsFile, name: string) => file.baselineSeeds?.[name] ?? [1];
 
 /** Writes what the store knows of searches and baselines into the results file (drops nothing: a pending search moves to runs once scored). */
 function record(): void {
@@ -390,7 +486,7 @@ function record(): void {
     const reference = referenceScores(p.key);
     if (reference.length === 0) continue;
     file.pending = file.pending!.filter((x) => x !== p);
-    if (!isRecorded(file, p.arm, p.seed)) file.runs.push({ ...p, reference, recorded: new Date().toISOString() });
+    if (!isRecorded(file, p.arm, p.seed)) file.runs.push({ ...p, reference, referenceSeeds: referenceScoresBySeed(p.key).map((r) => r.seed), recorded: new Date().toISOString() });
   }
   for (const o of outcomes()) {
     // An entry recorded by an older driver gets the rung figures it lacks, while its store is here.
@@ -402,7 +498,7 @@ function record(): void {
     const speed = speeds()[key];
     file.runs.push({ arm: o.arm.id, seed: o.seed, cpuHoursBudget: Number(cpuHours), dataset, fidelity: o.arm.fidelity,
       children: o.children, cpuHours: o.cpuHours, wallHours: wall === undefined ? null : wall / 3600, reward: o.reward, rung: o.rung,
-      rungs: o.rungs, key: o.key, genotype: o.genotype, reference: o.reference, code: (codes()[key] ?? [code]).join(' then '), recorded: new Date().toISOString(),
+      rungs: o.rungs, key: o.key, genotype: o.genotype, reference: o.reference, referenceSeeds: referenceScoresBySeed(o.key).map((r) => r.seed), code: (codes()[key] ?? [code]).join(' then '), recorded: new Date().toISOString(),
       ...(speed ? { hostSpeed: speed } : {}), ...(together ? { together: true } : {}), ...(o.agreement ? { agreement: o.agreement } : {}) });
     if (o.reference.length === 0) file.pending = [...(file.pending ?? []), file.runs.pop()!];
   }
@@ -501,6 +597,17 @@ function readmeTables(): string[] {
     out.push(`| ${arm.id}: ${arm.what} | ${v.length} | ${v.length ? `${pct(mean(v))} % ± ${pct(sd(v))}` : '–'} | ${mine.map((r) => `${r.seed}: ${pct(score(r))}`).join(', ')} |`);
   }
   for (const [name, values] of Object.entries(file.baselines)) out.push(`| ${name} cell (no search) | – | ${values.map(pct).join(', ')} % | reference seeds |`);
+  // The reference's own noise: one cell's accuracy moving with the reference training's seed alone
+  // (pooled within-cell sd over the cells trained at two or more reference seeds, each cell once).
+  const cells = [...runs.filter((r, i) => r.reference.length > 1 && runs.findIndex((x) => x.key === r.key) === i).map((r) => r.reference),
+    ...Object.values(file.baselines).filter((v) => v.length > 1)];
+  if (cells.length) {
+    const within = Math.sqrt(mean(cells.map((v) => sd(v) ** 2)));
+    const k = Math.min(...cells.map((v) => v.length));
+    out.push('', '| the reference\'s own noise | cells | reference seeds each | within-cell sd | sd of a ' + k + '-seed mean | widest spread of one cell |',
+      '|---|---:|---:|---:|---:|---:|',
+      `| same cell, same data, another training seed | ${cells.length} | ${k}${cells.some((v) => v.length !== k) ? '+' : ''} | ${pct(within)} | ${pct(within / Math.sqrt(k))} | ${pct(Math.max(...cells.map((v) => Math.max(...v) - Math.min(...v))))} |`);
+  }
   // Paired by seed: the two arms of a pair share the seed's random stream (and, --together, the host).
   const pairs: Array<[Arm['id'], Arm['id'], string]> = [['b', 'd', 'the search with SHA over plain random search'], ['b', 'a', 'SHA on evolution'], ['c', 'd', 'SHA on random'], ['a', 'd', 'evolution over random, one fidelity'], ['b', 'c', 'evolution over random, with SHA'],
     ['e', 'a', 'SHA over images and size on evolution'], ['e', 'b', 'its rungs over the epochs rungs']];
@@ -524,7 +631,8 @@ function readmeTables(): string[] {
 }
 
 mkdirSync(dir, { recursive: true });
-if (!process.argv.includes('--summary')) {
+if (rescoreSeed !== undefined) await rescore(rescoreSeed);
+else if (!process.argv.includes('--summary')) {
   // Seed-major: a first full comparison (every arm, seed 1) arrives before the second seed starts.
   for (const seed of seeds) {
     if (together) {

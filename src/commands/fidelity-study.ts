@@ -45,6 +45,8 @@ const HELP = `usage: nas fidelity [options]                 measure cheap reward
   --grid                add every proxy of the grid: ${Object.keys(GRID).map((g) => `proxy:${g}`).join(', ')}
   --proxy NAME=SPEC     add a proxy of your own, e.g. --proxy big=train=6000,val=2000,size=28 (repeatable)
   --seeds N             seeds per trained estimator and for the reference (default 2: the noise floor)
+  --first-seed S        number them from S (default 1), e.g. --seeds 1 --first-seed 2: another seed
+                        of cells a study already scored at seed 1
   --seed S              draws the random cells (default 1)
   --workers W           trainings side by side (default: one per core)
   --threads T           engine threads per training (default: the cores shared out among the workers)
@@ -118,7 +120,7 @@ export async function fidelityStudyCommand(argv: string[]): Promise<void> {
       resume: { type: 'string' }, dataset: { type: 'string' }, space: { type: 'string' },
       cells: { type: 'string' }, run: { type: 'string' }, top: { type: 'string' }, 'with-baselines': { type: 'boolean' }, genotype: { type: 'string', multiple: true },
       baselines: { type: 'string' }, reference: { type: 'string' }, estimators: { type: 'string' }, grid: { type: 'boolean' }, proxy: { type: 'string', multiple: true },
-      seeds: { type: 'string' }, seed: { type: 'string' }, workers: { type: 'string' }, threads: { type: 'string' }, backend: { type: 'string' }, db: { type: 'string' },
+      seeds: { type: 'string' }, 'first-seed': { type: 'string' }, seed: { type: 'string' }, workers: { type: 'string' }, threads: { type: 'string' }, backend: { type: 'string' }, db: { type: 'string' },
       show: { type: 'string' }, json: { type: 'boolean' }, svg: { type: 'string' },
     },
   });
@@ -132,7 +134,7 @@ export async function fidelityStudyCommand(argv: string[]): Promise<void> {
   if (v.json) throw new UserError('--json goes with --show STUDY');
   const resumeId = v.resume === undefined ? undefined : runIdOption(v.resume, 'resume');
   if (resumeId !== undefined) {
-    for (const k of ['dataset', 'space', 'reference', 'seeds', 'seed', 'cells'] as const) {
+    for (const k of ['dataset', 'space', 'reference', 'seeds', 'first-seed', 'seed', 'cells'] as const) {
       if (v[k] !== undefined) throw new UserError(`--${k} cannot change on --resume: a study keeps its reference set and reference`);
     }
     if (!existsSync(dbFile)) throw new UserError(`no store at ${dbFile}`);
@@ -175,11 +177,12 @@ export async function fidelityStudyCommand(argv: string[]): Promise<void> {
       const count = intOption(v.cells, 'cells', 24, 0, 10_000);
       if (count === 0 && v.run === undefined && !v['with-baselines'] && v.baselines === undefined && v.genotype === undefined) throw new UserError('--cells 0 leaves the study without cells: add --run RUN --top K, --with-baselines, --baselines LIST or --genotype FILE');
       const seeds = intOption(v.seeds, 'seeds', 2, 1, 10);
+      const firstSeed = intOption(v['first-seed'], 'first-seed', 1, 1, 1_000_000);
       const seed = intOption(v.seed, 'seed', 1, 0, LIMITS.seed);
       cellsToAdd = randomCells(space, count, seed);
       config = {
         dataset, datasetHash: ds.hash, datasetImages: ds.train.count, datasetSide: ds.height, space: space.name, spaceFile: space.file,
-        reference, estimators: newEstimators, seeds: Array.from({ length: seeds }, (_, i) => i + 1), backend, workers, ...(threads ? { threads } : {}),
+        reference, estimators: newEstimators, seeds: Array.from({ length: seeds }, (_, i) => firstSeed + i), backend, workers, ...(threads ? { threads } : {}),
         cells: { random: count, seed, baselines: false },
       };
     }
@@ -261,7 +264,7 @@ function showStudy(dbFile: string, id: number, json: boolean, svg?: string): voi
     const report = studyReport(config, cells, scores);
     if (svg !== undefined) {
       const panels = studyPanels(config, cells, scores, report).map(({ report: e, points }) => ({
-        name: e.name === REFERENCE ? 'reference: seed 1 (x) vs seed 2 (y)' : e.name,
+        name: e.name === REFERENCE ? `reference: seed ${config.seeds[0]} (x) vs seed ${config.seeds[1]} (y)` : e.name,
         subtitle: e.name === REFERENCE ? `ρ seed↔seed ${fmt2(e.repeatRho)}, n ${points.length}` : `ρ ${fmt2(e.rho)} [${fmt2(e.rhoInterval[0])}, ${fmt2(e.rhoInterval[1])}], n ${e.n}`,
         points, xIsAccuracy: e.kind === 'trained' || e.kind === 'reference',
       }));

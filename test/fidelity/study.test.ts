@@ -118,6 +118,7 @@ test('bad input to nas fidelity: one line, exit 2, no store created', () => {
     [['--proxy', 'default=epochs=2'], /that name is taken/],
     [['--proxy', 'x=train=9000,val=2000'], /9000 training \+ 2000 validation images exceed the dataset's 10000 training images/],
     [['--seeds', '0'], /--seeds must be an integer from 1 to 10/],
+    [['--first-seed', '0'], /--first-seed must be an integer from 1 to 1,000,000, got "0"/],
     [['--workers', '0'], /--workers/],
     [['--threads', '0'], /--threads must be an integer from 1 to 1,024, got "0"/],
     [['--backend', 'abacus'], /--backend must be one of/],
@@ -170,14 +171,14 @@ test('--cells 0 --run R --top 1 --baselines resnet --estimators none: the cell a
   }
 });
 
-test('--cells 0 --genotype FILE: a cell from a file (as another machine exported it) is trained at the reference like a run\'s', { timeout: 300_000 }, () => {
+test('--cells 0 --genotype FILE --first-seed 2: a cell from a file (as another machine exported it) is trained at the reference like a run\'s, at reference seed 2 alone', { timeout: 300_000 }, () => {
   const dir = tempDir();
   const db = join(dir, 'nas.db');
   const space = loadSpace('nasnet');
   const cell = loadBaseline('nasnet-a', space).genotype;
   const file = join(dir, 'cell.json');
   writeFileSync(file, JSON.stringify(cell));
-  const r = nas(['fidelity', '--dataset', 'default', '--cells', '0', '--genotype', file, '--estimators', 'none', '--seeds', '1',
+  const r = nas(['fidelity', '--dataset', 'default', '--cells', '0', '--genotype', file, '--estimators', 'none', '--seeds', '1', '--first-seed', '2',
     '--reference', 'train=600,epochs=1,filters=4,stem=8,batch=64', '--workers', '1', '--threads', '1', '--db', db], { timeout: 280_000 });
   assert.equal(r.status, 0, r.stderr + r.stdout);
   const s = Store.open(db, { readonly: true });
@@ -185,7 +186,8 @@ test('--cells 0 --genotype FILE: a cell from a file (as another machine exported
     assert.equal((s.studies.require(1).config as { threads?: number }).threads, 1, 'the study keeps --threads');
     assert.deepEqual(s.studies.cells(1).map((c) => [c.label, c.source, c.key]), [[`genotype ${file}`, 'file', space.key(cell)]]);
     const scores = s.studies.scores(1);
-    assert.deepEqual(scores.map((x) => [x.estimator, x.status]), [['reference', 'complete']]);
+    assert.deepEqual(scores.map((x) => [x.estimator, x.seed, x.status]), [['reference', 2, 'complete']]);
+    assert.deepEqual((s.studies.require(1).config as { seeds: number[] }).seeds, [2]);
     assert.ok(scores[0].value! > 0.1, `a trained reference beats chance: ${scores[0].value}`);
   } finally {
     s.close();
