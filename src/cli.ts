@@ -3,6 +3,7 @@
  * nas — neural architecture search from the command line. One file per verb in src/commands/;
  * this file only dispatches, and turns bad input into one line on stderr with exit status 2.
  */
+import './engine/openmp-wait.js'; // before any worker or the oneDNN addon: libgomp reads it once
 import { UserError } from './core/errors.js';
 import { safeText } from './commands/safe-text.js';
 

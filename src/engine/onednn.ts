@@ -6,6 +6,7 @@
  * The addon path can be overridden with NAS_ONEDNN_ADDON (tests point it at a missing file
  * to exercise the fallback).
  */
+import './openmp-wait.js'; // before the addon loads libgomp
 import { createRequire } from 'node:module';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
