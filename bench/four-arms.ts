@@ -626,6 +626,12 @@ function readmeTables(): string[] {
   // The rungs of a search are known once it ends, before its cell has a reference score.
   const searched = [...runs, ...(file.pending ?? [])].sort((x, y) => x.seed - y.seed || x.arm.localeCompare(y.arm));
   out.push(...agreementTable(searched.filter((r) => r.agreement).map((r) => ({ ...r, agreement: r.agreement! }))));
+  const counts = new Set(runs.filter((r) => r.reference.length).map((r) => r.reference.length));
+  if (counts.size > 1) {
+    const fewest = Math.min(...counts);
+    const short = runs.filter((r) => r.reference.length === fewest).map((r) => `${r.arm} seed ${r.seed}`);
+    out.push('', `A run scores the mean over its cell's reference seeds (listed in the first table); ${short.join(', ')} ${short.length === 1 ? 'has' : 'have'} ${fewest === 1 ? 'one' : fewest} only.`);
+  }
   if (runs.some((r) => !r.together)) out.push('', '† the arms of this seed were searched one after another, not together (see the notes in the results file).');
   return out;
 }
