@@ -61,8 +61,8 @@ const resultsFile = arg('results', 'bench/results/four-arms.json');
 const together = process.argv.includes('--together');
 /** --rescore S: train every recorded run's cell (and the baselines) again at reference seed S. */
 const rescoreSeed = process.argv.includes('--rescore') ? Number(arg('rescore', '')) : undefined;
-if (rescoreSeed !== undefined && !(Number.isInteger(rescoreSeed) && rescoreSeed >= 0)) {
-  console.error('--rescore takes a reference seed, a whole number (e.g. --rescore 2)');
+if (rescoreSeed !== undefined && !(Number.isInteger(rescoreSeed) && rescoreSeed >= 1)) {
+  console.error('--rescore takes a reference seed, a whole number from 1 (e.g. --rescore 2)');
   process.exit(2);
 }
 
@@ -229,6 +229,34 @@ function studyOf(cellKey: string, store = db): number | undefined {
 }
 
 /**
+ * Trains each queued cell at the reference, --workers at a time, each in a study of its own in
+ * `store` (one study trains in one process; a cell whose study exists resumes it). The first new
+ * study also takes `baselines`. `after` runs once each training ends; the exit statuses come back.
+ */
+async function trainAtReference(queue: Array<{ name: string; key: string; cell: string[] }>,
+  o: { store: string; seedArgs: string[]; baselines: string; after: () => void }): Promise<Array<number | null>> {
+  let wanted = o.baselines;
+  const parallel = Math.min(Number(workers), queue.length);
+  // The cores shared out among the trainings side by side: each study alone would take them all,
+  // and two OpenMP teams on two cores spin against each other.
+  const threads = ['--threads', String(Math.max(1, Math.floor(availableParallelism() / Math.max(1, parallel))))];
+  const codes: Array<number | null> = [];
+  await Promise.all(Array.from({ length: parallel }, async () => {
+    for (let c = queue.shift(); c; c = queue.shift()) {
+      const study = studyOf(c.key, o.store);
+      const args = study !== undefined
+        ? ['fidelity', '--resume', String(study), '--workers', '1', ...threads, '--db', o.store]
+        : ['fidelity', '--cells', '0', ...c.cell, ...(wanted ? ['--baselines', wanted] : []), '--estimators', 'none',
+          ...o.seedArgs, '--dataset', dataset, '--workers', '1', ...threads, '--db', o.store, ...reference];
+      if (study === undefined) wanted = '';
+      codes.push(await nasAsync(c.name, args));
+      o.after();
+    }
+  }));
+  return codes;
+}
+
+/**
  * The reference trainings of a seed's returned cells, --workers of them at once (--together): each
  * cell in a study of its own, since one study trains in one process. Same reference, same trainer.
  */
@@ -243,27 +271,12 @@ async function scoreTogether(seed: number): Promise<void> {
       writeFileSync(file, JSON.stringify(p.genotype));
       return { name: keyOf(p.arm, seed), key: p.key, cell: ['--genotype', file] };
     });
-  const queue = [...inStore, ...fromFile].filter((o, i, all) => all.findIndex((x) => x.key === o.key) === i);
-  const codes: Array<number | null> = [];
+  const queue = [...inStore, ...fromFile].filter((o, i, all) => all.findIndex((x) => x.key === o.key) === i)
+    .map((o) => ({ ...o, name: `${o.name} reference` }));
   // The baselines go into the first new study, unless the store or the results file has them.
   const scored = new Set([...Object.keys(results().baselines), ...baselineScores().map((b) => b.name)]);
-  let wanted = baselines.split(',').filter((b) => b && !scored.has(b)).join(',');
-  const parallel = Math.min(Number(workers), queue.length);
-  // The cores shared out among the trainings side by side: each study alone would take them all,
-  // and two OpenMP teams on two cores spin against each other.
-  const threads = ['--threads', String(Math.max(1, Math.floor(availableParallelism() / Math.max(1, parallel))))];
-  await Promise.all(Array.from({ length: parallel }, async () => {
-    for (let o = queue.shift(); o; o = queue.shift()) {
-      const study = studyOf(o.key);
-      const args = study !== undefined
-        ? ['fidelity', '--resume', String(study), '--workers', '1', ...threads, '--db', db]
-        : ['fidelity', '--cells', '0', ...o.cell, ...(wanted ? ['--baselines', wanted] : []), '--estimators', 'none',
-          '--seeds', referenceSeeds, '--dataset', dataset, '--workers', '1', ...threads, '--db', db, ...reference];
-      if (study === undefined) wanted = '';
-      codes.push(await nasAsync(`${o.name} reference`, args));
-      record();
-    }
-  }));
+  const wanted = baselines.split(',').filter((b) => b && !scored.has(b)).join(',');
+  const codes = await trainAtReference(queue, { store: db, seedArgs: ['--seeds', referenceSeeds], baselines: wanted, after: record });
   exitIfFailed(codes, `a reference training of seed ${seed}`);
 }
 
@@ -284,41 +297,18 @@ async function rescore(seed: number): Promise<void> {
   const queue = todo.map((r) => {
     const genotype = join(dir, `${keyOf(r.arm, r.seed)}.genotype.json`);
     writeFileSync(genotype, JSON.stringify(r.genotype));
-    return { name: `${keyOf(r.arm, r.seed)} reference seed ${seed}`, key: r.key, genotype };
+    return { name: `${keyOf(r.arm, r.seed)} reference seed ${seed}`, key: r.key, cell: ['--genotype', genotype] };
   });
-  let wanted = Object.keys(file.baselines).filter((b) => !baselineSeedsOf(file, b).includes(seed) && baselineAt(store, b, seed) === undefined).join(',');
-  const parallel = Math.max(1, Math.min(Number(workers), queue.length));
-  const threads = ['--threads', String(Math.max(1, Math.floor(availableParallelism() / parallel)))];
-  const codes: Array<number | null> = [];
-  await Promise.all(Array.from({ length: parallel }, async () => {
-    for (let o = queue.shift(); o; o = queue.shift()) {
-      const study = studyOf(o.key, store);
-      const args = study !== undefined
-        ? ['fidelity', '--resume', String(study), '--workers', '1', ...threads, '--db', store]
-        : ['fidelity', '--cells', '0', '--genotype', o.genotype, ...(wanted ? ['--baselines', wanted] : []), '--estimators', 'none',
-          '--seeds', '1', '--first-seed', String(seed), '--dataset', dataset, '--workers', '1', ...threads, '--db', store, ...reference];
-      if (study === undefined) wanted = '';
-      codes.push(await nasAsync(o.name, args));
-      mergeRescores(store, seed);
-    }
-  }));
+  const wanted = Object.keys(file.baselines).filter((b) => !baselineSeedsOf(file, b).includes(seed) && baselineAt(store, b, seed) === undefined).join(',');
+  const codes = await trainAtReference(queue, { store, seedArgs: ['--seeds', '1', '--first-seed', String(seed)], baselines: wanted, after: () => mergeRescores(store, seed) });
   mergeRescores(store, seed);
   exitIfFailed(codes, `a reference training at seed ${seed}`);
 }
 
 /** A baseline's reference score at one seed in a store, if there. */
 function baselineAt(store: string, name: string, seed: number): number | undefined {
-  if (!existsSync(store)) return undefined;
-  const d = new Database(store, { readonly: true });
-  try {
-    return (d.prepare(`SELECT s.value AS value FROM study_scores s JOIN study_cells c ON c.id = s.cell_id
-      WHERE c.source = 'baseline' AND c.label = ? AND s.estimator = 'reference' AND s.status = 'complete' AND s.seed = ? ORDER BY s.id LIMIT 1`)
-      .get(`baseline ${name}`, seed) as { value: number } | undefined)?.value;
-  } catch {
-    return undefined;
-  } finally {
-    d.close();
-  }
+  const b = baselineScores(store).find((x) => x.name === name);
+  return b?.values[b.seeds.indexOf(seed)];
 }
 
 /** Appends the scores a rescore store holds at `seed` to the results file's entries that lack that seed. */
@@ -361,7 +351,7 @@ function scoreAtReference(runId: number): void {
  * where the returned cell ranked at rung 0 among all children (1 = the best first-rung reward).
  */
 interface RungAgreement { byRung: Array<{ rung: number; n: number; rho: number }>; returnedRank0: number; children0: number }
-interface Outcome { arm: Arm; seed: number; runId: number; key: string; genotype: unknown; reward: number; rung: number | null; rungs: number[] | null; children: number; cpuHours: number; reference: number[]; agreement?: RungAgreement }
+interface Outcome { arm: Arm; seed: number; runId: number; key: string; genotype: unknown; reward: number; rung: number | null; rungs: number[] | null; children: number; cpuHours: number; reference: number[]; referenceSeeds: number[]; agreement?: RungAgreement }
 
 function rungAgreement(d: Database.Database, runId: number, returnedTrial: number): RungAgreement {
   const rows = d.prepare(`SELECT trial_id AS trial, rung, reward FROM trial_rungs WHERE status = 'complete' AND reward IS NOT NULL AND trial_id IN (SELECT id FROM trials WHERE run_id = ? AND baseline IS NULL)`).all(runId) as Array<{ trial: number; rung: number; reward: number }>;
@@ -390,6 +380,7 @@ function outcomes(): Outcome[] {
       if (trials.length === 0) continue;
       // The cell the search returns: highest rung reached, then reward (what nas show ranks first).
       const best = [...trials].sort((x, y) => (y.rung ?? 0) - (x.rung ?? 0) || y.reward - x.reward)[0];
+      const scores = referenceScoresBySeed(best.key);
       const cpuRows = run.varies !== null
         ? (d.prepare(`SELECT cpu_seconds AS cpu FROM trial_rungs WHERE trial_id IN (SELECT id FROM trials WHERE run_id = ?)`).all(run.id) as Array<{ cpu: number | null }>)
         : trials.map((t) => ({ cpu: (JSON.parse(t.metrics)?.extra?.cpuSeconds as number | undefined) ?? null }));
@@ -398,7 +389,7 @@ function outcomes(): Outcome[] {
         ? (d.prepare(`SELECT rung, COUNT(*) AS n FROM trial_rungs WHERE status = 'complete' AND trial_id IN (SELECT id FROM trials WHERE run_id = ?) GROUP BY rung ORDER BY rung`).all(run.id) as Array<{ rung: number; n: number }>).map((r) => r.n)
         : null;
       out.push({ arm, seed, runId: run.id, key: best.key, genotype: JSON.parse(best.genotype), reward: best.reward, rung: best.rung, rungs, children: trials.length,
-        cpuHours: cpuRows.reduce((s, r) => s + (r.cpu ?? 0), 0) / 3600, reference: referenceScores(best.key),
+        cpuHours: cpuRows.reduce((s, r) => s + (r.cpu ?? 0), 0) / 3600, reference: scores.map((r) => r.value), referenceSeeds: scores.map((r) => r.seed),
         ...(run.varies !== null ? { agreement: rungAgreement(d, run.id, best.id) } : {}) });
     }
     return out;
@@ -407,15 +398,16 @@ function outcomes(): Outcome[] {
   }
 }
 
-function baselineScores(): Array<{ name: string; values: number[] }> {
-  if (!existsSync(db)) return [];
-  const d = new Database(db, { readonly: true });
+/** Each baseline's reference scores in a store, in seed order, with their seeds. */
+function baselineScores(store = db): Array<{ name: string; seeds: number[]; values: number[] }> {
+  if (!existsSync(store)) return [];
+  const d = new Database(store, { readonly: true });
   try {
     const cells = d.prepare(`SELECT id, label FROM study_cells WHERE source = 'baseline' ORDER BY id`).all() as Array<{ id: number; label: string }>;
-    return cells.map((c) => ({
-      name: c.label.replace(/^baseline /, ''),
-      values: (d.prepare(`SELECT value FROM study_scores WHERE cell_id = ? AND estimator = 'reference' AND status = 'complete' ORDER BY seed`).all(c.id) as Array<{ value: number }>).map((r) => r.value),
-    }));
+    return cells.map((c) => {
+      const rows = d.prepare(`SELECT seed, value FROM study_scores WHERE cell_id = ? AND estimator = 'reference' AND status = 'complete' ORDER BY seed`).all(c.id) as Array<{ seed: number; value: number }>;
+      return { name: c.label.replace(/^baseline /, ''), seeds: rows.map((r) => r.seed), values: rows.map((r) => r.value) };
+    });
   } catch {
     return []; // no study yet
   } finally {
@@ -483,10 +475,10 @@ function record(): void {
   const file = results();
   // A pending search (maybe from another machine) whose cell now has its reference score is scored.
   for (const p of [...(file.pending ?? [])]) {
-    const reference = referenceScores(p.key);
-    if (reference.length === 0) continue;
+    const scores = referenceScoresBySeed(p.key);
+    if (scores.length === 0) continue;
     file.pending = file.pending!.filter((x) => x !== p);
-    if (!isRecorded(file, p.arm, p.seed)) file.runs.push({ ...p, reference, referenceSeeds: referenceScoresBySeed(p.key).map((r) => r.seed), recorded: new Date().toISOString() });
+    if (!isRecorded(file, p.arm, p.seed)) file.runs.push({ ...p, reference: scores.map((r) => r.value), referenceSeeds: scores.map((r) => r.seed), recorded: new Date().toISOString() });
   }
   for (const o of outcomes()) {
     // An entry recorded by an older driver gets the rung figures it lacks, while its store is here.
@@ -498,7 +490,7 @@ function record(): void {
     const speed = speeds()[key];
     file.runs.push({ arm: o.arm.id, seed: o.seed, cpuHoursBudget: Number(cpuHours), dataset, fidelity: o.arm.fidelity,
       children: o.children, cpuHours: o.cpuHours, wallHours: wall === undefined ? null : wall / 3600, reward: o.reward, rung: o.rung,
-      rungs: o.rungs, key: o.key, genotype: o.genotype, reference: o.reference, referenceSeeds: referenceScoresBySeed(o.key).map((r) => r.seed), code: (codes()[key] ?? [code]).join(' then '), recorded: new Date().toISOString(),
+      rungs: o.rungs, key: o.key, genotype: o.genotype, reference: o.reference, referenceSeeds: o.referenceSeeds, code: (codes()[key] ?? [code]).join(' then '), recorded: new Date().toISOString(),
       ...(speed ? { hostSpeed: speed } : {}), ...(together ? { together: true } : {}), ...(o.agreement ? { agreement: o.agreement } : {}) });
     if (o.reference.length === 0) file.pending = [...(file.pending ?? []), file.runs.pop()!];
   }
