@@ -55,3 +55,33 @@ export function writeTablesInto(file: string, name: string, lines: string[]): vo
   writeFileSync(file, `${text.slice(0, body)}${lines.join('\n')}\n${text.slice(j)}`);
   console.log(`${name} tables written into ${file}`);
 }
+
+/**
+ * The command line of an experiment script: `--name VALUE` for each of `values`, bare `--name` for
+ * each of `flags`. Anything else (a typo, a missing value, a stray word) prints one line and exits
+ * with status 2 before anything is trained or written, as `nas` itself does: a mistyped option
+ * would otherwise start hours of training with the defaults, in the default folder.
+ */
+export function experimentArgs(script: string, values: string[], flags: string[], argv = process.argv.slice(2)):
+  { arg: (name: string, fallback: string) => string; has: (name: string) => boolean; fail: (why: string) => never } {
+  const given = new Map<string, string | true>();
+  const fail = (why: string): never => {
+    console.error(`${script}: ${why} (its options are in the comment at the top of bench/${script}.ts)`);
+    process.exit(2);
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const name = argv[i].startsWith('--') ? argv[i].slice(2) : fail(`unexpected argument "${argv[i]}"`);
+    if (given.has(name)) fail(`--${name} is given twice`);
+    if (flags.includes(name)) given.set(name, true);
+    else if (values.includes(name)) {
+      // A value may itself start with "--" (e.g. --search-args "--population 20"), so it is taken as is.
+      if (i + 1 >= argv.length) fail(`--${name} needs a value`);
+      given.set(name, argv[++i]);
+    } else fail(`unknown option --${name}`);
+  }
+  return {
+    arg: (name, fallback) => { const v = given.get(name); return typeof v === 'string' ? v : fallback; },
+    has: (name) => given.has(name),
+    fail,
+  };
+}

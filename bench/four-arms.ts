@@ -37,14 +37,14 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
-import { codeVersion, measureHostSpeed, nasChild, writeTablesInto } from './experiment.js';
+import { codeVersion, experimentArgs, measureHostSpeed, nasChild, writeTablesInto } from './experiment.js';
 import { spearman } from '../src/stats/correlation.js';
 
 const cli = fileURLToPath(new URL('../src/cli.js', import.meta.url));
-const arg = (name: string, fallback: string) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 && process.argv[i + 1] !== undefined ? process.argv[i + 1] : fallback;
-};
+const { arg, has, fail } = experimentArgs('four-arms', [
+  'dir', 'seeds', 'cpu-hours', 'dataset', 'fidelity', 'fidelity-e', 'reference-seeds', 'workers', 'baselines',
+  'reference', 'search-args', 'results', 'arms', 'rescore', 'readme',
+], ['together', 'summary']);
 const dir = arg('dir', 'runs/four-arms');
 const seeds = arg('seeds', '1,2,3').split(',').map(Number);
 const cpuHours = arg('cpu-hours', '0.5');
@@ -54,17 +54,17 @@ const referenceSeeds = arg('reference-seeds', '1');
 const workers = arg('workers', '2');
 // The hand-designed cells scored at the reference beside the arms (the issue: the ResNet-style one).
 const baselines = arg('baselines', 'resnet');
-const reference = process.argv.includes('--reference') ? ['--reference', arg('reference', '')] : [];
-const extra = process.argv.includes('--search-args') ? arg('search-args', '').split(' ').filter(Boolean) : [];
+const reference = has('reference') ? ['--reference', arg('reference', '')] : [];
+const extra = has('search-args') ? arg('search-args', '').split(' ').filter(Boolean) : [];
 const db = join(dir, 'four-arms.db');
 const resultsFile = arg('results', 'bench/results/four-arms.json');
-const together = process.argv.includes('--together');
+const together = has('together');
 /** --rescore S: train every recorded run's cell (and the baselines) again at reference seed S. */
-const rescoreSeed = process.argv.includes('--rescore') ? Number(arg('rescore', '')) : undefined;
-if (rescoreSeed !== undefined && !(Number.isInteger(rescoreSeed) && rescoreSeed >= 1)) {
-  console.error('--rescore takes a reference seed, a whole number from 1 (e.g. --rescore 2)');
-  process.exit(2);
-}
+const rescoreSeed = has('rescore') ? Number(arg('rescore', '')) : undefined;
+if (rescoreSeed !== undefined && !(Number.isInteger(rescoreSeed) && rescoreSeed >= 1)) fail('--rescore takes a reference seed, a whole number from 1 (e.g. --rescore 2)');
+for (const s of seeds) if (!(Number.isInteger(s) && s >= 1)) fail(`--seeds: "${arg('seeds', '')}" is not a list of whole numbers from 1 (e.g. 1,2,3)`);
+if (!(Number(cpuHours) > 0)) fail(`--cpu-hours: "${cpuHours}" is not a positive number of hours`);
+if (!(Number.isInteger(Number(workers)) && Number(workers) >= 1)) fail(`--workers: "${workers}" is not a whole number from 1`);
 
 interface Arm {
   id: 'a' | 'b' | 'c' | 'd' | 'e';
@@ -83,7 +83,7 @@ const ALL_ARMS: Arm[] = [
   { id: 'e', what: 'evolution + SHA over images and size', strategy: 'evolution', fidelity: arg('fidelity-e', 'sha:train=1200,6000:size=14,28') },
 ];
 const armIds = arg('arms', 'a,b,c,d').split(',');
-for (const id of armIds) if (!ALL_ARMS.some((a) => a.id === id)) throw new Error(`four-arms: --arms: no arm "${id}" (a, b, c, d, e)`);
+for (const id of armIds) if (!ALL_ARMS.some((a) => a.id === id)) fail(`--arms: no arm "${id}" (a, b, c, d, e)`);
 const ARMS = ALL_ARMS.filter((a) => armIds.includes(a.id));
 /** The arms a table shows: the selected ones and any the results file holds. */
 const shownArms = (file: ResultsFile) => ALL_ARMS.filter((a) => armIds.includes(a.id) || file.runs.some((r) => r.arm === a.id));
@@ -630,7 +630,7 @@ function readmeTables(): string[] {
 
 mkdirSync(dir, { recursive: true });
 if (rescoreSeed !== undefined) await rescore(rescoreSeed);
-else if (!process.argv.includes('--summary')) {
+else if (!has('summary')) {
   // Seed-major: a first full comparison (every arm, seed 1) arrives before the second seed starts.
   for (const seed of seeds) {
     if (together) {
@@ -649,4 +649,4 @@ if (existsSync(db)) record(); // --summary too: what the store knows goes into t
 const text = summary();
 writeFileSync(join(dir, 'summary.md'), text);
 console.log(text);
-if (process.argv.includes('--readme')) writeTablesInto(arg('readme', 'README.md'), 'four-arms', readmeTables());
+if (has('readme')) writeTablesInto(arg('readme', 'README.md'), 'four-arms', readmeTables());

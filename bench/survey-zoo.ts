@@ -25,13 +25,12 @@ import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { listBaselines } from '../src/baselines/index.js';
 import { REGULARISERS } from '../src/compare/regularisers.js';
-import { codeVersion, measureHostSpeed, nasChild, writeTablesInto } from './experiment.js';
+import { codeVersion, experimentArgs, measureHostSpeed, nasChild, writeTablesInto } from './experiment.js';
 
 const cli = fileURLToPath(new URL('../src/cli.js', import.meta.url));
-const arg = (name: string, fallback: string) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 && process.argv[i + 1] !== undefined ? process.argv[i + 1] : fallback;
-};
+const { arg, has, fail } = experimentArgs('survey-zoo', [
+  'dir', 'dataset', 'epochs', 'cells', 'filters', 'models', 'regularisers', 'network', 'parallel', 'beside', 'results', 'readme',
+], ['summary']);
 // "all": every baseline of search-spaces/baselines/ and every regulariser nas compare knows.
 const list = (v: string, all: string[]) => (v === 'all' ? all : v.split(',').filter(Boolean));
 
@@ -43,6 +42,11 @@ const regularisers = list(arg('regularisers', 'all'), REGULARISERS.map((r) => r.
 const network = arg('network', 'resnet');
 const parallel = Number(arg('parallel', '2'));
 // What else shared the machine while these trained (it slows them): recorded beside each entry.
+for (const [name, v] of [['epochs', protocol.epochs], ['cells', protocol.cells], ['filters', protocol.filters], ['parallel', parallel]] as const) {
+  if (!(Number.isInteger(v) && v >= 1)) fail(`--${name}: "${arg(name, '')}" is not a whole number from 1`);
+}
+for (const m of [...models, network]) if (!listBaselines().includes(m)) fail(`no model "${m}" in the zoo (${listBaselines().join(', ')})`);
+for (const r of regularisers) if (!REGULARISERS.some((x) => x.name === r)) fail(`no regulariser "${r}" (${REGULARISERS.map((x) => x.name).join(', ')})`);
 const beside = arg('beside', parallel > 1 ? `${parallel - 1} other zoo training(s)` : 'nothing');
 
 interface Entry { key: string; table: 'models' | 'regularisers'; model: string; regulariser: string | null }
@@ -216,10 +220,10 @@ function tables(): string[] {
 function summary(): void {
   const lines = tables();
   console.log(`${protocol.dataset}, ${protocol.epochs} epochs, N ${protocol.cells}, F ${protocol.filters}\n\n${lines.join('\n')}`);
-  const readme = process.argv.includes('--readme') ? arg('readme', 'README.md') : undefined;
+  const readme = has('readme') ? arg('readme', 'README.md') : undefined;
   if (readme === undefined) return;
   writeTablesInto(readme, 'survey-zoo', lines);
 }
 
-if (process.argv.includes('--summary')) summary();
+if (has('summary')) summary();
 else await run();
