@@ -20,11 +20,12 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { listBaselines } from '../src/baselines/index.js';
 import { REGULARISERS } from '../src/compare/regularisers.js';
+import { curvesSvg, type CurveSeries } from '../src/export/compare-plot.js';
 import { codeVersion, experimentArgs, measureHostSpeed, nasChild, writeTablesInto } from './experiment.js';
 
 const cli = fileURLToPath(new URL('../src/cli.js', import.meta.url));
@@ -216,13 +217,53 @@ function tables(): string[] {
   return out;
 }
 
-/** --summary prints the tables; with --readme FILE it also puts them between FILE's survey-zoo markers. */
+interface CurvePoint { epoch: number; trainLoss: number; trainAccuracy: number; testLoss: number | null; testAccuracy: number | null }
+
+/**
+ * The survey's figures of the two tables (accuracy and loss per epoch, training and test side by
+ * side, one line per model or regulariser), written beside the results file; returns the lines
+ * that show them in the README.
+ */
+function figures(readme: string): string[] {
+  const rs = results().entries.filter(sameProtocol);
+  const tablesOf = [
+    { name: 'models', what: 'every model', rows: rs.filter((r) => r.table === 'models').sort((a, b) => a.testErrorPct - b.testErrorPct).map((r) => ({ label: r.model, r })) },
+    { name: 'regularisers', what: `${network} with each regulariser`, rows: regularisers.flatMap((name) => {
+      const r = rs.find((x) => x.model === network && (name === 'none' ? x.table === 'models' || x.regulariser === 'none' : x.regulariser === name));
+      return r ? [{ label: name, r }] : [];
+    }) },
+  ];
+  const out: string[] = [];
+  for (const t of tablesOf) {
+    if (t.rows.length === 0) continue;
+    const links: string[] = [];
+    for (const measure of ['accuracy', 'loss'] as const) {
+      const series: CurveSeries[] = t.rows.map(({ label, r }) => {
+        const curve = r.curve as CurvePoint[];
+        return {
+          name: `${label} (test error ${r.testErrorPct.toFixed(2)}%)`,
+          train: curve.map((p) => ({ epoch: p.epoch, value: measure === 'accuracy' ? p.trainAccuracy : p.trainLoss })),
+          test: curve.flatMap((p) => { const v = measure === 'accuracy' ? p.testAccuracy : p.testLoss; return v === null ? [] : [{ epoch: p.epoch, value: v }]; }),
+        };
+      });
+      const file = join(dirname(resultsFile), `survey-zoo-${t.name}-${measure}.svg`);
+      const title = `${measure} per epoch, ${t.what}: ${protocol.dataset}, ${protocol.epochs} epochs, N ${protocol.cells}, F ${protocol.filters}`;
+      writeFileSync(`${file}.tmp`, curvesSvg({ title, measure, percent: measure === 'accuracy', epochs: protocol.epochs, series }));
+      renameSync(`${file}.tmp`, file);
+      links.push(`![${measure} per epoch, ${t.what}](${relative(dirname(readme), file)})`);
+    }
+    out.push('', ...links);
+  }
+  return out;
+}
+
+/** --summary prints the tables; with --readme FILE it also puts them (and the figures) between FILE's survey-zoo markers. */
 function summary(): void {
   const lines = tables();
   console.log(`${protocol.dataset}, ${protocol.epochs} epochs, N ${protocol.cells}, F ${protocol.filters}\n\n${lines.join('\n')}`);
   const readme = has('readme') ? arg('readme', 'README.md') : undefined;
   if (readme === undefined) return;
-  writeTablesInto(readme, 'survey-zoo', lines);
+  writeTablesInto(readme, 'survey-zoo', [...lines, ...figures(readme)]);
 }
 
 if (has('summary')) summary();

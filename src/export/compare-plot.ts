@@ -27,6 +27,10 @@ const PH = 260;
 const PAD = { left: 56, right: 14, top: 34, bottom: 40 };
 const LEGEND = 190;
 const COLORS = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#ff7f0e', '#8c564b', '#e377c2', '#17becf', '#7f7f7f', '#bcbd22'];
+// Past ten series the colours come round again, so each round of them gets its own dash pattern
+// (the survey's zoo has some twenty models in one figure).
+const DASHES = [undefined, '6,3', '2,2'];
+const stroke = (i: number) => ({ stroke: COLORS[i % COLORS.length], 'stroke-width': 2, 'stroke-dasharray': DASHES[Math.floor(i / COLORS.length) % DASHES.length] });
 
 /** Round tick values between lo and hi (at most ~6). */
 function ticks(lo: number, hi: number): number[] {
@@ -72,7 +76,7 @@ function panel(title: string, f: CurvesFigure, pick: (s: CurveSeries) => Array<{
     const color = COLORS[i % COLORS.length];
     const d = pts.map((p, k) => `${k === 0 ? 'M' : 'L'}${r1(X(p.epoch))},${r1(Y(p.value))}`).join(' ');
     out.push(el('g', { class: 'series', 'data-name': s.name, 'data-points': pts.length }, [
-      el('path', { d, fill: 'none', stroke: color, 'stroke-width': 2 }),
+      el('path', { d, fill: 'none', ...stroke(i) }),
       ...pts.map((p) => el('circle', { cx: r1(X(p.epoch)), cy: r1(Y(p.value)), r: 2.5, fill: color })),
     ]));
   });
@@ -92,12 +96,13 @@ export function curvesSvg(f: CurvesFigure): string {
   const lx = 2 * PW + 12;
   body.push(el('g', { class: 'legend' }, f.series.flatMap((s, i) => {
     const y = top + PAD.top + 10 + 16 * i;
-    const color = COLORS[i % COLORS.length];
     return [
-      el('line', { x1: lx, x2: lx + 16, y1: y - 3, y2: y - 3, stroke: color, 'stroke-width': 2 }),
+      el('line', { x1: lx, x2: lx + 16, y1: y - 3, y2: y - 3, ...stroke(i) }),
       el('text', { x: lx + 22, y, 'font-size': 10 }, esc(s.name)),
     ];
   })));
   const height = top + Math.max(PH, PAD.top + 20 + 16 * f.series.length) + 6;
-  return svgDocument(2 * PW + LEGEND, height, body);
+  // Wide enough for the longest name (about 6 px a character at this font size).
+  const legend = Math.max(LEGEND, 34 + 6 * Math.max(0, ...f.series.map((s) => s.name.length)));
+  return svgDocument(2 * PW + legend, height, body);
 }

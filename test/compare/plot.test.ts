@@ -38,3 +38,17 @@ test('the well-formedness check itself catches broken SVG', () => {
   assert.throws(() => assertWellFormedSvg('<svg xmlns="http://www.w3.org/2000/svg"><text>a & b</text></svg>'), /unescaped &/);
   assert.throws(() => assertWellFormedSvg('<svg xmlns="http://www.w3.org/2000/svg"><path d="MNaN"/></svg>'), /NaN/);
 });
+
+test('past ten models the colours come round again with a dash pattern, so no two series look alike', () => {
+  const series = Array.from({ length: 25 }, (_, i) => ({ name: `m${i}`, train: pts([0.5, 0.6]), test: pts([0.5, 0.55]) }));
+  const svg = curvesSvg({ title: 'zoo', measure: 'accuracy', percent: true, epochs: 2, series });
+  assertWellFormedSvg(svg);
+  const legend = svg.slice(svg.indexOf('class="legend"'));
+  const looks = [...legend.matchAll(/<line [^>]*stroke="([^"]+)"[^>]*?(?:stroke-dasharray="([^"]+)")?\/>/g)].map((m) => `${m[1]} ${m[2] ?? 'solid'}`);
+  assert.equal(looks.length, 25);
+  assert.equal(new Set(looks).size, 25, looks.join(' | '));
+  // The panels' lines look like their legend entries.
+  const paths = [...svg.matchAll(/data-name="(m\d+)"[^>]*>\s*<path [^>]*stroke="([^"]+)"[^>]*?(?:stroke-dasharray="([^"]+)")?\/>/g)];
+  assert.equal(paths.length, 50);
+  for (const [, name, color, dash] of paths) assert.equal(`${color} ${dash ?? 'solid'}`, looks[Number(name.slice(1))]);
+});
