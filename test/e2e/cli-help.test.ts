@@ -31,3 +31,18 @@ test('--help and -h print the usage of every verb and exit 0, whatever else is o
     });
   }
 });
+
+// npm makes the bin executable when it installs, but every build deletes dist/ and writes it anew:
+// without the build's own chmod, `npx nas` after `npm test` said "Permission denied".
+test('the built nas is executable: `npx nas --help` works after a build, as the README says', async () => {
+  const r = await new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
+    const child = spawn('npx', ['--no-install', 'nas', '--help'], { cwd: packageRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('close', (status) => resolve({ status, stdout, stderr }));
+  });
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /^usage: nas/);
+});
