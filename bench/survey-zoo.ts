@@ -25,7 +25,9 @@ import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { listBaselines } from '../src/baselines/index.js';
 import { REGULARISERS } from '../src/compare/regularisers.js';
-import { curvesSvg, type CurveSeries } from '../src/export/compare-plot.js';
+import { curvesSvg } from '../src/export/compare-plot.js';
+import { curveSeries } from '../src/compare/figures.js';
+import type { ReportCurvePoint } from '../src/compare/report.js';
 import { codeVersion, experimentArgs, measureHostSpeed, nasChild, writeTablesInto } from './experiment.js';
 
 const cli = fileURLToPath(new URL('../src/cli.js', import.meta.url));
@@ -196,6 +198,19 @@ const PAPER: Record<string, string> = {
   'shake-shake+cutout': '2.56 % (26 2×96d; DeVries & Taylor 2017)',
 };
 
+/** The rows of the two tables: every model, best first, and `network` under each regulariser ("none" is its model row). */
+function tableRows(rs: Recorded[]): Record<'models' | 'regularisers', Array<{ name: string; r: Recorded }>> {
+  const none = rs.find((x) => x.table === 'models' && x.model === network);
+  const regs = rs.filter((x) => x.table === 'regularisers' && x.model === network);
+  return {
+    models: rs.filter((x) => x.table === 'models').sort((a, b) => a.testErrorPct - b.testErrorPct).map((r) => ({ name: r.model, r })),
+    regularisers: regularisers.flatMap((name) => {
+      const r = name === 'none' ? (regs.find((x) => x.regulariser === 'none') ?? none) : regs.find((x) => x.regulariser === name);
+      return r ? [{ name, r }] : [];
+    }),
+  };
+}
+
 /** The two tables as markdown lines, from the results file alone. */
 function tables(): string[] {
   const rs = results().entries.filter(sameProtocol);
@@ -204,20 +219,13 @@ function tables(): string[] {
   const min = (t: number) => `${Math.floor(Math.round(t) / 60)} min ${String(Math.round(t) % 60).padStart(2, '0')} s`;
   const line = (name: string, r: Recorded) => `| ${name} | ${pct(r.testErrorPct)} | ${min(r.trainSeconds)} | ${si(r.params)} | ${si(r.multAdds)} | ${PAPER[name] ?? '–'} |`;
   const head = (first: string) => [`| ${first} | test error | training time | params | mult-adds | CIFAR-10 error in its paper |`, '|---|---:|---:|---:|---:|---|'];
-  const out = [...head('model'), ...rs.filter((x) => x.table === 'models').sort((a, b) => a.testErrorPct - b.testErrorPct).map((r) => line(r.model, r))];
-  const none = rs.find((x) => x.table === 'models' && x.model === network);
-  const regs = rs.filter((x) => x.table === 'regularisers' && x.model === network);
-  const regRows = regularisers.flatMap((name) => {
-    const r = name === 'none' ? (regs.find((x) => x.regulariser === 'none') ?? none) : regs.find((x) => x.regulariser === name);
-    return r ? [line(name, r)] : [];
-  });
-  if (regRows.length) out.push('', ...head(`regulariser on ${network}`), ...regRows);
+  const { models: modelRows, regularisers: regRows } = tableRows(rs);
+  const out = [...head('model'), ...modelRows.map(({ name, r }) => line(name, r))];
+  if (regRows.length) out.push('', ...head(`regulariser on ${network}`), ...regRows.map(({ name, r }) => line(name, r)));
   const missing = entries.filter((e) => !rs.some((r) => r.key === e.key)).map((e) => e.key);
   if (missing.length) out.push('', `Not trained yet: ${missing.join(', ')}.`);
   return out;
 }
-
-interface CurvePoint { epoch: number; trainLoss: number; trainAccuracy: number; testLoss: number | null; testAccuracy: number | null }
 
 /**
  * The survey's figures of the two tables (accuracy and loss per epoch, training and test side by
@@ -225,34 +233,20 @@ interface CurvePoint { epoch: number; trainLoss: number; trainAccuracy: number; 
  * that show them in the README.
  */
 function figures(readme: string): string[] {
-  const rs = results().entries.filter(sameProtocol);
-  const tablesOf = [
-    { name: 'models', what: 'every model', rows: rs.filter((r) => r.table === 'models').sort((a, b) => a.testErrorPct - b.testErrorPct).map((r) => ({ label: r.model, r })) },
-    { name: 'regularisers', what: `${network} with each regulariser`, rows: regularisers.flatMap((name) => {
-      const r = rs.find((x) => x.model === network && (name === 'none' ? x.table === 'models' || x.regulariser === 'none' : x.regulariser === name));
-      return r ? [{ label: name, r }] : [];
-    }) },
-  ];
+  const rows = tableRows(results().entries.filter(sameProtocol));
+  const what = { models: 'every model', regularisers: `${network} with each regulariser` };
   const out: string[] = [];
-  for (const t of tablesOf) {
-    if (t.rows.length === 0) continue;
-    const links: string[] = [];
+  for (const table of ['models', 'regularisers'] as const) {
+    if (rows[table].length === 0) continue;
+    const lines = rows[table].map(({ name, r }) => ({ name, testErrorPct: r.testErrorPct, curve: r.curve as ReportCurvePoint[] }));
+    out.push('');
     for (const measure of ['accuracy', 'loss'] as const) {
-      const series: CurveSeries[] = t.rows.map(({ label, r }) => {
-        const curve = r.curve as CurvePoint[];
-        return {
-          name: `${label} (test error ${r.testErrorPct.toFixed(2)}%)`,
-          train: curve.map((p) => ({ epoch: p.epoch, value: measure === 'accuracy' ? p.trainAccuracy : p.trainLoss })),
-          test: curve.flatMap((p) => { const v = measure === 'accuracy' ? p.testAccuracy : p.testLoss; return v === null ? [] : [{ epoch: p.epoch, value: v }]; }),
-        };
-      });
-      const file = join(dirname(resultsFile), `survey-zoo-${t.name}-${measure}.svg`);
-      const title = `${measure} per epoch, ${t.what}: ${protocol.dataset}, ${protocol.epochs} epochs, N ${protocol.cells}, F ${protocol.filters}`;
-      writeFileSync(`${file}.tmp`, curvesSvg({ title, measure, percent: measure === 'accuracy', epochs: protocol.epochs, series }));
+      const file = join(dirname(resultsFile), `survey-zoo-${table}-${measure}.svg`);
+      const title = `${measure} per epoch, ${what[table]}: ${protocol.dataset}, ${protocol.epochs} epochs, N ${protocol.cells}, F ${protocol.filters}`;
+      writeFileSync(`${file}.tmp`, curvesSvg({ title, measure, percent: measure === 'accuracy', epochs: protocol.epochs, series: curveSeries(lines, measure) }));
       renameSync(`${file}.tmp`, file);
-      links.push(`![${measure} per epoch, ${t.what}](${relative(dirname(readme), file)})`);
+      out.push(`![${measure} per epoch, ${what[table]}](${relative(dirname(readme), file)})`);
     }
-    out.push('', ...links);
   }
   return out;
 }
