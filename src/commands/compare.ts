@@ -18,10 +18,12 @@ import { checkNewComparison, checkResume, type Setup } from '../compare/setup.js
 import { claimComparison, createComparison, runComparison, type ComparisonResult } from '../compare/compare.js';
 import { reportText } from '../compare/report.js';
 import type { ComparisonConfig } from '../compare/plan.js';
+import type { BatchProgress } from '../training/loop.js';
+import { duration, pct } from '../core/format.js';
 
 const HELP = `usage: nas compare --models M1,M2,... --dataset D --epochs E [options]
        nas compare --models M --regularisers R1,R2,... --dataset D --epochs E [options]
-       nas compare --resume COMPARISON [--db FILE] [--parallel N] [--threads T] [--backend B] [--json]
+       nas compare --resume COMPARISON [--db FILE] [--parallel N] [--threads T] [--backend B] [--json] [--progress S]
   trains every model with one protocol, each a full-training replay (nas train) recorded in the store,
   and prints the survey's table (test error, training time, params, mult-adds, epochs, status)
   --models LIST          baselines by name (nas baselines --list) and searched trials: trial:ID or trial:ID@RUN
@@ -34,6 +36,7 @@ ${REGULARISERS.map((r) => `                           ${r.name.padEnd(Math.max(.
   --parallel N           models trained at once (default 1), each with cores/N engine threads
   --resume COMPARISON    continue a comparison: unfinished replays from their checkpoints, the others from the start
   --json                 the table as JSON on stdout (the progress lines go to stderr)
+  --progress S           a line per model every S seconds within an epoch: batches done, loss, accuracy, images/s, ETA (default 60; 0: only the epoch lines)
   protocol (default the survey's: momentum SGD ${SURVEY.momentum}, lr ${SURVEY.learningRate} step, batch ${SURVEY.batchSize}, weight decay ${SURVEY.weightDecay}, crop 4 px + flip):
   --batch B --lr LR --weight-decay W --seed S (default 0)
   --cells N --filters F  network size (default N=${DEFAULT_SIZE.cellsPerStage}, F=${DEFAULT_SIZE.filters}, stem ${DEFAULT_SIZE.stemChannels})
@@ -44,8 +47,15 @@ const OPTIONS = {
   models: { type: 'string' }, regularisers: { type: 'string' }, dataset: { type: 'string' }, epochs: { type: 'string' }, db: { type: 'string' },
   out: { type: 'string' }, parallel: { type: 'string' }, resume: { type: 'string' }, json: { type: 'boolean' }, batch: { type: 'string' },
   lr: { type: 'string' }, 'weight-decay': { type: 'string' }, seed: { type: 'string' }, cells: { type: 'string' }, filters: { type: 'string' },
-  backend: { type: 'string' }, threads: { type: 'string' },
+  backend: { type: 'string' }, threads: { type: 'string' }, progress: { type: 'string' },
 } as const;
+
+/** "epoch 1/3: 120/469 batches, loss 0.5312, acc 80.12%, 141 img/s, ETA 31m12s" (the ETA of the whole replay at this epoch's pace). */
+export function progressLine(p: BatchProgress): string {
+  const batchesLeft = p.batches - p.batch + (p.epochs - p.epoch) * p.batches;
+  return `epoch ${p.epoch}/${p.epochs}: ${p.batch}/${p.batches} batches, loss ${p.loss.toFixed(4)}, acc ${pct(p.accuracy)}, ` +
+    `${Math.round(p.imagesPerSec)} img/s, ETA ${duration((batchesLeft * p.elapsed) / p.batch)}`;
+}
 
 /** What a resume keeps as the comparison started it. */
 const FIXED_ON_RESUME = ['models', 'regularisers', 'dataset', 'epochs', 'out', 'batch', 'lr', 'weight-decay', 'seed', 'cells', 'filters'] as const;
@@ -60,6 +70,7 @@ export async function compareCommand(argv: string[]): Promise<void> {
   const backend = v.backend === undefined ? undefined : choiceOption(v.backend, 'backend', backendNames, 'auto');
   const dbFile = v.db ?? defaultDb();
   const resumeId = v.resume === undefined ? undefined : intOption(v.resume, 'resume', 0, 1);
+  const progressEvery = numberOption(v.progress, 'progress', 60);
 
   // Every check first, through a reader of the store (if there is one); only then is it opened for writing.
   let setup: Setup | undefined;
@@ -122,6 +133,7 @@ export async function compareCommand(argv: string[]): Promise<void> {
     try {
       result = await runComparison(store, id, config, {
         parallel, threads, backend, log: (entry, line) => say(`[${entry.name}] ${line}`),
+        ...(progressEvery > 0 && { progress: { everySeconds: progressEvery, report: (entry, p) => say(`[${entry.name}] ${progressLine(p)}`) } }),
         control: (s) => {
           stop = s;
           if (stopping) s();

@@ -7,7 +7,7 @@ import type { Store } from '../store/store.js';
 import type { ComparisonEntryRow } from '../store/comparisons.js';
 import { checkConfig, type ComparisonConfig } from './plan.js';
 import { pendingEntries, placeEntries, type Setup } from './setup.js';
-import { trainEntries, type EntriesOutcome } from './run.js';
+import { trainEntries, type EntriesOutcome, type TrainEntriesOptions } from './run.js';
 import { comparisonReport, type ComparisonReport } from './report.js';
 import { writeFigures } from './figures.js';
 
@@ -34,6 +34,7 @@ export interface RunComparisonOptions {
   /** Overrides the stored backend (a resume on another machine). */
   backend?: string;
   log: (entry: ComparisonEntryRow, line: string) => void;
+  progress?: TrainEntriesOptions['progress'];
   control?: (stop: () => void) => void;
 }
 
@@ -49,7 +50,7 @@ export async function runComparison(store: Store, id: number, config: Comparison
   try {
     outcome = await trainEntries({
       store, comparisonId: id, pending: pendingEntries(store, id), dataset: config.dataset, backend: o.backend ?? config.backend,
-      threads: o.threads, parallel: o.parallel, log: o.log, control: o.control,
+      threads: o.threads, parallel: o.parallel, log: o.log, progress: o.progress, control: o.control,
     });
   } catch (e) {
     store.comparisons.setStatus(id, 'interrupted');

@@ -10,6 +10,7 @@ import type { Store } from '../store/store.js';
 import type { ComparisonEntryRow } from '../store/comparisons.js';
 import type { EntryJob, WorkerMessage } from './worker.js';
 import type { EntrySpec } from './plan.js';
+import type { BatchProgress } from '../training/loop.js';
 import { replayLabel } from './plan.js';
 
 export interface PendingEntry {
@@ -27,6 +28,8 @@ export interface TrainEntriesOptions {
   threads?: number;
   parallel: number;
   log: (entry: ComparisonEntryRow, line: string) => void;
+  /** Told an entry's batch progress at most every `everySeconds` within an epoch. */
+  progress?: { everySeconds: number; report: (entry: ComparisonEntryRow, p: BatchProgress) => void };
   /** Hands over stop(): no new entry starts and those in flight stop between batches. */
   control?: (stop: () => void) => void;
 }
@@ -56,6 +59,7 @@ export async function trainEntries(o: TrainEntriesOptions): Promise<EntriesOutco
       const job: EntryJob = {
         dbFile: o.store.file, entryId: p.entry.id, spec: p.spec, label: replayLabel(p.spec, o.comparisonId), dataset: o.dataset, backend: o.backend,
         ...(threads !== undefined && { threads }),
+        ...(o.progress && { progressEvery: o.progress.everySeconds }),
       };
       const w = new Worker(new URL('./worker.js', import.meta.url), { workerData: job });
       live.add(w);
@@ -63,6 +67,7 @@ export async function trainEntries(o: TrainEntriesOptions): Promise<EntriesOutco
       let crash: string | undefined;
       w.on('message', (m: WorkerMessage) => {
         if (m.type === 'log') return o.log(p.entry, m.line);
+        if (m.type === 'progress') return o.progress?.report(p.entry, m.progress);
         // Its store is closed before it says so: nothing is left to do in the thread.
         end = m;
         void w.terminate();

@@ -9,7 +9,7 @@ import { Store } from '../store/store.js';
 import { loadSpace } from '../space/load.js';
 import { prepareReplay, trainPrepared } from '../replay/replay.js';
 import { readCheckpointMeta } from '../replay/checkpoint.js';
-import { ReplayInterrupted } from '../training/loop.js';
+import { ReplayInterrupted, type BatchProgress } from '../training/loop.js';
 import { tapStore } from './tap.js';
 import type { EntrySpec } from './plan.js';
 
@@ -21,10 +21,13 @@ export interface EntryJob {
   dataset: string;
   backend: string;
   threads?: number;
+  /** Seconds between two progress messages within an epoch; none without it. */
+  progressEvery?: number;
 }
 
 export type WorkerMessage =
   | { type: 'log'; line: string }
+  | { type: 'progress'; progress: BatchProgress }
   | { type: 'end'; status: 'complete' | 'interrupted' | 'failed'; error?: string };
 
 const port = parentPort!;
@@ -34,6 +37,17 @@ port.on('message', (m: { type?: string }) => {
   if (m?.type === 'stop') stop.abort();
 });
 const say = (line: string) => port.postMessage({ type: 'log', line } satisfies WorkerMessage);
+
+/** Posts a batch's progress when `every` seconds have passed since the last post (an epoch's last batch is left to its epoch line). */
+function progressPoster(every: number): (p: BatchProgress) => void {
+  let last = performance.now();
+  return (p) => {
+    const now = performance.now();
+    if (now - last < every * 1000 || p.batch === p.batches) return;
+    last = now;
+    port.postMessage({ type: 'progress', progress: p } satisfies WorkerMessage);
+  };
+}
 
 async function train(): Promise<WorkerMessage> {
   const store = Store.open(job.dbFile);
@@ -48,6 +62,7 @@ async function train(): Promise<WorkerMessage> {
     // Started before, but killed ahead of its first checkpoint: the same replay row trains from the start.
     if (!prepared.replay && entry.replayId !== null) prepared.replay = store.getReplay(entry.replayId);
     if (prepared.replay && prepared.replay.id !== entry.replayId) store.comparisons.linkReplay(entry.id, prepared.replay.id);
+    if (job.progressEvery !== undefined) prepared.plan.onBatch = progressPoster(job.progressEvery);
     await trainPrepared(prepared, tapStore(store, entry.id, prepared));
     return { type: 'end', status: 'complete' };
   } catch (e) {

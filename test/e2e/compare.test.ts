@@ -36,7 +36,7 @@ test('two baselines side by side: both replays complete, the survey table, curve
   const data = writeIdx(join(dir, 'idx'), 48, 64);
   const db = join(dir, 'nas.db');
   const out = join(dir, 'cmp');
-  const r = nas(['compare', '--models', 'resnet,xception', '--dataset', data, '--epochs', '2', ...TINY, '--parallel', '2', '--db', db, '--out', out, '--json'], { timeout: 280_000 });
+  const r = nas(['compare', '--models', 'resnet,xception', '--dataset', data, '--epochs', '2', ...TINY, '--parallel', '2', '--db', db, '--out', out, '--json', '--progress', '0.001'], { timeout: 280_000 });
   assert.equal(r.status, 0, r.stderr + r.stdout);
   const report = JSON.parse(r.stdout) as { comparison: number; status: string; rows: Row[]; figures: string[] };
   assert.equal(report.status, 'complete');
@@ -44,6 +44,11 @@ test('two baselines side by side: both replays complete, the survey table, curve
   // Progress went to stderr, each line tagged with its model.
   assert.match(r.stderr, /^\[resnet\] epoch 2\/2 /m);
   assert.match(r.stderr, /^\[xception\] epoch 2\/2 /m);
+  // --progress: lines within an epoch (3 batches of 16; the last is left to the epoch line).
+  for (const name of ['resnet', 'xception']) {
+    for (const epoch of [1, 2]) assert.match(r.stderr, new RegExp(`^\\[${name}\\] epoch ${epoch}/2: [12]/3 batches, loss \\d+\\.\\d{4}, acc [\\d.]+%, \\d+ img/s, ETA \\S+$`, 'm'));
+    assert.doesNotMatch(r.stderr, new RegExp(`^\\[${name}\\] epoch \\d/2: 3/3 batches`, 'm'));
+  }
   withStore(db, (s) => {
     assert.equal(s.replays().length, 2, 'one replay row per model');
     for (const row of report.rows) {
@@ -149,6 +154,7 @@ test('the regulariser table of one network: none and cutout, the same protocol b
   assert.match(r.stdout, /regulariser\s+test error\s+time\s+params\s+mult-adds\s+epochs\s+status/);
   assert.match(r.stdout, /^none\s+[\d.]+%.*2\/2\s+complete$/m);
   assert.match(r.stdout, /^cutout\s+[\d.]+%.*2\/2\s+complete$/m);
+  assert.doesNotMatch(r.stdout, / batches, loss /, 'no progress lines within a 2-second epoch at the default --progress 60');
   withStore(db, (s) => {
     const [none, cutout] = s.comparisons.entries(1).map((e) => s.requireReplay(e.replayId!));
     assert.equal(none.label, 'baseline resnet (comparison 1)');
