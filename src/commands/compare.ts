@@ -18,7 +18,7 @@ import { checkNewComparison, checkResume, type Setup } from '../compare/setup.js
 import { claimComparison, createComparison, runComparison, type ComparisonResult } from '../compare/compare.js';
 import { reportText } from '../compare/report.js';
 import type { ComparisonConfig } from '../compare/plan.js';
-import type { BatchProgress } from '../training/loop.js';
+import { etaSeconds, type BatchProgress } from '../training/loop.js';
 import { duration, pct } from '../core/format.js';
 
 const HELP = `usage: nas compare --models M1,M2,... --dataset D --epochs E [options]
@@ -52,9 +52,8 @@ const OPTIONS = {
 
 /** "epoch 1/3: 120/469 batches, loss 0.5312, acc 80.12%, 141 img/s, ETA 31m12s" (the ETA of the whole replay at this epoch's pace). */
 export function progressLine(p: BatchProgress): string {
-  const batchesLeft = p.batches - p.batch + (p.epochs - p.epoch) * p.batches;
   return `epoch ${p.epoch}/${p.epochs}: ${p.batch}/${p.batches} batches, loss ${p.loss.toFixed(4)}, acc ${pct(p.accuracy)}, ` +
-    `${Math.round(p.imagesPerSec)} img/s, ETA ${duration((batchesLeft * p.elapsed) / p.batch)}`;
+    `${Math.round(p.imagesPerSec)} img/s, ETA ${duration(etaSeconds(p))}`;
 }
 
 /** What a resume keeps as the comparison started it. */

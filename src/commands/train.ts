@@ -13,7 +13,7 @@ import { REGULARISERS, SHAKEDROP_P_L, SWAPOUT_KEEP } from '../model/regularisers
 import { REGULARISER_OPTIONS, regulariserOption } from './regulariser-options.js';
 import { PRESETS, preset } from '../replay/presets.js';
 import { prepareReplay, trainPrepared, type PreparedReplay } from '../replay/replay.js';
-import { ReplayInterrupted, type BatchProgress, type ReplaySettings } from '../training/loop.js';
+import { etaSeconds, ReplayInterrupted, type BatchProgress, type ReplaySettings } from '../training/loop.js';
 import { backendNames } from '../engine/backend.js';
 import { checkNewStorePath } from '../store/open-database.js';
 import { parseCommand } from './args.js';
@@ -101,12 +101,9 @@ function progressBar(): { onBatch?: (p: BatchProgress) => void; clear: () => voi
     last = now;
     const width = 24;
     const done = Math.round((width * p.batch) / p.batches);
-    // ETA of the whole replay at this epoch's pace.
-    const batchesLeft = p.batches - p.batch + (p.epochs - p.epoch) * p.batches;
-    const eta = (batchesLeft * p.elapsed) / p.batch;
     process.stderr.write(
       `\r\x1b[2Kepoch ${p.epoch}/${p.epochs} [${'#'.repeat(done)}${'.'.repeat(width - done)}] ${p.batch}/${p.batches}  ` +
-        `loss ${p.loss.toFixed(4)}  acc ${pct(p.accuracy)}  ${Math.round(p.imagesPerSec)} img/s  lr ${p.lr.toPrecision(3)}  ETA ${duration(eta)}`,
+        `loss ${p.loss.toFixed(4)}  acc ${pct(p.accuracy)}  ${Math.round(p.imagesPerSec)} img/s  lr ${p.lr.toPrecision(3)}  ETA ${duration(etaSeconds(p))}`,
     );
   };
   return { onBatch, clear: () => process.stderr.write('\r\x1b[2K') };

@@ -59,6 +59,12 @@ export interface BatchProgress {
   elapsed: number;
 }
 
+/** Seconds left for the whole training at this epoch's pace so far (held-out scoring not counted). */
+export function etaSeconds(p: BatchProgress): number {
+  const batchesLeft = p.batches - p.batch + (p.epochs - p.epoch) * p.batches;
+  return (batchesLeft * p.elapsed) / p.batch;
+}
+
 /** Thrown between batches once `signal` is aborted (Ctrl-C, SIGTERM, SIGHUP): the epoch in progress is dropped, the last checkpoint stands. */
 export class ReplayInterrupted extends Error {
   replayId: number | null = null;

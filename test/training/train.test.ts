@@ -13,7 +13,7 @@ import { splitForSearch } from '../../src/data/split.js';
 import { evaluate } from '../../src/training/evaluate.js';
 import { trainProxy as trainChild } from '../../src/training/train-cell.js';
 import { learningRate } from '../../src/training/schedule.js';
-import type { BatchProgress } from '../../src/training/loop.js';
+import { etaSeconds, type BatchProgress } from '../../src/training/loop.js';
 
 
 const ds = loadDataset('default');
@@ -143,4 +143,10 @@ test('cosine schedule: peak at step 0, half at the middle, 0 at the end', () => 
   assert.equal(learningRate('cosine', 0.1, 0), 0.1);
   assert.ok(Math.abs(learningRate('cosine', 0.1, 0.5) - 0.05) < 1e-12);
   assert.ok(learningRate('cosine', 0.1, 1) < 1e-12);
+});
+
+test('etaSeconds: the batches left in this epoch and the epochs after it, at this epoch pace', () => {
+  const p: BatchProgress = { epoch: 1, epochs: 3, batch: 100, batches: 400, loss: 1, accuracy: 0.5, imagesPerSec: 1, lr: 0.1, elapsed: 50 };
+  assert.equal(etaSeconds(p), (300 + 2 * 400) * 0.5);
+  assert.equal(etaSeconds({ ...p, epoch: 3, batch: 400, elapsed: 80 }), 0, 'the last batch of the last epoch');
 });
