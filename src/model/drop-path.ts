@@ -7,6 +7,12 @@
  * The trainer sets the current probability on every DropPath layer (setDropPathRate) once an
  * epoch; `cellRatio` (the cell's position in the network, in (0, 1]) scales it as NASNet does
  * (deeper cells drop more).
+ *
+ * NOTE: NASNet's reference code raises p every step (p · step / total steps); the trainer raises it
+ * once an epoch from 0 (p · epoch / epochs, epochs counted from 0, src/training/loop.ts), so a resumed
+ * epoch drops what it dropped before. Over E epochs the rates are 0, 1/E, ..., (E-1)/E of the target:
+ * long trainings barely notice, but at E = 3 the first epoch trains without drop-path and the last at
+ * two thirds of it.
  */
 import * as tf from '#tfjs';
 

@@ -171,6 +171,7 @@ export async function runTraining(inp: LoopInput): Promise<void> {
   try {
     for (let epoch = inp.startEpoch; epoch < s.epochs; epoch++) {
       // NASNet's ScheduledDropPath: the probability rises linearly to dropPath over training.
+      // NOTE: per epoch from 0, not per step (src/model/drop-path.ts says what that costs at few epochs).
       setDropPathRate(trainModel, (s.dropPath * epoch) / s.epochs);
       // Block regularisers draw from (seed, epoch, draw): a resumed epoch draws what it drew before.
       restartStreams(trainModel, epoch);
