@@ -11,6 +11,7 @@ import { prepareReplay, trainPrepared } from '../replay/replay.js';
 import { readCheckpointMeta } from '../replay/checkpoint.js';
 import { ReplayInterrupted, type BatchProgress } from '../training/loop.js';
 import { tapStore } from './tap.js';
+import { throttled } from '../core/throttle.js';
 import type { EntrySpec } from './plan.js';
 
 export interface EntryJob {
@@ -40,12 +41,9 @@ const say = (line: string) => port.postMessage({ type: 'log', line } satisfies W
 
 /** Posts a batch's progress when `every` seconds have passed since the last post (an epoch's last batch is left to its epoch line). */
 function progressPoster(every: number): (p: BatchProgress) => void {
-  let last = performance.now();
+  const post = throttled(every * 1000, (p: BatchProgress) => port.postMessage({ type: 'progress', progress: p } satisfies WorkerMessage));
   return (p) => {
-    const now = performance.now();
-    if (now - last < every * 1000 || p.batch === p.batches) return;
-    last = now;
-    port.postMessage({ type: 'progress', progress: p } satisfies WorkerMessage);
+    if (p.batch !== p.batches) post(p);
   };
 }
 

@@ -14,6 +14,8 @@ import { loadDataset } from '../data/datasets.js';
 import { scoreCell } from '../estimators/score-cell.js';
 import type { Fidelity } from '../training/fidelity.js';
 import { macroOf, trainCell } from '../training/train-cell.js';
+import type { BatchProgress } from '../training/loop.js';
+import { throttled } from '../core/throttle.js';
 import type { UnitProgress, UnitResult, UnitTask } from './unit.js';
 
 /** A long training says where it is at most this often (the study prints it). */
@@ -69,15 +71,10 @@ function zeroCostScore(space: SearchSpace, task: UnitTask): Omit<UnitResult, 'cp
 
 /** A trained estimator or the reference: the one training core at the unit's fidelity. */
 async function trainedScore(space: SearchSpace, task: UnitTask, f: Fidelity, port?: MessagePort): Promise<Omit<UnitResult, 'cpuSeconds' | 'seconds'>> {
-  let lastReport = performance.now();
   const m = await trainCell({
     space, genotype: task.genotype, fidelity: f, dataset: task.dataset, datasetHash: task.datasetHash, seed: task.seed,
-    onBatch: port && ((p) => {
-      const now = performance.now();
-      if (now - lastReport < PROGRESS_INTERVAL_MS) return;
-      lastReport = now;
-      port.postMessage({ epoch: p.epoch, epochs: p.epochs, batch: p.batch, batches: p.batches, imagesPerSec: p.imagesPerSec } satisfies UnitProgress);
-    }),
+    onBatch: port && throttled(PROGRESS_INTERVAL_MS, (p: BatchProgress) =>
+      port.postMessage({ epoch: p.epoch, epochs: p.epochs, batch: p.batch, batches: p.batches, imagesPerSec: p.imagesPerSec } satisfies UnitProgress)),
   });
   // Live tensors once the child is gone: the same from unit to unit unless something leaks.
   return {

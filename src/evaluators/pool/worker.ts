@@ -11,6 +11,8 @@ import { threadCpuMs } from '../../core/cpu.js';
 import { selectBackend } from '../../engine/backend.js';
 import { loadSpace } from '../../space/load.js';
 import { trainCell } from '../../training/train-cell.js';
+import type { BatchProgress } from '../../training/loop.js';
+import { throttled } from '../../core/throttle.js';
 import { scoreAndSize } from '../../estimators/score-cell.js';
 import { taskFidelity } from '../../training/fidelity.js';
 import { childInspector } from './inspect.js';
@@ -39,18 +41,16 @@ export default async function trainTask({ task, port, threads }: WorkerInput): P
     if (!space) spaces.set(task.spaceFile, (space = loadSpace(task.spaceFile)));
     const fidelity = taskFidelity(task);
     if (task.estimator) return zeroCostResult(task, space, fidelity, cpu0);
-    let lastReport = 0;
+    // From the thread's start (0), so a child's first batch is posted once the thread is older than the interval.
+    const report = throttled(PROGRESS_INTERVAL_MS, (p: BatchProgress) => {
+      const progress: Omit<TrialProgress, 'trialId' | 'worker'> = { epoch: p.epoch, epochs: p.epochs, batch: p.batch, batches: p.batches, loss: p.loss, imagesPerSec: p.imagesPerSec };
+      port!.postMessage({ ...progress, trialId: task.trialId, worker: workerName });
+    }, 0);
     const inspector = childInspector(task, space, threads);
     const m = await trainCell({
       space, genotype: task.genotype, fidelity, dataset: task.dataset, datasetHash: task.datasetHash, seed: task.seed,
       from: task.from === undefined ? undefined : new Uint8Array(Buffer.from(task.from, 'base64')), keepState: task.keepState, inspect: inspector?.inspect, regulariser: task.regulariser,
-      onBatch: port && ((p) => {
-        const now = performance.now();
-        if (now - lastReport < PROGRESS_INTERVAL_MS && !(p.batch === p.batches && p.epoch === p.epochs)) return;
-        lastReport = now;
-        const progress: Omit<TrialProgress, 'trialId' | 'worker'> = { epoch: p.epoch, epochs: p.epochs, batch: p.batch, batches: p.batches, loss: p.loss, imagesPerSec: p.imagesPerSec };
-        port.postMessage({ ...progress, trialId: task.trialId, worker: workerName });
-      }),
+      onBatch: port && ((p) => report(p, p.batch === p.batches && p.epoch === p.epochs)),
     });
     const cpu1 = threadCpuMs();
     const cpuSeconds: Record<string, number> = cpu0 !== undefined && cpu1 !== undefined ? { cpuSeconds: (cpu1 - cpu0) / 1000 } : {};
